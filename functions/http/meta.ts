@@ -1,0 +1,95 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { z } from 'zod';
+import { AppError, NotFound } from '../../shared/domain/errors.js';
+import { createApiHandler } from '../../shared/http/api-handler.js';
+import { openApiDocument } from '../../shared/http/openapi.js';
+import { Reply, route } from '../../shared/http/route.js';
+
+/** Health, the OpenAPI document and the readable API reference (Swagger UI served from its npm package). */
+const area = 'meta' as const;
+const tags = ['Service'];
+
+/** Where Swagger UI's files are: beside the bundle in Lambda (copied at bundling), else the npm package. */
+function docsAssetsDir(): string {
+  return process.env.DOCS_ASSETS_DIR ?? path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+}
+const docsAssets: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+};
+
+const docsPage = `<!doctype html>
+<html lang="zh-CN">
+<head>
+  <meta charset="utf-8">
+  <title>预算绩效管理 API · Budget performance API</title>
+  <link rel="stylesheet" href="/docs/swagger-ui.css">
+</head>
+<body>
+  <div id="ui"></div>
+  <script src="/docs/swagger-ui-bundle.js"></script>
+  <script>window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', deepLinking: true });</script>
+</body>
+</html>`;
+
+export const routes = [
+  route({
+    area,
+    method: 'GET',
+    path: '/health',
+    roles: 'public',
+    tags,
+    summary: 'Whether every part is up; locally also the URL of each local server',
+    response: z.looseObject({ status: z.literal('ok') }),
+    async handle({ deps }) {
+      try {
+        await deps.db.get({ pk: 'HEALTH', sk: 'HEALTH' }, z.unknown());
+      } catch (err) {
+        throw new AppError(503, 'Service Unavailable', `The database does not answer: ${(err as Error).name}`);
+      }
+      return { status: 'ok' as const, ...deps.environment.localUrls };
+    },
+  }),
+  route({
+    area,
+    method: 'GET',
+    path: '/openapi.json',
+    roles: 'public',
+    tags,
+    summary: 'This API as OpenAPI 3.1, generated from the route declarations',
+    async handle() {
+      const { allRoutes } = await import('./registry.js');
+      return openApiDocument(allRoutes, { title: 'Budget performance API (预算绩效管理)', version: '1' });
+    },
+  }),
+  route({
+    area,
+    method: 'GET',
+    path: '/docs',
+    roles: 'public',
+    tags,
+    summary: 'A readable API reference',
+    produces: 'text/html',
+    handle: async () => new Reply(200, docsPage, { 'content-type': 'text/html; charset=utf-8' }),
+  }),
+  route({
+    area,
+    method: 'GET',
+    path: '/docs/{asset}',
+    roles: 'public',
+    tags,
+    summary: 'The reference page’s scripts and styles',
+    produces: 'text/plain',
+    params: z.strictObject({ asset: z.string() }),
+    async handle({ params }) {
+      const type = docsAssets[params.asset];
+      if (!type) throw new NotFound(`The file ${params.asset}`);
+      const text = await readFile(path.join(docsAssetsDir(), params.asset), 'utf8');
+      return new Reply(200, text, { 'content-type': type, 'cache-control': 'public, max-age=86400' });
+    },
+  }),
+];
+
+export const handler = createApiHandler(routes);

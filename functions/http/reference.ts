@@ -1,0 +1,236 @@
+import { z } from 'zod';
+import { checkRuleValues, ruleValuesSchema } from '../../shared/domain/config.js';
+import { NotFound, RuleViolation } from '../../shared/domain/errors.js';
+import {
+  agency,
+  agencyInput,
+  agencyUpdate,
+  department,
+  departmentInput,
+  departmentUpdate,
+} from '../../shared/domain/reference.js';
+import { createApiHandler } from '../../shared/http/api-handler.js';
+import { route } from '../../shared/http/route.js';
+import { fiscalYear, idParams, pageOf, pageQuery } from '../../shared/http/schemas.js';
+import { auditRecordSchema, listAudit } from '../../shared/store/audit.js';
+import {
+  configVersion,
+  currentConfig,
+  listConfigVersions,
+  newConfigVersion,
+  ruleConfigSchema,
+  saveConfigActions,
+} from '../../shared/store/config.js';
+import type { Db } from '../../shared/store/db.js';
+import { checkIfMatch } from '../../shared/store/entity-store.js';
+import { agencies, departments } from '../../shared/store/reference.js';
+
+/** Reference data: departments, agencies, the rule configuration, and the audit trail. */
+const area = 'reference' as const;
+
+async function mustExist<T>(found: Promise<T | undefined>, what: string): Promise<T> {
+  const value = await found;
+  if (value === undefined) throw new NotFound(what);
+  return value;
+}
+
+async function assertDepartmentsExist(db: Db, ids: string[], field: string): Promise<void> {
+  const found = await Promise.all(ids.map((id) => departments.get(db, id)));
+  const errors = ids.flatMap((id, i) => (found[i] ? [] : [{ path: `${field}[${i}]`, message: `no department ${id}` }]));
+  if (errors.length) throw new RuleViolation('Some named departments do not exist', errors);
+}
+
+export const routes = [
+  route({
+    area,
+    method: 'POST',
+    path: '/v1/departments',
+    roles: ['finance'],
+    tags: ['Reference data'],
+    summary: 'Register a budget department (预算部门)',
+    body: departmentInput,
+    response: department,
+    status: 201,
+    async handle({ body, actor, now, requestId, deps }) {
+      const at = now.toISOString();
+      const created = { ...body, version: 1, createdAt: at, updatedAt: at };
+      await deps.db.write(departments.createActions(created, { actor, now, requestId }));
+      return created;
+    },
+  }),
+  route({
+    area,
+    method: 'GET',
+    path: '/v1/departments',
+    roles: ['finance', 'department'],
+    tags: ['Reference data'],
+    summary: 'List departments (a department sees only itself)',
+    query: pageQuery,
+    response: pageOf(department),
+    async handle({ query, actor, deps }) {
+      if (actor.role === 'department') {
+        const own = await departments.get(deps.db, actor.departmentId!);
+        return { items: own ? [own] : [] };
+      }
+      return departments.list(deps.db, query);
+    },
+  }),
+  route({
+    area,
+    method: 'GET',
+    path: '/v1/departments/{id}',
+    roles: ['finance', 'department'],
+    tags: ['Reference data'],
+    summary: 'One department',
+    params: idParams,
+    response: department,
+    async handle({ params, actor, deps }) {
+      if (actor.role === 'department' && actor.departmentId !== params.id) throw new NotFound(`Department ${params.id}`);
+      return mustExist(departments.get(deps.db, params.id), `Department ${params.id}`);
+    },
+  }),
+  route({
+    area,
+    method: 'PUT',
+    path: '/v1/departments/{id}',
+    roles: ['finance'],
+    tags: ['Reference data'],
+    summary: 'Change a department’s name, contacts or report language (If-Match: its version)',
+    params: idParams,
+    body: departmentUpdate,
+    response: department,
+    async handle({ params, body, ifMatch, actor, now, requestId, deps }) {
+      const before = await mustExist(departments.get(deps.db, params.id), `Department ${params.id}`);
+      checkIfMatch(before, ifMatch, `Department ${params.id}`);
+      const after = { ...before, ...body, version: before.version + 1, updatedAt: now.toISOString() };
+      await deps.db.write(departments.updateActions(before, after, { actor, now, requestId }));
+      return after;
+    },
+  }),
+  route({
+    area,
+    method: 'POST',
+    path: '/v1/agencies',
+    roles: ['finance'],
+    tags: ['Reference data'],
+    summary: 'Register a third-party evaluation agency (第三方机构) with its declared conflicts',
+    body: agencyInput,
+    response: agency,
+    status: 201,
+    async handle({ body, actor, now, requestId, deps }) {
+      await assertDepartmentsExist(deps.db, body.conflictDepartmentIds, 'conflictDepartmentIds');
+      const at = now.toISOString();
+      const created = { ...body, version: 1, createdAt: at, updatedAt: at };
+      await deps.db.write(agencies.createActions(created, { actor, now, requestId }));
+      return created;
+    },
+  }),
+  route({
+    area,
+    method: 'GET',
+    path: '/v1/agencies',
+    roles: ['finance'],
+    tags: ['Reference data'],
+    summary: 'List agencies',
+    query: pageQuery,
+    response: pageOf(agency),
+    handle: ({ query, deps }) => agencies.list(deps.db, query),
+  }),
+  route({
+    area,
+    method: 'GET',
+    path: '/v1/agencies/{id}',
+    roles: ['finance', 'evaluator'],
+    tags: ['Reference data'],
+    summary: 'One agency (an evaluator sees only its own)',
+    params: idParams,
+    response: agency,
+    async handle({ params, actor, deps }) {
+      if (actor.role === 'evaluator' && actor.agencyId !== params.id) throw new NotFound(`Agency ${params.id}`);
+      return mustExist(agencies.get(deps.db, params.id), `Agency ${params.id}`);
+    },
+  }),
+  route({
+    area,
+    method: 'PUT',
+    path: '/v1/agencies/{id}',
+    roles: ['finance'],
+    tags: ['Reference data'],
+    summary: 'Change an agency’s name, contacts or conflicts (If-Match: its version)',
+    params: idParams,
+    body: agencyUpdate,
+    response: agency,
+    async handle({ params, body, ifMatch, actor, now, requestId, deps }) {
+      const before = await mustExist(agencies.get(deps.db, params.id), `Agency ${params.id}`);
+      checkIfMatch(before, ifMatch, `Agency ${params.id}`);
+      await assertDepartmentsExist(deps.db, body.conflictDepartmentIds, 'conflictDepartmentIds');
+      const after = { ...before, ...body, version: before.version + 1, updatedAt: now.toISOString() };
+      await deps.db.write(agencies.updateActions(before, after, { actor, now, requestId }));
+      return after;
+    },
+  }),
+  route({
+    area,
+    method: 'GET',
+    path: '/v1/config/{fiscalYear}',
+    roles: ['finance', 'department', 'evaluator'],
+    tags: ['Rules'],
+    summary: 'The rules in force for a fiscal year (the defaults of domain.md until the bureau changes them)',
+    description: 'With `?version=N`, that earlier version.',
+    params: z.strictObject({ fiscalYear }),
+    query: z.strictObject({ version: z.coerce.number().int().min(1).optional() }),
+    response: ruleConfigSchema,
+    async handle({ params, query, deps }) {
+      if (query.version === undefined) return currentConfig(deps.db, params.fiscalYear);
+      return mustExist(
+        configVersion(deps.db, params.fiscalYear, query.version),
+        `Version ${query.version} of the ${params.fiscalYear} configuration`,
+      );
+    },
+  }),
+  route({
+    area,
+    method: 'GET',
+    path: '/v1/config/{fiscalYear}/versions',
+    roles: ['finance'],
+    tags: ['Rules'],
+    summary: 'Every saved version of a fiscal year’s rules, newest first',
+    params: z.strictObject({ fiscalYear }),
+    query: pageQuery,
+    response: pageOf(ruleConfigSchema),
+    handle: ({ params, query, deps }) => listConfigVersions(deps.db, params.fiscalYear, query),
+  }),
+  route({
+    area,
+    method: 'PUT',
+    path: '/v1/config/{fiscalYear}',
+    roles: ['finance'],
+    tags: ['Rules'],
+    summary: 'Change the rules: makes a new version (If-Match: the version it is based on)',
+    params: z.strictObject({ fiscalYear }),
+    body: ruleValuesSchema,
+    response: ruleConfigSchema,
+    async handle({ params, body, ifMatch, actor, now, requestId, deps }) {
+      const previous = await currentConfig(deps.db, params.fiscalYear);
+      checkIfMatch(previous, ifMatch, `The ${params.fiscalYear} configuration`);
+      const errors = checkRuleValues(body);
+      if (errors.length) throw new RuleViolation('The rules are not consistent', errors);
+      const next = newConfigVersion(previous, body, { actor, now, requestId });
+      await deps.db.write(saveConfigActions(previous, next, { actor, now, requestId }));
+      return next;
+    },
+  }),
+  route({
+    area,
+    method: 'GET',
+    path: '/v1/audit',
+    roles: ['finance'],
+    tags: ['Audit'],
+    summary: 'The audit records of one entity, oldest first',
+    query: pageQuery.extend({ entityId: z.string().min(1).max(128) }),
+    response: pageOf(auditRecordSchema),
+    handle: ({ query, deps }) => listAudit(deps.db, query.entityId, query),
+  }),
+];
+
+export const handler = createApiHandler(routes);

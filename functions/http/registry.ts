@@ -1,0 +1,15 @@
+import type { Area, RouteDef } from '../../shared/http/route.js';
+import type { Access } from '../jobs/schedules.js';
+import { routes as metaRoutes } from './meta.js';
+import { routes as referenceRoutes } from './reference.js';
+
+/**
+ * Every API area, each one Lambda function (its module exports `handler`). The CDK stack, the local
+ * gateway and the OpenAPI document read this list; nothing else lists routes.
+ */
+export const apiAreas: Record<Area, { entry: string; routes: RouteDef[]; access: Access }> = {
+  meta: { entry: 'functions/http/meta.ts', routes: metaRoutes, access: { table: 'read' } },
+  reference: { entry: 'functions/http/reference.ts', routes: referenceRoutes, access: { table: 'readWrite' } },
+};
+
+export const allRoutes: RouteDef[] = Object.values(apiAreas).flatMap((a) => a.routes);

@@ -1,0 +1,153 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import sesModule from 'aws-ses-v2-local';
+import S3rver from 's3rver';
+import type { ScheduleDef } from '../../functions/jobs/schedules.js';
+import { startDynamo } from './dynamodb.js';
+import { startGateway } from './gateway.js';
+import { LOCAL_AUDIENCE, loadOrCreateKeys, startIdpServer } from './idp.js';
+import { assertPortFree, portOf } from './ports.js';
+import { startScheduler } from './scheduler.js';
+import { ensureTable, localDynamoClient } from './table.js';
+
+/**
+ * The whole system on one machine: DynamoDB (dynalite with transactions), S3 (s3rver), SES (aws-ses-v2-local),
+ * the identity provider, the API gateway and the scheduler, all in this process, on real ports. The handlers
+ * only learn where they run through the environment (the SDK's AWS_ENDPOINT_URL_* variables, table and
+ * bucket names), exactly as in Lambda.
+ */
+export interface SystemOptions {
+  root: string;
+  dataDir: string;
+  host: string;
+  ports: { api: number; dynamodb: number; s3: number; ses: number; idp: number };
+  log: (line: string) => void;
+  logRequests?: boolean;
+}
+
+export interface RuntimeInfo {
+  api: string;
+  docs: string;
+  openapi: string;
+  mail: string;
+  dynamodb: string;
+  s3: string;
+  ses: string;
+  idp: string;
+  issuer: string;
+  audience: string;
+  tableCreated: boolean;
+}
+
+// A CommonJS module with an ES default export: Node's ESM loader hands over the whole exports object.
+const sesServer = ((sesModule as unknown as { default?: typeof sesModule }).default ?? sesModule) as typeof sesModule;
+
+export const TABLE_NAME = 'budget-performance';
+export const BUCKET_NAME = 'budget-performance-documents';
+export const SES_FROM = 'performance@finance.example.gov.cn';
+
+export async function startSystem(opts: SystemOptions): Promise<{ info: RuntimeInfo; stop(): Promise<void> }> {
+  const { host, ports } = opts;
+  const stops: (() => Promise<unknown> | unknown)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await Promise.resolve(s()).catch(() => undefined);
+  };
+  try {
+    await mkdir(opts.dataDir, { recursive: true });
+    const keys = await loadOrCreateKeys(opts.dataDir);
+
+    const dynamo = await startDynamo({ path: path.join(opts.dataDir, 'dynamodb'), port: ports.dynamodb, host });
+    stops.push(() => dynamo.close());
+
+    await assertPortFree(host, ports.s3, 'S3');
+    const s3 = new S3rver({
+      address: host,
+      port: ports.s3,
+      directory: path.join(opts.dataDir, 's3'),
+      silent: true,
+      configureBuckets: [{ name: BUCKET_NAME }],
+    });
+    const s3Address = await s3.run();
+    stops.push(() => s3.close());
+
+    await assertPortFree(host, ports.ses, 'SES');
+    const ses: Server = await sesServer({ host, port: ports.ses });
+    stops.push(() => new Promise((r) => ses.close(r)));
+
+    const idp = await startIdpServer(keys, host, ports.idp);
+    stops.push(() => new Promise((r) => idp.server.close(r)));
+
+    const urls = {
+      dynamodb: dynamo.endpoint,
+      s3: `http://${host}:${s3Address.port}`,
+      ses: `http://${host}:${portOf(ses)}`,
+    };
+    Object.assign(process.env, {
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: urls.dynamodb,
+      AWS_ENDPOINT_URL_S3: urls.s3,
+      AWS_ENDPOINT_URL_SESV2: urls.ses,
+      TABLE_NAME,
+      BUCKET_NAME,
+      SES_FROM,
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    });
+    const tableCreated = (await ensureTable(localDynamoClient(urls.dynamodb), TABLE_NAME)) === 'created';
+
+    // Imported only now: handler modules read their environment when first used.
+    const { apiAreas } = await import('../../functions/http/registry.js');
+    const { schedules } = (await import('../../functions/jobs/schedules.js')) as { schedules: ScheduleDef[] };
+    const gatewayRoutes = await Promise.all(
+      Object.values(apiAreas).map(async (a) => {
+        const mod = await import(`../../${a.entry.replace(/\.ts$/, '.js')}`);
+        return a.routes.map((route) => ({ route, handler: mod.handler }));
+      }),
+    );
+    const gateway = await startGateway({
+      routes: gatewayRoutes.flat(),
+      issuer: idp.issuer,
+      audience: LOCAL_AUDIENCE,
+      host,
+      port: ports.api,
+      onRequest: opts.logRequests ? (r) => opts.log(`${r.method} ${r.path} → ${r.status} (${r.ms} ms)`) : undefined,
+    });
+    stops.push(() => {
+      gateway.closeAllConnections();
+      return new Promise((r) => gateway.close(r));
+    });
+
+    const api = `http://${host}:${portOf(gateway)}`;
+    const info: RuntimeInfo = {
+      api,
+      docs: `${api}/docs`,
+      openapi: `${api}/openapi.json`,
+      mail: urls.ses,
+      ...urls,
+      idp: idp.issuer,
+      issuer: idp.issuer,
+      audience: LOCAL_AUDIENCE,
+      tableCreated,
+    };
+    process.env.LOCAL_URLS = JSON.stringify({
+      api,
+      docs: info.docs,
+      mail: info.mail,
+      dynamodb: info.dynamodb,
+      s3: info.s3,
+      ses: info.ses,
+      idp: info.idp,
+    });
+
+    const scheduler = startScheduler(schedules, opts.root, opts.log);
+    stops.push(() => scheduler.stop());
+
+    await writeFile(path.join(opts.dataDir, 'runtime.json'), JSON.stringify({ ...info, pid: process.pid }, null, 2));
+    return { info, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -1,0 +1,134 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import middy from '@middy/core';
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import type { Actor } from '../domain/actor.js';
+import { AppError, BadRequest, NotFound, PayloadTooLarge, UnsupportedMediaType } from '../domain/errors.js';
+import { actorFromClaims, assertRole, type Claims } from './auth.js';
+import { type Deps, defaultDeps } from './deps.js';
+import { IdempotencyGuard, type Replay } from './idempotency.js';
+import { problemResponse } from './problem.js';
+import { Reply, type RouteDef, routeKey } from './route.js';
+import { parseOr400 } from './validation.js';
+
+/**
+ * The one middy stack every API route runs through. Checks happen in the contract's order of precedence:
+ * 400 (malformed JSON, schema of path, query and body) → 401/403 (token, role) → 413/415 (body size and
+ * type, which need no reading of the state) → the handler (404, 409, 412, 422 in that order).
+ * API Gateway's JWT authorizer (and the local gateway, which mimics it) answers a missing or bad token
+ * with 401 before a request reaches this stack.
+ */
+export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type ApiResult = APIGatewayProxyStructuredResultV2;
+
+export const MAX_BODY_BYTES = 256 * 1024;
+export const logger = new Logger({ serviceName: 'budget-performance' });
+
+interface ParsedBody {
+  value: unknown;
+  /** A 413/415 found while reading the body, raised after the role check. */
+  deferred?: AppError;
+}
+
+function readBody(event: ApiEvent, route: RouteDef): ParsedBody {
+  const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+  if (!raw.trim()) return { value: route.body ? {} : undefined };
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return { value: undefined, deferred: new PayloadTooLarge(MAX_BODY_BYTES) };
+  const contentType = (event.headers['content-type'] ?? '').toLowerCase();
+  if (!/^application\/([a-z.+-]*\+)?json\s*(;|$)/.test(contentType)) {
+    return { value: undefined, deferred: new UnsupportedMediaType() };
+  }
+  try {
+    return { value: JSON.parse(raw) };
+  } catch (err) {
+    throw new BadRequest(`The body is not valid JSON: ${(err as Error).message}`, [
+      { path: 'body', message: 'malformed JSON' },
+    ]);
+  }
+}
+
+function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const m = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(header);
+  if (!m) throw new BadRequest('If-Match must name a version, e.g. If-Match: "3"', [{ path: 'If-Match', message: 'expected a version number' }]);
+  return Number(m[1]);
+}
+
+function toResult(route: RouteDef, out: unknown): Replay {
+  const reply = out instanceof Reply ? out : new Reply(route.status ?? 200, out);
+  const headers: Record<string, string> = { ...reply.headers };
+  if (typeof reply.body === 'string' && headers['content-type']) {
+    return { statusCode: reply.status, headers, body: reply.body };
+  }
+  const version = (reply.body as { version?: unknown } | undefined)?.version;
+  if (typeof version === 'number') headers.etag = `"${version}"`;
+  headers['content-type'] = 'application/json; charset=utf-8';
+  return { statusCode: reply.status, headers, body: JSON.stringify(reply.body) };
+}
+
+export function createApiHandler(routes: RouteDef[], getDeps: () => Deps = defaultDeps) {
+  const byKey = new Map(routes.map((r) => [routeKey(r), r]));
+
+  async function handle(event: ApiEvent): Promise<ApiResult> {
+    const route = byKey.get(event.routeKey);
+    if (!route) throw new NotFound(`The route ${event.routeKey}`);
+    const requestId = event.requestContext.requestId;
+    const body = readBody(event, route);
+    const params = route.params ? parseOr400(route.params, event.pathParameters ?? {}, '', 'path') : {};
+    const query = route.query ? parseOr400(route.query, event.queryStringParameters ?? {}, '', 'query string') : {};
+    const value = route.body && body.value !== undefined ? parseOr400(route.body, body.value, '', 'body') : undefined;
+    const ifMatch = parseIfMatch(event.headers['if-match']);
+
+    let actor: Actor = { sub: 'anonymous', role: 'finance' };
+    if (route.roles !== 'public') {
+      actor = actorFromClaims(event.requestContext.authorizer?.jwt?.claims as Claims | undefined);
+      assertRole(actor, route.roles);
+    }
+    if (body.deferred) throw body.deferred;
+
+    const deps = getDeps();
+    const now = new Date();
+    const idempotencyKey = event.headers['idempotency-key'];
+    const guard =
+      route.method === 'POST' && idempotencyKey && route.roles !== 'public'
+        ? new IdempotencyGuard(deps.db, { sub: actor.sub, routeKey: routeKey(route), key: idempotencyKey }, body.value, now)
+        : undefined;
+    const replay = await guard?.begin();
+    if (replay) return replay;
+    try {
+      const out = await route.handle({ actor, params, query, body: value, headers: event.headers, ifMatch, requestId, now, deps });
+      const result = toResult(route, out);
+      await guard?.complete(result);
+      return result;
+    } catch (err) {
+      await guard?.abandon();
+      throw err;
+    }
+  }
+
+  return middy<ApiEvent, ApiResult, Error, Context>()
+    .use({
+      // Structured logs with a correlation id; never bodies, tokens or personal data.
+      before: (request) => {
+        logger.appendKeys({ requestId: request.event.requestContext.requestId, route: request.event.routeKey });
+      },
+      after: (request) => {
+        logger.info('request', { status: request.response?.statusCode });
+        logger.resetKeys();
+      },
+    })
+    .use({
+      // The one error handler: typed errors → problem+json; anything else → 500, logged.
+      onError: (request) => {
+        const err = request.error;
+        if (!(err instanceof AppError)) logger.error('unhandled error', err as Error);
+        request.response = problemResponse(err, request.event.requestContext.requestId);
+        logger.info('request', { status: request.response.statusCode });
+        logger.resetKeys();
+      },
+    })
+    .handler(handle);
+}

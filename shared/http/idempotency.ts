@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { Conflict } from '../domain/errors.js';
+import type { Db } from '../store/db.js';
+import { keys } from '../store/keys.js';
+
+/**
+ * `Idempotency-Key` on a POST, scoped to the caller and the route: the first request runs and its
+ * response is kept for 24 hours; a retry with the same key and body gets that response again and changes
+ * nothing; the same key with another body is a 409. While the first is still running a retry is a 409 too
+ * (it may try again shortly). A request that fails is forgotten, so a corrected retry can run.
+ */
+const KEEP_SECONDS = 24 * 3600;
+const IN_PROGRESS_SECONDS = 60;
+
+const recordSchema = z.object({
+  bodyHash: z.string(),
+  status: z.enum(['in_progress', 'completed']),
+  lockedUntil: z.number(),
+  response: z
+    .object({ statusCode: z.number(), body: z.string(), headers: z.record(z.string(), z.string()) })
+    .optional(),
+});
+
+export const bodyHash = (body: unknown) =>
+  createHash('sha256')
+    .update(JSON.stringify(body ?? null))
+    .digest('hex');
+
+export type Replay = APIGatewayProxyStructuredResultV2 & { headers: Record<string, string> };
+
+export class IdempotencyGuard {
+  private readonly key;
+  private readonly hash: string;
+
+  constructor(
+    private readonly db: Db,
+    scope: { sub: string; routeKey: string; key: string },
+    body: unknown,
+    private readonly now: Date,
+  ) {
+    this.key = keys.idempotency(scope.sub, scope.routeKey, scope.key);
+    this.hash = bodyHash(body);
+  }
+
+  /** The stored response of an earlier identical request, or undefined after claiming the key for this one. */
+  async begin(): Promise<Replay | undefined> {
+    const nowSeconds = Math.floor(this.now.getTime() / 1000);
+    const existing = await this.db.get(this.key, recordSchema);
+    if (existing) {
+      if (existing.bodyHash !== this.hash) {
+        throw new Conflict('This Idempotency-Key was already used with another body; use a new key for a new request');
+      }
+      if (existing.status === 'completed' && existing.response) {
+        const r = existing.response;
+        return { statusCode: r.statusCode, body: r.body, headers: { ...r.headers, 'idempotent-replayed': 'true' } };
+      }
+      if (existing.lockedUntil > nowSeconds) {
+        throw new Conflict('A request with this Idempotency-Key is still being processed; retry in a moment');
+      }
+    }
+    const item = {
+      ...this.key,
+      type: 'idempotency',
+      bodyHash: this.hash,
+      status: 'in_progress',
+      lockedUntil: nowSeconds + IN_PROGRESS_SECONDS,
+      expiresAt: nowSeconds + KEEP_SECONDS,
+    };
+    if (existing) await this.db.put(item);
+    else await this.db.put(item, { ifNotExists: 'A request with this Idempotency-Key is still being processed' });
+    return undefined;
+  }
+
+  async complete(response: Replay): Promise<void> {
+    const nowSeconds = Math.floor(this.now.getTime() / 1000);
+    await this.db.put({
+      ...this.key,
+      type: 'idempotency',
+      bodyHash: this.hash,
+      status: 'completed',
+      lockedUntil: 0,
+      expiresAt: nowSeconds + KEEP_SECONDS,
+      response: { statusCode: response.statusCode ?? 200, body: String(response.body ?? ''), headers: response.headers },
+    });
+  }
+
+  async abandon(): Promise<void> {
+    await this.db.delete(this.key);
+  }
+}

@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import type { RouteDef } from './route.js';
+import { problem } from './schemas.js';
+
+/**
+ * The OpenAPI 3.1 document, generated from the route declarations: the very zod schemas that validate
+ * requests describe them here, so the document cannot drift from the code.
+ */
+type JsonSchema = Record<string, unknown>;
+
+export function openApiDocument(routes: RouteDef[], info: { title: string; version: string; serverUrl?: string }) {
+  const components: Record<string, JsonSchema> = {};
+
+  function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+    const json = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
+    const { $schema: _, $defs, ...rest } = json as JsonSchema & { $defs?: Record<string, JsonSchema> };
+    const renamed = new Map<string, string>();
+    for (const [id, def] of Object.entries($defs ?? {})) {
+      const existing = components[id];
+      const name = existing && JSON.stringify(existing) !== JSON.stringify(def) ? `${id}.${io}` : id;
+      components[name] = def;
+      renamed.set(id, name);
+    }
+    return JSON.parse(
+      JSON.stringify(rest).replace(/"#\/\$defs\/([^"]+)"/g, (_m, id: string) => `"#/components/schemas/${renamed.get(id) ?? id}"`),
+    );
+  }
+
+  const problemRef = { $ref: '#/components/schemas/Problem' };
+  const errorResponse = (description: string) => ({
+    description,
+    content: { 'application/problem+json': { schema: problemRef } },
+  });
+
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of routes) {
+    const parameters: unknown[] = [];
+    for (const [where, schema] of [
+      ['path', r.params],
+      ['query', r.query],
+    ] as const) {
+      if (!schema) continue;
+      const json = toSchema(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+      for (const [name, s] of Object.entries(json.properties ?? {})) {
+        parameters.push({ name, in: where, required: where === 'path' || !!json.required?.includes(name), schema: s });
+      }
+    }
+    const secured = r.roles !== 'public';
+    const responses: Record<string, unknown> = {
+      [String(r.status ?? 200)]: {
+        description: 'Success',
+        content: r.produces
+          ? { [r.produces]: {} }
+          : { 'application/json': { schema: r.response ? toSchema(r.response, 'output') : {} } },
+      },
+      '400': errorResponse('Malformed JSON, or a body, path or query that breaks the schema'),
+    };
+    if (secured) {
+      Object.assign(responses, {
+        '401': errorResponse('No token, a bad signature, or an expired token'),
+        '403': errorResponse('The role may not call this route'),
+      });
+    }
+    if (r.params) responses['404'] = errorResponse('No such thing, or it belongs to another department or agency');
+    if (r.method !== 'GET') {
+      Object.assign(responses, {
+        '409': errorResponse('The state does not allow it, or a duplicate'),
+        '413': errorResponse('Body over 256 KiB'),
+        '415': errorResponse('Body not application/json'),
+        '422': errorResponse('Well-formed but breaks a domain rule'),
+      });
+      if (r.method === 'PUT') responses['412'] = errorResponse('If-Match given and the version differs');
+    }
+    paths[r.path] ??= {};
+    paths[r.path]![r.method.toLowerCase()] = {
+      operationId: `${r.method.toLowerCase()}${r.path.replace(/[{}]/g, '').replace(/(^|[/-])(\w)/g, (_m, _s, c: string) => c.toUpperCase())}`,
+      summary: r.summary,
+      ...(r.description ? { description: r.description } : {}),
+      tags: r.tags,
+      ...(secured
+        ? { security: [{ bearer: [] }], 'x-roles': r.roles }
+        : { security: [] }),
+      ...(parameters.length ? { parameters } : {}),
+      ...(r.method === 'POST' && secured
+        ? {
+            parameters: [
+              ...parameters,
+              { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 128 } },
+            ],
+          }
+        : {}),
+      ...(r.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(r.body, 'input') } } } }
+        : {}),
+      responses,
+    };
+  }
+  toSchema(problem, 'output');
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: info.title,
+      version: info.version,
+      description:
+        '区财政局预算绩效管理系统 API — budget performance management for a district finance bureau. ' +
+        'Money is yuan with at most two decimals; dates are YYYY-MM-DD (Asia/Shanghai). Errors are application/problem+json.',
+    },
+    ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: components,
+    },
+    paths,
+  };
+}

@@ -1,0 +1,71 @@
+import type { z } from 'zod';
+import type { Actor, Role } from '../domain/actor.js';
+import type { Deps } from './deps.js';
+
+/**
+ * One declaration per route: method, path, roles, schemas and handler. The CDK stack (one Lambda per
+ * area, one API Gateway route each), the local gateway and the OpenAPI document are all derived from
+ * these declarations.
+ */
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export const areas = ['meta', 'reference'] as const;
+export type Area = (typeof areas)[number];
+
+export interface Request<P = unknown, Q = unknown, B = unknown> {
+  actor: Actor;
+  params: P;
+  query: Q;
+  body: B;
+  headers: Record<string, string | undefined>;
+  /** The version named by `If-Match`, when given. */
+  ifMatch?: number;
+  requestId: string;
+  /** The moment of the request; domain code never reads the clock itself. */
+  now: Date;
+  deps: Deps;
+}
+
+/** A reply other than the route's default status and JSON body. */
+export class Reply {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {}
+}
+
+export interface RouteDef<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+  R extends z.ZodType = z.ZodType,
+> {
+  area: Area;
+  method: Method;
+  /** API Gateway style: `/v1/departments/{id}` */
+  path: string;
+  /** Who may call it; `public` needs no token. */
+  roles: readonly Role[] | 'public';
+  summary: string;
+  description?: string;
+  tags: string[];
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** The success body (documents the reply; OpenAPI uses it). */
+  response?: R;
+  /** Status of a success (201 for a creation). */
+  status?: 200 | 201;
+  /** Declared for non-JSON routes (the docs page). */
+  produces?: string;
+  handle(req: Request<z.infer<P>, z.infer<Q>, z.infer<B>>): Promise<z.infer<R> | Reply>;
+}
+
+/** Declares a route with its types inferred from its schemas. */
+export function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(
+  def: RouteDef<P, Q, B, R>,
+): RouteDef {
+  return def as unknown as RouteDef;
+}
+
+export const routeKey = (r: { method: string; path: string }) => `${r.method} ${r.path}`;

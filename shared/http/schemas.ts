@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/** Shapes shared by many routes: paging, ids in paths, the problem document. */
+export const pageQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(50).meta({ description: 'Items per page (1–100)' }),
+  nextToken: z.string().max(2048).optional().meta({ description: 'The nextToken of the previous page' }),
+});
+
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    nextToken: z.string().optional().meta({ description: 'Absent on the last page' }),
+  });
+}
+
+export const idParams = z.strictObject({ id: z.string().min(1).max(64) });
+
+export const fiscalYear = z.coerce.number().int().min(2000).max(2100).meta({ examples: [2026] });
+
+export const problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.int(),
+    detail: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem' });

@@ -1,0 +1,195 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { z } from 'zod';
+import { BadRequest, Conflict } from '../domain/errors.js';
+import { documentClient } from './client.js';
+import { type IndexName, table, tableName } from './table.js';
+
+export type Item = Record<string, unknown> & { pk: string; sk: string };
+export interface Key {
+  pk: string;
+  sk: string;
+}
+
+/** One element of an all-or-nothing write. `conflict` is the 409 detail when its condition fails. */
+export type WriteAction =
+  | { kind: 'create'; item: Item; conflict: string }
+  | { kind: 'replace'; item: Item & { version: number }; expectedVersion: number; conflict: string }
+  | { kind: 'put'; item: Item }
+  | {
+      kind: 'update';
+      key: Key;
+      set: Record<string, unknown>;
+      add?: Record<string, number>;
+      condition?: { expression: string; values?: Record<string, unknown>; names?: Record<string, string> };
+      conflict: string;
+    }
+  | { kind: 'check'; key: Key; expression: string; values?: Record<string, unknown>; conflict: string };
+
+export interface Page<T> {
+  items: T[];
+  nextToken?: string;
+}
+
+export interface QuerySpec {
+  index?: IndexName;
+  pk: string;
+  /** Sort key prefix, or an inclusive range. */
+  skBeginsWith?: string;
+  skBetween?: [string, string];
+  limit?: number;
+  nextToken?: string;
+  newestFirst?: boolean;
+}
+
+/** The store: reads validate what comes back with zod; writes are transactions (state + audit together). */
+export class Db {
+  constructor(
+    private readonly client: DynamoDBDocumentClient = documentClient(),
+    readonly name: string = tableName(),
+  ) {}
+
+  async get<S extends z.ZodType>(key: Key, schema: S): Promise<z.infer<S> | undefined> {
+    const out = await this.client.send(new GetCommand({ TableName: this.name, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true }));
+    return out.Item ? schema.parse(out.Item) : undefined;
+  }
+
+  async query<S extends z.ZodType>(spec: QuerySpec, schema: S): Promise<Page<z.infer<S>>> {
+    const idx = spec.index ? table.indexes.find((i) => i.name === spec.index)! : undefined;
+    const pkName = idx?.partitionKey ?? table.partitionKey;
+    const skName = idx?.sortKey ?? table.sortKey;
+    const input: QueryCommandInput = {
+      TableName: this.name,
+      IndexName: spec.index,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': pkName },
+      ExpressionAttributeValues: { ':pk': spec.pk },
+      Limit: spec.limit ?? 50,
+      ScanIndexForward: !spec.newestFirst,
+      ExclusiveStartKey: spec.nextToken ? decodeNextToken(spec.nextToken, pkName, spec.pk) : undefined,
+    };
+    if (spec.skBeginsWith !== undefined) {
+      input.KeyConditionExpression += ' AND begins_with(#sk, :sk)';
+      input.ExpressionAttributeNames!['#sk'] = skName;
+      input.ExpressionAttributeValues![':sk'] = spec.skBeginsWith;
+    } else if (spec.skBetween) {
+      input.KeyConditionExpression += ' AND #sk BETWEEN :from AND :to';
+      input.ExpressionAttributeNames!['#sk'] = skName;
+      input.ExpressionAttributeValues![':from'] = spec.skBetween[0];
+      input.ExpressionAttributeValues![':to'] = spec.skBetween[1];
+    }
+    const out = await this.client.send(new QueryCommand(input));
+    return {
+      items: (out.Items ?? []).map((i) => schema.parse(i)),
+      nextToken: out.LastEvaluatedKey ? encodeNextToken(out.LastEvaluatedKey) : undefined,
+    };
+  }
+
+  /** A single put; with `ifNotExists`, a 409 with `conflict` when the key is taken. */
+  async put(item: Item, opts: { ifNotExists?: string } = {}): Promise<void> {
+    await this.write([opts.ifNotExists ? { kind: 'create', item, conflict: opts.ifNotExists } : { kind: 'put', item }]);
+  }
+
+  async delete(key: Key): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.name, Key: key }));
+  }
+
+  /** Writes every action or none (one DynamoDB transaction). A failed condition becomes a 409. */
+  async write(actions: WriteAction[]): Promise<void> {
+    const input: TransactWriteCommandInput = { TransactItems: actions.map((a) => this.toTransactItem(a)) };
+    try {
+      await this.client.send(new TransactWriteCommand(input));
+    } catch (err) {
+      if (err instanceof TransactionCanceledException || (err as Error).name === 'TransactionCanceledException') {
+        const reasons = (err as TransactionCanceledException).CancellationReasons ?? [];
+        const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
+        const action = actions[failed];
+        if (action && 'conflict' in action) throw new Conflict(action.conflict);
+        if (reasons.some((r) => r.Code === 'TransactionConflict')) {
+          throw new Conflict('Another change to the same record happened at the same moment; try again');
+        }
+      }
+      throw err;
+    }
+  }
+
+  private toTransactItem(a: WriteAction): NonNullable<TransactWriteCommandInput['TransactItems']>[number] {
+    const TableName = this.name;
+    switch (a.kind) {
+      case 'create':
+        return { Put: { TableName, Item: a.item, ConditionExpression: 'attribute_not_exists(pk)' } };
+      case 'put':
+        return { Put: { TableName, Item: a.item } };
+      case 'replace':
+        return {
+          Put: {
+            TableName,
+            Item: a.item,
+            ConditionExpression: 'version = :expected',
+            ExpressionAttributeValues: { ':expected': a.expectedVersion },
+          },
+        };
+      case 'check':
+        return {
+          ConditionCheck: {
+            TableName,
+            Key: a.key,
+            ConditionExpression: a.expression,
+            ExpressionAttributeValues: a.values,
+          },
+        };
+      case 'update': {
+        const names: Record<string, string> = { ...a.condition?.names };
+        const values: Record<string, unknown> = { ...a.condition?.values };
+        const sets = Object.entries(a.set).map(([k, v], i) => {
+          names[`#s${i}`] = k;
+          values[`:s${i}`] = v;
+          return `#s${i} = :s${i}`;
+        });
+        const adds = Object.entries(a.add ?? {}).map(([k, v], i) => {
+          names[`#a${i}`] = k;
+          values[`:a${i}`] = v;
+          return `#a${i} :a${i}`;
+        });
+        const expression = [sets.length ? `SET ${sets.join(', ')}` : '', adds.length ? `ADD ${adds.join(', ')}` : '']
+          .filter(Boolean)
+          .join(' ');
+        return {
+          Update: {
+            TableName,
+            Key: a.key,
+            UpdateExpression: expression,
+            ConditionExpression: a.condition?.expression ?? 'attribute_exists(pk)',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
+          },
+        };
+      }
+    }
+  }
+}
+
+/** An opaque paging token: the last key, base64url-encoded. It is only valid for the list it came from. */
+export function encodeNextToken(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+export function decodeNextToken(token: string, pkName: string, pk: string): Record<string, unknown> {
+  try {
+    const key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    if (key && typeof key === 'object' && key[pkName] === pk) return key;
+  } catch {
+    // fall through: any undecodable token is the same client error
+  }
+  throw new BadRequest('nextToken is not valid for this list', [
+    { path: 'nextToken', message: 'use the nextToken of the previous page of the same list' },
+  ]);
+}
