@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { checkRuleValues, ruleValuesSchema } from '../../shared/domain/config.js';
 import { NotFound, RuleViolation } from '../../shared/domain/errors.js';
+import { indicatorLibrary } from '../../shared/domain/indicator-library.js';
+import { indicatorInput } from '../../shared/domain/indicators.js';
+import { categories } from '../../shared/domain/project.js';
 import {
   agency,
   agencyInput,
@@ -218,6 +221,29 @@ export const routes = [
       const next = newConfigVersion(previous, body, { actor, now, requestId });
       await deps.db.write(saveConfigActions(previous, next, { actor, now, requestId }));
       return next;
+    },
+  }),
+  route({
+    area,
+    method: 'GET',
+    path: '/v1/indicator-templates',
+    roles: ['finance', 'department', 'evaluator'],
+    tags: ['Reference data'],
+    summary: 'The indicator library (指标库): indicator templates by project category',
+    description:
+      'Each category’s templates form a complete goal set under the default points; with `?category=` the reply ' +
+      'also carries `goalSet.indicators`, ready to adapt and PUT as a project’s goals.',
+    query: z.strictObject({ category: z.enum(categories).optional() }),
+    response: z.object({
+      items: z.array(indicatorInput.extend({ category: z.enum(categories), categoryTitle: z.string() })),
+      goalSet: z.object({ indicators: z.array(indicatorInput) }).optional(),
+    }),
+    async handle({ query }) {
+      const chosen = query.category ? [query.category] : categories;
+      const items = chosen.flatMap((category) =>
+        indicatorLibrary[category].indicators.map((i) => ({ category, categoryTitle: indicatorLibrary[category].title, ...i })),
+      );
+      return query.category ? { items, goalSet: { indicators: indicatorLibrary[query.category].indicators } } : { items };
     },
   }),
   route({

@@ -1,6 +1,7 @@
 import type { Area, RouteDef } from '../../shared/http/route.js';
 import type { Access } from '../jobs/schedules.js';
 import { routes as metaRoutes } from './meta.js';
+import { routes as projectRoutes } from './projects.js';
 import { routes as referenceRoutes } from './reference.js';
 
 /**
@@ -10,6 +11,7 @@ import { routes as referenceRoutes } from './reference.js';
 export const apiAreas: Record<Area, { entry: string; routes: RouteDef[]; access: Access }> = {
   meta: { entry: 'functions/http/meta.ts', routes: metaRoutes, access: { table: 'read' } },
   reference: { entry: 'functions/http/reference.ts', routes: referenceRoutes, access: { table: 'readWrite' } },
+  projects: { entry: 'functions/http/projects.ts', routes: projectRoutes, access: { table: 'readWrite' } },
 };
 
 export const allRoutes: RouteDef[] = Object.values(apiAreas).flatMap((a) => a.routes);

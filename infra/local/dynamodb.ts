@@ -44,8 +44,7 @@ export async function startDynamo(opts: StartDynamoOptions = {}): Promise<LocalD
   const { server, store } = createDynalite(opts.path);
   routeTransactions(server, store);
   try {
-    // Opening now makes a bad or locked path fail here instead of on the first request.
-    await store.db.open();
+    await openStore(store, opts.path);
     await listen(server, opts.port ?? 0, host);
   } catch (err) {
     await closeStore(store);
@@ -77,6 +76,17 @@ function createDynalite(path: string | undefined): { server: Server; store: Stor
     return { server, store };
   } finally {
     dynaliteDb.create = originalCreate;
+  }
+}
+
+/** Opening now makes a bad or locked path fail here, clearly, instead of on the first request. */
+async function openStore(store: Store, path: string | undefined): Promise<void> {
+  try {
+    await store.db.open();
+  } catch (err) {
+    throw new Error(`cannot open the DynamoDB local store at ${path} (is another process using it?)`, {
+      cause: err,
+    });
   }
 }
 

@@ -30,6 +30,12 @@ export async function ensureTable(client: DynamoDBClient, name: string): Promise
       })),
     }),
   );
+  // dynalite creates tables in CREATING and flips them to ACTIVE on a timer: wait for it.
+  for (let i = 0; i < 500; i++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+    if (Table?.TableStatus === 'ACTIVE') break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
   return 'created';
 }
 

@@ -6,6 +6,15 @@ export interface FieldError {
   /** Where the problem is, e.g. `indicators[3].unit` or `body` */
   path: string;
   message: string;
+  /** For rule catalogues (the goal lint): the rule's id, its severity and the message in each language. */
+  rule?: string;
+  severity?: 'error' | 'warning';
+  messages?: Localized;
+}
+
+export interface Localized {
+  'zh-CN': string;
+  en: string;
 }
 
 export class AppError extends Error {

@@ -10,7 +10,7 @@ import { AppError, BadRequest, NotFound, PayloadTooLarge, UnsupportedMediaType }
 import { actorFromClaims, assertRole, type Claims } from './auth.js';
 import { type Deps, defaultDeps } from './deps.js';
 import { IdempotencyGuard, type Replay } from './idempotency.js';
-import { problemResponse } from './problem.js';
+import { localeOf, problemResponse } from './problem.js';
 import { Reply, type RouteDef, routeKey } from './route.js';
 import { parseOr400 } from './validation.js';
 
@@ -125,7 +125,11 @@ export function createApiHandler(routes: RouteDef[], getDeps: () => Deps = defau
       onError: (request) => {
         const err = request.error;
         if (!(err instanceof AppError)) logger.error('unhandled error', err as Error);
-        request.response = problemResponse(err, request.event.requestContext.requestId);
+        request.response = problemResponse(
+          err,
+          request.event.requestContext.requestId,
+          localeOf(request.event.headers?.['accept-language']),
+        );
         logger.info('request', { status: request.response.statusCode });
         logger.resetKeys();
       },

@@ -48,6 +48,8 @@ export interface QuerySpec {
   limit?: number;
   nextToken?: string;
   newestFirst?: boolean;
+  /** Equality filters applied after the key condition (pages may then be shorter than `limit`). */
+  filter?: Record<string, string | number>;
 }
 
 /** The store: reads validate what comes back with zod; writes are transactions (state + audit together). */
@@ -86,6 +88,12 @@ export class Db {
       input.ExpressionAttributeValues![':from'] = spec.skBetween[0];
       input.ExpressionAttributeValues![':to'] = spec.skBetween[1];
     }
+    const filters = Object.entries(spec.filter ?? {}).map(([name, value], i) => {
+      input.ExpressionAttributeNames![`#f${i}`] = name;
+      input.ExpressionAttributeValues![`:f${i}`] = value;
+      return `#f${i} = :f${i}`;
+    });
+    if (filters.length) input.FilterExpression = filters.join(' AND ');
     const out = await this.client.send(new QueryCommand(input));
     return {
       items: (out.Items ?? []).map((i) => schema.parse(i)),

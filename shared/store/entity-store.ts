@@ -25,10 +25,17 @@ export function entityStore<S extends z.ZodType<Versioned & Record<string, unkno
   label: string;
   schema: S;
   key: (id: string) => Key & Record<string, string>;
+  /** Index attributes that depend on the entity's state (they move when it changes). */
+  indexKeys?: (entity: z.infer<S>) => Record<string, string>;
   listPartition?: { index: 'gsi1'; pk: string };
 }) {
   type T = z.infer<S>;
-  const toItem = (entity: T): Item => ({ ...opts.key(entity.id), type: opts.type, ...entity });
+  const toItem = (entity: T): Item => ({
+    ...opts.key(entity.id),
+    ...opts.indexKeys?.(entity),
+    type: opts.type,
+    ...entity,
+  });
   const strip = (item: Record<string, unknown>) => opts.schema.parse(item) as T;
 
   return {

@@ -9,10 +9,14 @@
  * | rule config    | CONFIG#<year>              | V#<version 6 digits> | –                       | newest version first        |
  * | audit record   | AUDIT#<entityId>           | <at>#<uuid>        | –                         | GET /v1/audit?entityId=     |
  * | idempotency    | IDEM#<sub>#<route>#<key>   | IDEM               | –                         | Idempotency-Key replays     |
+ * | project        | PROJECT#<id>               | PROJECT            | DEPT#<dept>#PROJECTS /    | a department's projects, by |
+ * |                |                            |                    |   <year>#<status>#<id>    |   year and status (sweeps)  |
+ * |                |                            |                    | gsi2: PROJECTS#<year> /   | the bureau's list of a year,|
+ * |                |                            |                    |   <status>#<dept>#<id>    |   by status and department  |
  */
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
-export const keys = {
+export const keys: Keys = {
   department: (id: string) => ({ pk: `DEPT#${id}`, sk: 'DEPT', gsi1pk: 'DEPTS', gsi1sk: id }),
   departmentsPartition: 'DEPTS',
   agency: (id: string) => ({ pk: `AGENCY#${id}`, sk: 'AGENCY', gsi1pk: 'AGENCIES', gsi1sk: id }),
@@ -20,8 +24,35 @@ export const keys = {
   config: (fiscalYear: number, version: number) => ({ pk: `CONFIG#${fiscalYear}`, sk: `V#${pad(version, 6)}` }),
   configPartition: (fiscalYear: number) => `CONFIG#${fiscalYear}`,
   audit: (entityId: string, at: string, id: string) => ({ pk: `AUDIT#${entityId}`, sk: `${at}#${id}` }),
+  project: (id: string) => ({ pk: `PROJECT#${id}`, sk: 'PROJECT' }),
+  projectIndexes: (p: { id: string; departmentId: string; fiscalYear: number; status: string }) => ({
+    gsi1pk: keys.departmentProjects(p.departmentId),
+    gsi1sk: `${p.fiscalYear}#${p.status}#${p.id}`,
+    gsi2pk: keys.yearProjects(p.fiscalYear),
+    gsi2sk: `${p.status}#${p.departmentId}#${p.id}`,
+  }),
+  departmentProjects: (departmentId: string) => `DEPT#${departmentId}#PROJECTS`,
+  yearProjects: (fiscalYear: number) => `PROJECTS#${fiscalYear}`,
   idempotency: (sub: string, routeKey: string, key: string) => ({
     pk: `IDEM#${sub}#${routeKey}#${key}`,
     sk: 'IDEM',
   }),
 };
+
+interface Keys {
+  department(id: string): { pk: string; sk: string; gsi1pk: string; gsi1sk: string };
+  departmentsPartition: string;
+  agency(id: string): { pk: string; sk: string; gsi1pk: string; gsi1sk: string };
+  agenciesPartition: string;
+  config(fiscalYear: number, version: number): { pk: string; sk: string };
+  configPartition(fiscalYear: number): string;
+  audit(entityId: string, at: string, id: string): { pk: string; sk: string };
+  project(id: string): { pk: string; sk: string };
+  projectIndexes(p: { id: string; departmentId: string; fiscalYear: number; status: string }): Record<
+    'gsi1pk' | 'gsi1sk' | 'gsi2pk' | 'gsi2sk',
+    string
+  >;
+  departmentProjects(departmentId: string): string;
+  yearProjects(fiscalYear: number): string;
+  idempotency(sub: string, routeKey: string, key: string): { pk: string; sk: string };
+}

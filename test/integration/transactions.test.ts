@@ -518,6 +518,59 @@ describe('local DynamoDB transactions', () => {
       ]);
     });
 
+    it('reads a consistent snapshot while transactions move value between two items', async () => {
+      const pk = newPk();
+      await doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: TABLE, Item: { pk, sk: 'from', amount: 100 } } },
+            { Put: { TableName: TABLE, Item: { pk, sk: 'to', amount: 0 } } },
+          ],
+        }),
+      );
+      const move = (amount: number) =>
+        doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: TABLE,
+                  Key: { pk, sk: 'from' },
+                  UpdateExpression: 'ADD amount :minus',
+                  ExpressionAttributeValues: { ':minus': -amount },
+                },
+              },
+              {
+                Update: {
+                  TableName: TABLE,
+                  Key: { pk, sk: 'to' },
+                  UpdateExpression: 'ADD amount :plus',
+                  ExpressionAttributeValues: { ':plus': amount },
+                },
+              },
+            ],
+          }),
+        );
+      const readTotal = async () => {
+        const { Responses } = await client.send(
+          new TransactGetItemsCommand({
+            TransactItems: [
+              { Get: { TableName: TABLE, Key: keyOf(pk, 'from') } },
+              { Get: { TableName: TABLE, Key: keyOf(pk, 'to') } },
+            ],
+          }),
+        );
+        return (Responses ?? []).reduce((sum, response) => sum + Number(response.Item?.amount?.N), 0);
+      };
+
+      const [, totals] = await Promise.all([
+        Promise.all(Array.from({ length: 30 }, (_, index) => move(index + 1))),
+        Promise.all(Array.from({ length: 30 }, readTotal)),
+      ]);
+
+      expect(new Set(totals)).toEqual(new Set([100]));
+    });
+
     it('applies a projection expression', async () => {
       const pk = newPk();
       await doc.send(new PutCommand({ TableName: TABLE, Item: { pk, sk: 'wide', keep: 'yes', drop: 'no' } }));

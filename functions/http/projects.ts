@@ -1,0 +1,209 @@
+import { z } from 'zod';
+import { assertOwnDepartment } from '../../shared/domain/actor.js';
+import { NotFound, RuleViolation } from '../../shared/domain/errors.js';
+import { goalsInput } from '../../shared/domain/indicators.js';
+import {
+  approveBudget,
+  assess,
+  assessmentInput,
+  budgetInput,
+  type Decision,
+  goalReviewInput,
+  newProject,
+  type Project,
+  projectInput,
+  projectView,
+  reviewGoals,
+  setGoals,
+  submit,
+} from '../../shared/domain/project.js';
+import { nextStatus, type ProjectEvent, projectStatuses } from '../../shared/domain/project-status.js';
+import { createApiHandler } from '../../shared/http/api-handler.js';
+import { type Request, route } from '../../shared/http/route.js';
+import { fiscalYear, idParams, pageOf, pageQuery } from '../../shared/http/schemas.js';
+import { currentConfig } from '../../shared/store/config.js';
+import { checkIfMatch } from '../../shared/store/entity-store.js';
+import { listProjects, newProjectId, projects } from '../../shared/store/projects.js';
+import { departments } from '../../shared/store/reference.js';
+
+/** Projects: intake, ex-ante assessment, goals and their review, the project library, the budget. */
+const area = 'projects' as const;
+const tags = ['Projects'];
+const projectSchema = z.looseObject({ id: z.string(), status: z.enum(projectStatuses), version: z.int() }).meta({
+  id: 'Project',
+  description: 'A project with its goals, assessment and budget (money in yuan)',
+});
+
+async function loadProject(req: Request<{ id: string }>): Promise<Project> {
+  const p = await projects.get(req.deps.db, req.params.id);
+  if (!p) throw new NotFound(`Project ${req.params.id}`);
+  assertOwnDepartment(req.actor, p.departmentId, `Project ${req.params.id}`);
+  return p;
+}
+
+/**
+ * One audited change of a project, in the contract's order: 404 (missing or another department's),
+ * 409 (the status does not allow it), 412 (If-Match), then the rule (422) inside `apply`.
+ */
+async function changeProject(
+  req: Request<{ id: string }>,
+  event: ProjectEvent,
+  action: string,
+  apply: (p: Project, d: Decision) => Project,
+): Promise<Project> {
+  const before = await loadProject(req);
+  nextStatus(event, before.status);
+  checkIfMatch(before, req.ifMatch, `Project ${before.id}`);
+  const config = await currentConfig(req.deps.db, before.fiscalYear);
+  const after = apply(before, { by: req.actor.sub, now: req.now, config });
+  await req.deps.db.write(projects.updateActions(before, after, changeContext(req), action));
+  return after;
+}
+
+const changeContext = (req: Request) => ({ actor: req.actor, now: req.now, requestId: req.requestId });
+
+/** The current fiscal year in Asia/Shanghai (UTC+8, no daylight saving). */
+const currentFiscalYear = (now: Date) => new Date(now.getTime() + 8 * 3600_000).getUTCFullYear();
+
+export const routes = [
+  route({
+    area,
+    method: 'POST',
+    path: '/v1/projects',
+    roles: ['department'],
+    tags,
+    summary: 'Propose a project or policy for a fiscal year (the department comes from the token)',
+    body: projectInput,
+    response: projectSchema,
+    status: 201,
+    async handle(req) {
+      const { actor, body, deps } = req;
+      const departmentId = actor.departmentId!;
+      if (!(await departments.get(deps.db, departmentId))) {
+        throw new RuleViolation(`Your department ${departmentId} is not registered with the bureau`, [
+          { path: 'departmentId', message: 'ask the bureau to register the department first' },
+        ]);
+      }
+      const config = await currentConfig(deps.db, body.fiscalYear);
+      const project = newProject(newProjectId(body.fiscalYear), departmentId, body, {
+        by: actor.sub,
+        now: req.now,
+        config,
+      });
+      await deps.db.write(projects.createActions(project, changeContext(req)));
+      return projectView(project);
+    },
+  }),
+  route({
+    area,
+    method: 'GET',
+    path: '/v1/projects',
+    roles: ['finance', 'department'],
+    tags,
+    summary: 'List projects (a department sees only its own)',
+    description:
+      'Filters: fiscalYear, status, departmentId. The bureau listing all departments sees one fiscal year at a ' +
+      'time (the current one unless fiscalYear is given).',
+    query: pageQuery.extend({
+      fiscalYear: fiscalYear.optional(),
+      status: z.enum(projectStatuses).optional(),
+      departmentId: z.string().max(32).optional(),
+    }),
+    response: pageOf(projectSchema),
+    async handle({ query, actor, deps, now }) {
+      const ownOrNamed = actor.role === 'department' || query.departmentId !== undefined;
+      const fiscalYear = query.fiscalYear ?? (ownOrNamed ? undefined : currentFiscalYear(now));
+      if (actor.role === 'department' && query.departmentId && query.departmentId !== actor.departmentId) {
+        return { items: [] };
+      }
+      const page = await listProjects(deps.db, actor, { ...query, fiscalYear });
+      return { items: page.items.map(projectView), nextToken: page.nextToken };
+    },
+  }),
+  route({
+    area,
+    method: 'GET',
+    path: '/v1/projects/{id}',
+    roles: ['finance', 'department'],
+    tags,
+    summary: 'One project with its goals, assessment and budget',
+    params: idParams,
+    response: projectSchema,
+    handle: async (req) => projectView(await loadProject(req)),
+  }),
+  route({
+    area,
+    method: 'PUT',
+    path: '/v1/projects/{id}/goals',
+    roles: ['department'],
+    tags,
+    summary: 'Set the overall goal and the indicators (in draft or returned); warnings come back with the 200',
+    description:
+      'A goal set that is not measurable is refused with 422 and one error per failing indicator ' +
+      '(`errors[].path` like `indicators[3].unit`, with the lint rule id and zh-CN/English messages).',
+    params: idParams,
+    body: goalsInput,
+    response: projectSchema,
+    handle: async (req) => projectView(await changeProject(req, 'editGoals', 'set-goals', (p, d) => setGoals(p, req.body, d))),
+  }),
+  route({
+    area,
+    method: 'POST',
+    path: '/v1/projects/{id}/submit',
+    roles: ['department'],
+    tags,
+    summary: 'Submit the project with its goals to the bureau (from draft or returned)',
+    params: idParams,
+    response: projectSchema,
+    handle: async (req) => projectView(await changeProject(req, 'submit', 'submit', submit)),
+  }),
+  route({
+    area,
+    method: 'POST',
+    path: '/v1/projects/{id}/ex-ante-assessment',
+    roles: ['finance'],
+    tags,
+    summary: 'Record the ex-ante performance assessment (事前绩效评估) of a project under review',
+    description:
+      'Five scores of 0–20. Guidance: total ≥ 80 supported, ≥ 60 supported after adjustment, else not supported ' +
+      '(as configured); another conclusion needs a reason. not_supported rejects the project.',
+    params: idParams,
+    body: assessmentInput,
+    response: z.looseObject({ projectId: z.string(), project: projectSchema }),
+    status: 201,
+    async handle(req) {
+      const after = await changeProject(req, 'assess', 'ex-ante-assessment', (p, d) => assess(p, req.body, d));
+      const view = projectView(after);
+      return { projectId: after.id, projectStatus: after.status, ...view.assessment, project: view };
+    },
+  }),
+  route({
+    area,
+    method: 'POST',
+    path: '/v1/projects/{id}/goal-review',
+    roles: ['finance'],
+    tags,
+    summary: 'Review the goals: excellent/good approve, fair returns to the department, poor rejects',
+    params: idParams,
+    body: goalReviewInput,
+    response: projectSchema,
+    handle: async (req) =>
+      projectView(await changeProject(req, 'reviewGoals', 'goal-review', (p, d) => reviewGoals(p, req.body, d))),
+  }),
+  route({
+    area,
+    method: 'POST',
+    path: '/v1/projects/{id}/budget',
+    roles: ['finance'],
+    tags,
+    summary: 'Approve the budget of a project in the library → executing',
+    description: 'At most the requested amount (the recommended amount after an adjustment); an optional plan of 12 cumulative monthly shares.',
+    params: idParams,
+    body: budgetInput,
+    response: projectSchema,
+    handle: async (req) =>
+      projectView(await changeProject(req, 'approveBudget', 'approve-budget', (p, d) => approveBudget(p, req.body, d))),
+  }),
+];
+
+export const handler = createApiHandler(routes);

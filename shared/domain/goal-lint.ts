@@ -1,0 +1,263 @@
+import type { Localized } from './errors.js';
+import { type Indicator, isQuantitative, type Level1, level1Codes, level2ByLevel1, levelNames } from './indicators.js';
+
+/**
+ * The goal lint: a catalogue of rules that decide whether a goal set is clear, specific and measurable
+ * (domain.md §2). An `error` blocks the goal set (422), a `warning` comes back with the 200. Every finding
+ * points at the indicator (`indicators[3].unit`) and speaks zh-CN and English.
+ */
+export type Severity = 'error' | 'warning';
+
+export interface LintFinding {
+  rule: string;
+  severity: Severity;
+  path: string;
+  messages: Localized;
+}
+
+export interface LintContext {
+  /** Points of each level-1 group in the configuration in force (its weights must add up to them). */
+  groupPoints: Record<Level1, number>;
+}
+
+interface Rule {
+  id: string;
+  severity: Severity;
+  summary: Localized;
+  check(indicators: Indicator[], ctx: LintContext): { path: string; messages: Localized }[];
+}
+
+const at = (i: number, field?: keyof Indicator) => `indicators[${i}]${field ? `.${field}` : ''}`;
+const round2 = (n: number) => Math.round(n * 100) / 100;
+const PLACEHOLDER_UNITS = new Set(['xx', 'x', 'tbd', 'n/a', 'na', '待定', '无', '-', '—', '/', '？', '?']);
+
+/** Targets people type when they have not decided: 0 for "at least", 9, 99, 999…, 123…, 1234… */
+function looksLikePlaceholder(i: Indicator): boolean {
+  if (i.target === undefined) return false;
+  const t = String(i.target);
+  return (i.operator === '>=' && i.target === 0) || /^9{2,}$/.test(t) || /^1234?5?6?7?8?9?$/.test(t) && t.length >= 3;
+}
+
+export const goalLintRules: Rule[] = [
+  {
+    id: 'group-required',
+    severity: 'error',
+    summary: { 'zh-CN': '每个一级指标（分值大于0）至少设一个指标', en: 'Every level-1 group with points needs an indicator' },
+    check: (inds, ctx) =>
+      level1Codes
+        .filter((g) => ctx.groupPoints[g] > 0 && !inds.some((i) => i.level1 === g))
+        .map((g) => ({
+          path: 'indicators',
+          messages: {
+            'zh-CN': `缺少${levelNames[g]['zh-CN']}：至少设置一个`,
+            en: `No ${g} indicator: add at least one`,
+          },
+        })),
+  },
+  {
+    id: 'level2-of-level1',
+    severity: 'error',
+    summary: { 'zh-CN': '二级指标须属于其一级指标', en: 'The level-2 code must belong to its level-1 group' },
+    check: (inds) =>
+      inds.flatMap((i, n) =>
+        (level2ByLevel1[i.level1] as readonly string[]).includes(i.level2)
+          ? []
+          : [
+              {
+                path: at(n, 'level2'),
+                messages: {
+                  'zh-CN': `“${i.level2}”不属于${levelNames[i.level1]['zh-CN']}，可选：${level2ByLevel1[i.level1].join('、')}`,
+                  en: `${i.level2} is not a level-2 code of ${i.level1}; use one of ${level2ByLevel1[i.level1].join(', ')}`,
+                },
+              },
+            ],
+      ),
+  },
+  {
+    id: 'name-length',
+    severity: 'error',
+    summary: { 'zh-CN': '指标名称不超过100个字符', en: 'Indicator names are at most 100 characters' },
+    check: (inds) =>
+      inds.flatMap((i, n) =>
+        [...i.name].length > 100
+          ? [
+              {
+                path: at(n, 'name'),
+                messages: {
+                  'zh-CN': `指标名称有${[...i.name].length}个字符，最多100个`,
+                  en: `The name has ${[...i.name].length} characters; at most 100`,
+                },
+              },
+            ]
+          : [],
+      ),
+  },
+  {
+    id: 'name-unique',
+    severity: 'error',
+    summary: { 'zh-CN': '同一项目内指标名称不得重复', en: 'Indicator names are unique within the project' },
+    check: (inds) =>
+      inds.flatMap((i, n) => {
+        const first = inds.findIndex((o) => o.name === i.name);
+        return first < n
+          ? [
+              {
+                path: at(n, 'name'),
+                messages: {
+                  'zh-CN': `指标名称“${i.name}”与第${first + 1}个指标重复`,
+                  en: `The name "${i.name}" repeats indicators[${first}]`,
+                },
+              },
+            ]
+          : [];
+      }),
+  },
+  {
+    id: 'quantitative-target',
+    severity: 'error',
+    summary: { 'zh-CN': '定量指标须有数值目标值', en: 'A quantitative indicator needs a numeric target' },
+    check: (inds) =>
+      inds.flatMap((i, n) =>
+        isQuantitative(i) && (i.target === undefined || !Number.isFinite(i.target))
+          ? [
+              {
+                path: at(n, 'target'),
+                messages: {
+                  'zh-CN': `定量指标“${i.name}”缺少数值目标值`,
+                  en: `"${i.name}" is quantitative (${i.operator}) and needs a numeric target`,
+                },
+              },
+            ]
+          : [],
+      ),
+  },
+  {
+    id: 'quantitative-unit',
+    severity: 'error',
+    summary: { 'zh-CN': '定量指标须有计量单位', en: 'A quantitative indicator needs a unit' },
+    check: (inds) =>
+      inds.flatMap((i, n) =>
+        isQuantitative(i) && !i.unit
+          ? [
+              {
+                path: at(n, 'unit'),
+                messages: {
+                  'zh-CN': `定量指标“${i.name}”缺少计量单位（如：个、%、万元、天）`,
+                  en: `"${i.name}" is quantitative and needs a unit (e.g. 个, %, 万元, days)`,
+                },
+              },
+            ]
+          : [],
+      ),
+  },
+  {
+    id: 'weight-positive',
+    severity: 'error',
+    summary: { 'zh-CN': '权重须大于0', en: 'Weights are above 0' },
+    check: (inds) =>
+      inds.flatMap((i, n) =>
+        i.weight > 0
+          ? []
+          : [
+              {
+                path: at(n, 'weight'),
+                messages: { 'zh-CN': `“${i.name}”的权重须大于0`, en: `The weight of "${i.name}" must be above 0` },
+              },
+            ],
+      ),
+  },
+  {
+    id: 'group-weights',
+    severity: 'error',
+    summary: { 'zh-CN': '各一级指标权重之和等于其分值', en: 'Weights of each level-1 group add up to its points' },
+    check: (inds, ctx) =>
+      level1Codes.flatMap((g) => {
+        const members = inds.map((i, n) => ({ i, n })).filter(({ i }) => i.level1 === g);
+        if (!members.length) return [];
+        const total = round2(members.reduce((s, { i }) => s + i.weight, 0));
+        if (total === ctx.groupPoints[g]) return [];
+        return [
+          {
+            path: at(members[0]!.n, 'weight'),
+            messages: {
+              'zh-CN': `${levelNames[g]['zh-CN']}权重合计${total}，应为${ctx.groupPoints[g]}（第${members.map((m) => m.n + 1).join('、')}个指标）`,
+              en: `The ${g} weights add up to ${total}, not ${ctx.groupPoints[g]} (indicators ${members.map((m) => m.n).join(', ')})`,
+            },
+          },
+        ];
+      }),
+  },
+  {
+    id: 'qualitative-explanation',
+    severity: 'error',
+    summary: {
+      'zh-CN': '定性指标须说明怎样算达成',
+      en: 'A qualitative indicator explains what counts as achieved',
+    },
+    check: (inds) =>
+      inds.flatMap((i, n) =>
+        !isQuantitative(i) && !i.explanation
+          ? [
+              {
+                path: at(n, 'explanation'),
+                messages: {
+                  'zh-CN': `定性指标“${i.name}”须在说明中写明预期达到的效果（怎样算达成）`,
+                  en: `"${i.name}" is qualitative: say in the explanation what counts as achieved`,
+                },
+              },
+            ]
+          : [],
+      ),
+  },
+  {
+    id: 'timeliness-or-cost',
+    severity: 'warning',
+    summary: { 'zh-CN': '建议设置时效或成本指标', en: 'A timeliness or cost indicator is advised' },
+    check: (inds) =>
+      inds.some((i) => i.level2 === 'timeliness' || i.level2 === 'cost')
+        ? []
+        : [
+            {
+              path: 'indicators',
+              messages: {
+                'zh-CN': '未设置时效指标或成本指标，难以监控进度与成本',
+                en: 'No timeliness or cost indicator: progress and cost will be hard to monitor',
+              },
+            },
+          ],
+  },
+  {
+    id: 'placeholder-target',
+    severity: 'warning',
+    summary: { 'zh-CN': '目标值或单位疑似占位符', en: 'A target or unit that looks like a placeholder' },
+    check: (inds) =>
+      inds.flatMap((i, n) => {
+        const out: { path: string; messages: Localized }[] = [];
+        if (looksLikePlaceholder(i)) {
+          out.push({
+            path: at(n, 'target'),
+            messages: {
+              'zh-CN': `“${i.name}”的目标值${i.target}疑似占位符，请填写实际目标`,
+              en: `The target ${i.target} of "${i.name}" looks like a placeholder; give the real target`,
+            },
+          });
+        }
+        if (i.unit && PLACEHOLDER_UNITS.has(i.unit.toLowerCase())) {
+          out.push({
+            path: at(n, 'unit'),
+            messages: {
+              'zh-CN': `“${i.name}”的单位“${i.unit}”疑似占位符`,
+              en: `The unit "${i.unit}" of "${i.name}" looks like a placeholder`,
+            },
+          });
+        }
+        return out;
+      }),
+  },
+];
+
+export function lintGoals(indicators: Indicator[], ctx: LintContext): LintFinding[] {
+  return goalLintRules.flatMap((rule) =>
+    rule.check(indicators, ctx).map((f) => ({ rule: rule.id, severity: rule.severity, ...f })),
+  );
+}

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Conflict } from '../../shared/domain/errors.js';
+import { IdempotencyGuard, type Replay } from '../../shared/http/idempotency.js';
+import type { Db } from '../../shared/store/db.js';
+import { type LocalDb, startLocalDb } from './local-db.js';
+
+// Integration tier: the Idempotency-Key guard against the real local DynamoDB.
+const scope = { sub: 'user-finance', routeKey: 'POST /v1/departments', key: 'key-1' };
+const body = { id: 'D-EDU', name: 'Education', contactEmails: ['edu@example.cn'] };
+const now = new Date('2026-03-01T08:00:00Z');
+const response: Replay = {
+  statusCode: 201,
+  headers: { 'content-type': 'application/json; charset=utf-8', etag: '"1"' },
+  body: JSON.stringify({ ...body, version: 1 }),
+};
+
+async function errorOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected the operation to fail, but it succeeded');
+}
+
+let local: LocalDb;
+let db: Db;
+
+beforeAll(async () => {
+  local = await startLocalDb();
+});
+
+afterAll(async () => {
+  await local?.close();
+});
+
+beforeEach(async () => {
+  db = await local.freshDb();
+});
+
+describe('IdempotencyGuard', () => {
+  it('lets the first request run', async () => {
+    expect(await new IdempotencyGuard(db, scope, body, now).begin()).toBeUndefined();
+  });
+
+  it('replays the stored response to a retry with the same key and body', async () => {
+    const first = new IdempotencyGuard(db, scope, body, now);
+    await first.begin();
+    await first.complete(response);
+
+    const replay = await new IdempotencyGuard(db, scope, { ...body }, now).begin();
+
+    expect(replay).toEqual({ ...response, headers: { ...response.headers, 'idempotent-replayed': 'true' } });
+  });
+
+  it('refuses the same key with another body with a Conflict', async () => {
+    const first = new IdempotencyGuard(db, scope, body, now);
+    await first.begin();
+    await first.complete(response);
+
+    const err = await errorOf(new IdempotencyGuard(db, scope, { ...body, name: 'Health' }, now).begin());
+
+    expect(err).toBeInstanceOf(Conflict);
+  });
+
+  it('refuses a retry while the first request is still in progress with a Conflict', async () => {
+    await new IdempotencyGuard(db, scope, body, now).begin();
+
+    const err = await errorOf(new IdempotencyGuard(db, scope, body, now).begin());
+
+    expect(err).toBeInstanceOf(Conflict);
+    expect((err as Conflict).detail).toMatch(/still being processed/);
+  });
+
+  it('lets exactly one of two concurrent first requests run', async () => {
+    const outcomes = await Promise.allSettled([
+      new IdempotencyGuard(db, scope, body, now).begin(),
+      new IdempotencyGuard(db, scope, body, now).begin(),
+    ]);
+
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+  });
+
+  it('lets the request run again once the first was abandoned', async () => {
+    const first = new IdempotencyGuard(db, scope, body, now);
+    await first.begin();
+    await first.abandon();
+
+    expect(await new IdempotencyGuard(db, scope, body, now).begin()).toBeUndefined();
+  });
+
+  it('lets a retry take over an in-progress claim whose lock has expired', async () => {
+    await new IdempotencyGuard(db, scope, body, now).begin();
+    const later = new Date(now.getTime() + 61_000);
+
+    expect(await new IdempotencyGuard(db, scope, body, later).begin()).toBeUndefined();
+  });
+
+  it('keeps keys of other callers apart', async () => {
+    const first = new IdempotencyGuard(db, scope, body, now);
+    await first.begin();
+    await first.complete(response);
+
+    const other = await new IdempotencyGuard(
+      db,
+      { ...scope, sub: 'user-other' },
+      { ...body, name: 'Health' },
+      now,
+    ).begin();
+
+    expect(other).toBeUndefined();
+  });
+});

@@ -1,0 +1,380 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { RuleViolation } from '../../shared/domain/errors.js';
+import { createApiHandler, logger, MAX_BODY_BYTES } from '../../shared/http/api-handler.js';
+import type { Deps } from '../../shared/http/deps.js';
+import { route } from '../../shared/http/route.js';
+import { Db } from '../../shared/store/db.js';
+
+// Unit tier: the middy stack driven with hand-built API Gateway v2 events; DynamoDB is a mock.
+const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+const dynamo = mockClient(doc);
+const deps: Deps = { db: new Db(doc, 'test-table'), environment: {} };
+
+const createThing = vi.fn(async (body: { name: string }) => ({ id: 'T-1', name: body.name, version: 1 }));
+
+const routes = [
+  route({
+    area: 'reference',
+    method: 'POST',
+    path: '/t/things',
+    roles: ['finance'],
+    tags: ['test'],
+    summary: 'create a thing',
+    body: z.strictObject({ name: z.string() }),
+    status: 201,
+    handle: ({ body }) => createThing(body),
+  }),
+  route({
+    area: 'reference',
+    method: 'POST',
+    path: '/t/department-only',
+    roles: ['department'],
+    tags: ['test'],
+    summary: 'only departments',
+    body: z.strictObject({ name: z.string() }),
+    handle: async () => ({ ok: true }),
+  }),
+  route({
+    area: 'reference',
+    method: 'POST',
+    path: '/t/rule',
+    roles: ['finance'],
+    tags: ['test'],
+    summary: 'breaks a rule',
+    async handle() {
+      throw new RuleViolation('The goals are not measurable', [
+        { path: 'indicators[0].unit', message: 'required' },
+      ]);
+    },
+  }),
+  route({
+    area: 'reference',
+    method: 'GET',
+    path: '/t/boom',
+    roles: ['finance'],
+    tags: ['test'],
+    summary: 'fails unexpectedly',
+    async handle() {
+      throw new Error('connection to db-secret-host refused');
+    },
+  }),
+  route({
+    area: 'reference',
+    method: 'PUT',
+    path: '/t/versioned',
+    roles: ['finance'],
+    tags: ['test'],
+    summary: 'returns a versioned resource and the If-Match it was given',
+    handle: async ({ ifMatch }) => ({ id: 'V-1', version: 3, ifMatch: ifMatch ?? null }),
+  }),
+];
+
+const handler = createApiHandler(routes, () => deps);
+const context = { awsRequestId: 'req-1', functionName: 'test' } as Context;
+
+interface EventOptions {
+  body?: string;
+  headers?: Record<string, string>;
+  groups?: string;
+  claims?: Record<string, string>;
+}
+
+function event(routeKey: string, opts: EventOptions = {}): APIGatewayProxyEventV2WithJWTAuthorizer {
+  const [method = 'GET', path = '/'] = routeKey.split(' ');
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: path,
+    rawQueryString: '',
+    headers: {
+      host: 'api.example.cn',
+      ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...opts.headers,
+    },
+    body: opts.body,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'api',
+      domainName: 'api.example.cn',
+      domainPrefix: 'api',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '10.0.0.1', userAgent: 'vitest' },
+      requestId: 'req-1',
+      routeKey,
+      stage: '$default',
+      time: '10/Mar/2026:08:00:00 +0000',
+      timeEpoch: 1_773_129_600_000,
+      authorizer: {
+        principalId: '',
+        integrationLatency: 0,
+        jwt: {
+          claims: opts.claims ?? { sub: 'user-1', 'cognito:groups': opts.groups ?? '[finance]' },
+          scopes: null,
+        },
+      },
+    },
+  };
+}
+
+const call = (routeKey: string, opts?: EventOptions) => handler(event(routeKey, opts), context);
+const json = (body: string | undefined) => JSON.parse(body ?? 'null');
+
+beforeAll(() => {
+  logger.setLogLevel('SILENT');
+});
+
+beforeEach(() => {
+  dynamo.on(GetCommand).resolves({});
+  dynamo.on(TransactWriteCommand).resolves({});
+  dynamo.on(DeleteCommand).resolves({});
+});
+
+afterEach(() => {
+  dynamo.reset();
+  createThing.mockClear();
+});
+
+describe('the API stack: request checks', () => {
+  it('answers malformed JSON with 400 problem+json naming the body', async () => {
+    const res = await call('POST /t/things', { body: '{"name": ' });
+
+    expect(res.statusCode).toBe(400);
+    expect(res.headers?.['content-type']).toBe('application/problem+json');
+    expect(json(res.body).errors[0].path).toBe('body');
+  });
+
+  it('answers an unknown body field with 400 naming the field', async () => {
+    const res = await call('POST /t/things', { body: JSON.stringify({ name: 'a', colour: 'red' }) });
+
+    expect(res.statusCode).toBe(400);
+    expect(json(res.body).errors).toContainEqual({ path: 'colour', message: 'unknown field' });
+  });
+
+  it('answers a text/plain body with 415', async () => {
+    const res = await call('POST /t/things', {
+      body: '{"name":"a"}',
+      headers: { 'content-type': 'text/plain' },
+    });
+
+    expect(res.statusCode).toBe(415);
+  });
+
+  it('accepts application/json with a charset', async () => {
+    const res = await call('POST /t/things', {
+      body: '{"name":"a"}',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    });
+
+    expect(res.statusCode).toBe(201);
+  });
+
+  it('answers a body over 256 KiB with 413', async () => {
+    const res = await call('POST /t/things', { body: JSON.stringify({ name: 'x'.repeat(MAX_BODY_BYTES) }) });
+
+    expect(res.statusCode).toBe(413);
+    expect(createThing).not.toHaveBeenCalled();
+  });
+
+  it('answers a role that is not allowed with 403', async () => {
+    const res = await call('POST /t/department-only', { body: '{"name":"a"}', groups: '[finance]' });
+
+    expect(res.statusCode).toBe(403);
+  });
+
+  it('answers a malformed body from the wrong role with 400 (400 wins over 403)', async () => {
+    const res = await call('POST /t/department-only', { body: '{"name": ', groups: '[finance]' });
+
+    expect(res.statusCode).toBe(400);
+  });
+
+  it('answers a text/plain body from the wrong role with 403 (415 comes after 403)', async () => {
+    const res = await call('POST /t/department-only', {
+      body: 'hello',
+      headers: { 'content-type': 'text/plain' },
+      groups: '[finance]',
+    });
+
+    expect(res.statusCode).toBe(403);
+  });
+
+  it('answers an oversized body from the wrong role with 403 (413 comes after 403)', async () => {
+    const res = await call('POST /t/department-only', {
+      body: 'x'.repeat(MAX_BODY_BYTES + 1),
+      groups: '[finance]',
+    });
+
+    expect(res.statusCode).toBe(403);
+  });
+
+  it('answers claims without a subject with 401', async () => {
+    const res = await call('POST /t/things', {
+      body: '{"name":"a"}',
+      claims: { 'cognito:groups': '[finance]' },
+    });
+
+    expect(res.statusCode).toBe(401);
+  });
+
+  it('answers If-Match: "x" with 400', async () => {
+    const res = await call('PUT /t/versioned', { headers: { 'if-match': '"x"' } });
+
+    expect(res.statusCode).toBe(400);
+    expect(json(res.body).errors[0].path).toBe('If-Match');
+  });
+
+  it('hands the version of If-Match: "2" to the handler', async () => {
+    const res = await call('PUT /t/versioned', { headers: { 'if-match': '"2"' } });
+
+    expect(json(res.body).ifMatch).toBe(2);
+  });
+
+  it('answers a route it does not serve with 404', async () => {
+    const res = await call('GET /t/nowhere');
+
+    expect(res.statusCode).toBe(404);
+  });
+});
+
+describe('the API stack: replies', () => {
+  it('answers a thrown RuleViolation with 422 and its field errors', async () => {
+    const res = await call('POST /t/rule');
+
+    expect(res.statusCode).toBe(422);
+    expect(json(res.body)).toMatchObject({
+      status: 422,
+      errors: [{ path: 'indicators[0].unit', message: 'required' }],
+    });
+  });
+
+  it('answers an unexpected Error with 500 without leaking its message', async () => {
+    const res = await call('GET /t/boom');
+
+    expect(res.statusCode).toBe(500);
+    expect(res.headers?.['content-type']).toBe('application/problem+json');
+    expect(res.body).not.toContain('db-secret-host');
+  });
+
+  it('names the request in a problem', async () => {
+    const res = await call('GET /t/boom');
+
+    expect(json(res.body).instance).toBe('urn:request:req-1');
+    expect(res.headers?.['x-request-id']).toBe('req-1');
+  });
+
+  it('sends the version of a returned body as its etag', async () => {
+    const res = await call('PUT /t/versioned');
+
+    expect(res.statusCode).toBe(200);
+    expect(res.headers?.etag).toBe('"3"');
+  });
+
+  it('answers a route declared with status 201 with 201 and a JSON body', async () => {
+    const res = await call('POST /t/things', { body: '{"name":"a"}' });
+
+    expect(res.statusCode).toBe(201);
+    expect(res.headers?.['content-type']).toMatch(/^application\/json/);
+    expect(json(res.body)).toEqual({ id: 'T-1', name: 'a', version: 1 });
+  });
+
+  it('reads a base64-encoded body', async () => {
+    const e = event('POST /t/things', { body: Buffer.from('{"name":"b64"}').toString('base64') });
+    e.isBase64Encoded = true;
+
+    const res = await handler(e, context);
+
+    expect(json(res.body).name).toBe('b64');
+  });
+
+  it('touches no database without an Idempotency-Key', async () => {
+    await call('POST /t/things', { body: '{"name":"a"}' });
+
+    expect(dynamo.calls()).toHaveLength(0);
+  });
+});
+
+describe('the API stack: Idempotency-Key', () => {
+  const withKey = (body: string) => ({ body, headers: { 'idempotency-key': 'key-1' } });
+
+  /** Runs a first request and returns the record it stored on completion. */
+  async function firstRequest(body: string) {
+    const res = await call('POST /t/things', withKey(body));
+    const puts = dynamo
+      .commandCalls(TransactWriteCommand)
+      .map((c) => c.args[0].input.TransactItems?.[0]?.Put);
+    dynamo.resetHistory();
+    createThing.mockClear();
+    return { res, puts, stored: puts.at(-1)?.Item };
+  }
+
+  it('runs the handler on the first call and stores its response', async () => {
+    const { res, puts } = await firstRequest('{"name":"a"}');
+
+    expect(res.statusCode).toBe(201);
+    expect(puts).toHaveLength(2);
+    expect(puts[0]).toMatchObject({
+      Item: { status: 'in_progress' },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    expect(puts[1]?.Item).toMatchObject({
+      status: 'completed',
+      response: { statusCode: 201, body: res.body },
+    });
+  });
+
+  it('scopes the key to the caller and the route', async () => {
+    await call('POST /t/things', withKey('{"name":"a"}'));
+
+    expect(dynamo.commandCalls(GetCommand)[0]?.args[0].input.Key).toEqual({
+      pk: 'IDEM#user-1#POST /t/things#key-1',
+      sk: 'IDEM',
+    });
+  });
+
+  it('replays the stored response without calling the handler', async () => {
+    const first = await firstRequest('{"name":"a"}');
+    dynamo.on(GetCommand).resolves({ Item: first.stored });
+
+    const replay = await call('POST /t/things', withKey('{"name":"a"}'));
+
+    expect(createThing).not.toHaveBeenCalled();
+    expect(replay.statusCode).toBe(201);
+    expect(replay.body).toBe(first.res.body);
+    expect(replay.headers?.['idempotent-replayed']).toBe('true');
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('answers the same key with another body with 409', async () => {
+    const first = await firstRequest('{"name":"a"}');
+    dynamo.on(GetCommand).resolves({ Item: first.stored });
+
+    const res = await call('POST /t/things', withKey('{"name":"b"}'));
+
+    expect(res.statusCode).toBe(409);
+    expect(createThing).not.toHaveBeenCalled();
+  });
+
+  it('forgets the key when the handler fails, so a corrected retry can run', async () => {
+    await call('POST /t/rule', { body: '{}', headers: { 'idempotency-key': 'key-2' } });
+
+    expect(dynamo.commandCalls(DeleteCommand)[0]?.args[0].input.Key).toEqual({
+      pk: 'IDEM#user-1#POST /t/rule#key-2',
+      sk: 'IDEM',
+    });
+  });
+
+  it('does not claim the key for a request refused before the handler (403)', async () => {
+    await call('POST /t/department-only', { ...withKey('{"name":"a"}'), groups: '[finance]' });
+
+    expect(dynamo.calls()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,200 @@
+import {
+  DynamoDBClient,
+  ProvisionedThroughputExceededException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { BadRequest, Conflict } from '../../shared/domain/errors.js';
+import { Db, decodeNextToken, encodeNextToken, type WriteAction } from '../../shared/store/db.js';
+
+// Unit tier: the document client is faked (no network), so DynamoDB's failures can be produced at will.
+const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+const dynamo = mockClient(doc);
+const db = new Db(doc, 'test-table');
+
+afterEach(() => {
+  dynamo.reset();
+});
+
+const createDept: WriteAction = {
+  kind: 'create',
+  item: { pk: 'DEPT#D-EDU', sk: 'DEPT', id: 'D-EDU' },
+  conflict: 'Department D-EDU already exists',
+};
+const replaceAgency: WriteAction = {
+  kind: 'replace',
+  item: { pk: 'AGENCY#A-01', sk: 'AGENCY', id: 'A-01', version: 3 },
+  expectedVersion: 2,
+  conflict: 'Agency A-01 was changed by someone else meanwhile',
+};
+
+function canceled(...codes: string[]): TransactionCanceledException {
+  return new TransactionCanceledException({
+    message: 'Transaction cancelled',
+    $metadata: { httpStatusCode: 400 },
+    CancellationReasons: codes.map((Code) => ({ Code })),
+  });
+}
+
+async function errorOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected the operation to fail, but it succeeded');
+}
+
+describe('Db.write', () => {
+  it('sends all actions as one transaction, in order', async () => {
+    dynamo.on(TransactWriteCommand).resolves({});
+
+    await db.write([createDept, replaceAgency]);
+
+    const [call] = dynamo.commandCalls(TransactWriteCommand);
+    expect(call?.args[0].input.TransactItems?.map((t) => t.Put?.Item?.pk)).toEqual([
+      'DEPT#D-EDU',
+      'AGENCY#A-01',
+    ]);
+  });
+
+  it('guards a creation with attribute_not_exists(pk)', async () => {
+    dynamo.on(TransactWriteCommand).resolves({});
+
+    await db.write([createDept]);
+
+    const put = dynamo.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0]?.Put;
+    expect(put).toMatchObject({ TableName: 'test-table', ConditionExpression: 'attribute_not_exists(pk)' });
+  });
+
+  it('guards a replacement with the version it was based on', async () => {
+    dynamo.on(TransactWriteCommand).resolves({});
+
+    await db.write([replaceAgency]);
+
+    const put = dynamo.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0]?.Put;
+    expect(put).toMatchObject({
+      ConditionExpression: 'version = :expected',
+      ExpressionAttributeValues: { ':expected': 2 },
+    });
+  });
+
+  it("turns a cancelled transaction into a Conflict carrying the failing action's message", async () => {
+    dynamo.on(TransactWriteCommand).rejects(canceled('None', 'ConditionalCheckFailed'));
+
+    const err = await errorOf(db.write([createDept, replaceAgency]));
+
+    expect(err).toBeInstanceOf(Conflict);
+    expect((err as Conflict).detail).toBe('Agency A-01 was changed by someone else meanwhile');
+  });
+
+  it('turns a transaction conflict with a concurrent write into a Conflict', async () => {
+    dynamo.on(TransactWriteCommand).rejects(canceled('None', 'TransactionConflict'));
+
+    const err = await errorOf(db.write([createDept, replaceAgency]));
+
+    expect(err).toBeInstanceOf(Conflict);
+    expect((err as Conflict).detail).toMatch(/at the same moment/);
+  });
+
+  it('lets a throttling error through unchanged (it is not a client error)', async () => {
+    const throttled = new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} });
+    dynamo.on(TransactWriteCommand).rejects(throttled);
+
+    const err = await errorOf(db.write([createDept]));
+
+    expect(err).toBe(throttled);
+  });
+
+  it('lets a cancellation for another reason (a validation error) through unchanged', async () => {
+    const invalid = canceled('ValidationError');
+    dynamo.on(TransactWriteCommand).rejects(invalid);
+
+    const err = await errorOf(db.write([createDept]));
+
+    expect(err).toBe(invalid);
+  });
+});
+
+describe('Db.put', () => {
+  it('with ifNotExists, answers a taken key with a Conflict naming it', async () => {
+    dynamo.on(TransactWriteCommand).rejects(canceled('ConditionalCheckFailed'));
+
+    const err = await errorOf(db.put({ pk: 'X', sk: 'Y' }, { ifNotExists: 'X is taken' }));
+
+    expect(err).toBeInstanceOf(Conflict);
+    expect((err as Conflict).detail).toBe('X is taken');
+  });
+});
+
+describe('paging tokens', () => {
+  const lastKey = { pk: 'AUDIT#D-EDU', sk: '2026-01-01T00:00:00.000Z#abc' };
+
+  it('round-trip the last key', () => {
+    expect(decodeNextToken(encodeNextToken(lastKey), 'pk', 'AUDIT#D-EDU')).toEqual(lastKey);
+  });
+
+  it('are opaque (url-safe, no JSON visible)', () => {
+    expect(encodeNextToken(lastKey)).toMatch(/^[A-Za-z0-9_-]+$/);
+  });
+
+  it('refuse a token of another partition with a BadRequest on nextToken', () => {
+    const err = errorOfSync(() => decodeNextToken(encodeNextToken(lastKey), 'pk', 'AUDIT#D-HEALTH'));
+
+    expect(err).toBeInstanceOf(BadRequest);
+    expect((err as BadRequest).errors?.[0]?.path).toBe('nextToken');
+  });
+
+  it('refuse garbage with a BadRequest on nextToken', () => {
+    const err = errorOfSync(() => decodeNextToken('not a token!', 'pk', 'AUDIT#D-EDU'));
+
+    expect(err).toBeInstanceOf(BadRequest);
+    expect((err as BadRequest).errors?.[0]?.path).toBe('nextToken');
+  });
+
+  it('refuse a token that decodes to JSON but not to a key', () => {
+    const token = Buffer.from('null').toString('base64url');
+
+    expect(() => decodeNextToken(token, 'pk', 'AUDIT#D-EDU')).toThrow(BadRequest);
+  });
+
+  it('of another list are refused by Db.query before DynamoDB is asked', async () => {
+    const token = encodeNextToken({ pk: 'AUDIT#D-EDU', sk: 'x' });
+
+    const err = await errorOf(db.query({ pk: 'AUDIT#D-HEALTH', nextToken: token }, z.unknown()));
+
+    expect(err).toBeInstanceOf(BadRequest);
+    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+
+  it('are handed back by Db.query when DynamoDB has more, and are absent on the last page', async () => {
+    dynamo
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [{ n: 1 }], LastEvaluatedKey: { pk: 'P', sk: '1' } })
+      .resolvesOnce({ Items: [{ n: 2 }] });
+
+    const first = await db.query({ pk: 'P', limit: 1 }, z.object({ n: z.number() }));
+    const second = await db.query(
+      { pk: 'P', limit: 1, nextToken: first.nextToken },
+      z.object({ n: z.number() }),
+    );
+
+    expect(dynamo.commandCalls(QueryCommand)[1]?.args[0].input.ExclusiveStartKey).toEqual({
+      pk: 'P',
+      sk: '1',
+    });
+    expect(second).toEqual({ items: [{ n: 2 }], nextToken: undefined });
+  });
+});
+
+function errorOfSync(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected the call to throw');
+}

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { allRoutes } from '../../functions/http/registry.js';
+import { openApiDocument } from '../../shared/http/openapi.js';
+
+type Json = Record<string, unknown>;
+interface Operation {
+  security: unknown[];
+  'x-roles'?: unknown;
+  parameters?: { name: string; in: string; required: boolean }[];
+  requestBody?: { content: { 'application/json': { schema: Json } } };
+  responses: Record<string, unknown>;
+}
+
+const doc = openApiDocument(allRoutes, { title: 'Budget performance API', version: '1' });
+const schemas = doc.components.schemas as Record<string, Json>;
+
+function operation(method: string, path: string): Operation {
+  const op = doc.paths[path]?.[method.toLowerCase()];
+  if (!op) throw new Error(`no operation ${method} ${path}`);
+  return op as Operation;
+}
+
+/** A schema itself, or the component its $ref names. */
+function resolve(schema: Json): Json {
+  const ref = schema.$ref;
+  if (typeof ref !== 'string') return schema;
+  const target = schemas[ref.replace('#/components/schemas/', '')];
+  if (!target) throw new Error(`unresolved ${ref}`);
+  return target;
+}
+
+function refsIn(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(refsIn);
+  if (!value || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([k, v]) => (k === '$ref' && typeof v === 'string' ? [v] : refsIn(v)));
+}
+
+describe('openApiDocument', () => {
+  it('is OpenAPI 3.1', () => {
+    expect(doc.openapi).toBe('3.1.0');
+  });
+
+  it('has every declared route under paths', () => {
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+
+    expect(documented.sort()).toEqual(allRoutes.map((r) => `${r.method} ${r.path}`).sort());
+  });
+
+  it('has references that all resolve to components.schemas', () => {
+    const refs = refsIn(doc);
+
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) {
+      expect(ref).toMatch(/^#\/components\/schemas\//);
+      expect(schemas, ref).toHaveProperty([ref.replace('#/components/schemas/', '')]);
+    }
+  });
+
+  it('documents a request body for every route that declares one', () => {
+    for (const r of allRoutes.filter((r) => r.body)) {
+      expect(operation(r.method, r.path).requestBody, `${r.method} ${r.path}`).toBeDefined();
+    }
+  });
+
+  it('describes a POST body as its input: a field with a default is not required', () => {
+    const body = resolve(
+      operation('POST', '/v1/departments').requestBody!.content['application/json'].schema,
+    );
+
+    expect(body.required).toEqual(expect.arrayContaining(['id', 'name', 'contactEmails']));
+    expect(body.required).not.toContain('locale');
+    expect(body).toHaveProperty(['properties', 'locale', 'default'], 'zh-CN');
+  });
+
+  it('describes an agency body with conflictDepartmentIds optional (it defaults to [])', () => {
+    const body = resolve(operation('POST', '/v1/agencies').requestBody!.content['application/json'].schema);
+
+    expect(body.required).not.toContain('conflictDepartmentIds');
+  });
+
+  it('describes a reply as its output: the defaulted field is always there', () => {
+    const ok = operation('POST', '/v1/departments').responses['201'] as {
+      content: { 'application/json': { schema: Json } };
+    };
+
+    expect(resolve(ok.content['application/json'].schema).required).toContain('locale');
+  });
+
+  it('documents a creation as 201, not 200', () => {
+    expect(Object.keys(operation('POST', '/v1/departments').responses)).toContain('201');
+    expect(Object.keys(operation('POST', '/v1/departments').responses)).not.toContain('200');
+  });
+
+  it('secures a route with roles by the bearer token, naming its roles', () => {
+    const op = operation('POST', '/v1/departments');
+
+    expect(op.security).toEqual([{ bearer: [] }]);
+    expect(op['x-roles']).toEqual(['finance']);
+  });
+
+  it('marks every secured route with the bearer scheme and every public one with none', () => {
+    for (const r of allRoutes) {
+      const expected = r.roles === 'public' ? [] : [{ bearer: [] }];
+      expect(operation(r.method, r.path).security, `${r.method} ${r.path}`).toEqual(expected);
+    }
+  });
+
+  it('leaves public routes open', () => {
+    expect(operation('GET', '/health').security).toEqual([]);
+  });
+
+  it('declares the bearer scheme it refers to', () => {
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  it('offers the Idempotency-Key header on a secured POST', () => {
+    expect(operation('POST', '/v1/departments').parameters).toContainEqual(
+      expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false }),
+    );
+  });
+
+  it('documents path parameters as required', () => {
+    expect(operation('GET', '/v1/departments/{id}').parameters).toContainEqual(
+      expect.objectContaining({ name: 'id', in: 'path', required: true }),
+    );
+  });
+
+  it('answers errors with the Problem schema', () => {
+    const conflict = operation('POST', '/v1/departments').responses['409'];
+
+    expect(conflict).toHaveProperty(
+      ['content', 'application/problem+json', 'schema', '$ref'],
+      '#/components/schemas/Problem',
+    );
+  });
+});
