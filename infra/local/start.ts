@@ -1,4 +1,4 @@
-import { loadDemoData, apiCaller } from './demo.js';
+import { loadDemoData, type TokenFor } from './demo.js';
 import { localSettings } from './env.js';
 import { loadOrCreateKeys, signToken } from './idp.js';
 import { startSystem } from './system.js';
@@ -25,8 +25,10 @@ async function main() {
 
   if (info.tableCreated && settings.demoData) {
     const keys = await loadOrCreateKeys(settings.dataDir);
-    const token = await signToken(keys, info.issuer, { role: 'finance', sub: 'demo-loader' });
-    log(`demo data loaded: ${await loadDemoData(apiCaller(info, token))}`);
+    const tokenFor: TokenFor = (role, departmentId) =>
+      signToken(keys, info.issuer, { role, departmentId, sub: `demo-${departmentId ?? 'bureau'}`.toLowerCase() });
+    const fiscalYear = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+    log(`demo data loaded: ${await loadDemoData(info, tokenFor, fiscalYear)}`);
   }
 
   console.log(

@@ -85,6 +85,7 @@ export async function startSystem(opts: SystemOptions): Promise<{ info: RuntimeI
     };
     Object.assign(process.env, {
       AWS_REGION: 'us-east-1',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_DYNAMODB: urls.dynamodb,

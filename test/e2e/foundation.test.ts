@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { decodeJwt, exportJWK, generateKeyPair, importJWK, type JWTPayload, SignJWT } from 'jose';
+import { decodeJwt, generateKeyPair, importJWK, type JWTPayload, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, systemEnv, tsxBin } from './global-setup.js';
 import {
@@ -29,9 +29,18 @@ interface Run {
 }
 
 /** Runs a command of the repository to its end (killing its process group after `timeoutMs`). */
-function run(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise<Run & { timedOut: boolean }> {
+function run(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 20_000,
+): Promise<Run & { timedOut: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tsxBin, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(tsxBin, args, {
+      cwd: repoRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -85,7 +94,7 @@ function ruleValuesOf(config: Record<string, unknown>) {
 }
 
 /** Signs `payload` (with its header kid) with `key`: the claims of a real token, another key or dates. */
-async function resign(payload: JWTPayload, key: CryptoKey | Uint8Array): Promise<string> {
+async function resign(payload: JWTPayload, key: Parameters<SignJWT['sign']>[0]): Promise<string> {
   return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: 'local-1', typ: 'JWT' }).sign(key);
 }
 
@@ -127,7 +136,10 @@ describe('the token command', () => {
   it('prints one JWT alone on stdout, which the API accepts', async () => {
     const id = uniqueId('CLI');
 
-    const out = await run(['infra/local/token-cli.ts', '--role', 'finance'], { ...process.env, DATA_DIR: dataDir() });
+    const out = await run(['infra/local/token-cli.ts', '--role', 'finance'], {
+      ...process.env,
+      DATA_DIR: dataDir(),
+    });
 
     expect(out.code, out.stderr).toBe(0);
     expect(out.stdout.endsWith('\n')).toBe(true);
@@ -276,7 +288,12 @@ describe('404 Not Found', () => {
     const other = uniqueId('A');
     const created = await api('/v1/agencies', {
       token: finance,
-      body: { id: other, name: 'Other agency', contactEmails: ['other@example.com'], conflictDepartmentIds: [] },
+      body: {
+        id: other,
+        name: 'Other agency',
+        contactEmails: ['other@example.com'],
+        conflictDepartmentIds: [],
+      },
     });
     expect(created.status, created.text).toBe(201);
     const bearer = await token({ role: 'evaluator', agencyId: uniqueId('A') });
@@ -297,7 +314,10 @@ describe('409 Conflict', () => {
   it('a department id that exists → detail names it', async () => {
     const existing = await createDepartment();
 
-    const res = await api('/v1/departments', { token: await financeToken(), body: departmentBody(existing.id) });
+    const res = await api('/v1/departments', {
+      token: await financeToken(),
+      body: departmentBody(existing.id),
+    });
 
     expect(expectProblem(res, 409).detail).toContain(existing.id);
   });
@@ -378,7 +398,10 @@ describe('422 Unprocessable Content', () => {
 
     const problem = expectProblem(res, 422);
     expect(problem.errors?.map((e) => e.path)).toContain('grades');
-    expect((await api(`/v1/config/${year}`, { token: finance })).json).toMatchObject({ version: 1, isDefault: true });
+    expect((await api(`/v1/config/${year}`, { token: finance })).json).toMatchObject({
+      version: 1,
+      isDefault: true,
+    });
   });
 });
 
@@ -402,7 +425,11 @@ describe('Idempotency-Key', () => {
     const id = uniqueId('IDEM');
     const key = uniqueId('key');
     const post = () =>
-      api('/v1/departments', { token: finance, body: departmentBody(id), headers: { 'idempotency-key': key } });
+      api('/v1/departments', {
+        token: finance,
+        body: departmentBody(id),
+        headers: { 'idempotency-key': key },
+      });
 
     const first = await post();
     const retry = await post();
@@ -534,7 +561,12 @@ describe('rule configuration', () => {
     const put = await api(`/v1/config/${year}`, { method: 'PUT', token: finance, body: values });
 
     expect(put.status, put.text).toBe(200);
-    expect(put.json).toMatchObject({ fiscalYear: year, version: 2, isDefault: false, results: { cutShare: 0.15 } });
+    expect(put.json).toMatchObject({
+      fiscalYear: year,
+      version: 2,
+      isDefault: false,
+      results: { cutShare: 0.15 },
+    });
     const current = await api(`/v1/config/${year}`, { token: finance });
     expect(current.json).toMatchObject({ version: 2, results: { cutShare: 0.15 } });
     const first = await api(`/v1/config/${year}?version=1`, { token: finance });
@@ -546,7 +578,11 @@ describe('rule configuration', () => {
     const read = await api(`/v1/config/${year + 10}`, { token: bearer });
     expect(read.status, read.text).toBe(200);
 
-    const res = await api(`/v1/config/${year + 10}`, { method: 'PUT', token: bearer, body: ruleValuesOf(read.json) });
+    const res = await api(`/v1/config/${year + 10}`, {
+      method: 'PUT',
+      token: bearer,
+      body: ruleValuesOf(read.json),
+    });
 
     expectProblem(res, 403);
   });
@@ -575,7 +611,9 @@ describe('API description', () => {
     expect(refs.size).toBeGreaterThan(0);
     const schemas = Object.keys(doc.components.schemas);
     const unresolved = [...refs].filter(
-      (ref) => !ref.startsWith('#/components/schemas/') || !schemas.includes(ref.slice('#/components/schemas/'.length)),
+      (ref) =>
+        !ref.startsWith('#/components/schemas/') ||
+        !schemas.includes(ref.slice('#/components/schemas/'.length)),
     );
     expect(unresolved).toEqual([]);
   });

@@ -39,10 +39,19 @@ export async function api<T = any>(path: string, opts: ApiOptions = {}): Promise
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   Object.assign(headers, opts.headers);
   const url = /^https?:\/\//.test(path) ? path : `${runtime().api}${path}`;
-  const res = await fetch(url, { method: opts.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
+  const res = await fetch(url, {
+    method: opts.method ?? (body === undefined ? 'GET' : 'POST'),
+    headers,
+    body,
+  });
   const text = await res.text();
   const isJson = /^application\/([a-z.+-]*\+)?json/i.test(res.headers.get('content-type') ?? '');
-  return { status: res.status, headers: res.headers, json: isJson && text ? JSON.parse(text) : undefined, text };
+  return {
+    status: res.status,
+    headers: res.headers,
+    json: isJson && text ? JSON.parse(text) : undefined,
+    text,
+  };
 }
 
 let keys: ReturnType<typeof loadOrCreateKeys> | undefined;
@@ -87,5 +96,11 @@ export function expectProblem(res: ApiResponse, status: number) {
     detail: expect.any(String),
   });
   expect(res.status, res.text).toBe(status);
-  return res.json as { type: string; title: string; status: number; detail: string; errors?: { path: string; message: string }[] };
+  return res.json as {
+    type: string;
+    title: string;
+    status: number;
+    detail: string;
+    errors?: { path: string; message: string }[];
+  };
 }
