@@ -51,7 +51,7 @@ function readBody(event: ApiEvent, route: RouteDef): ParsedBody {
 }
 
 function parseIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
+  if (header === undefined || header.trim() === '*') return undefined;
   const m = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(header);
   if (!m) throw new BadRequest('If-Match must name a version, e.g. If-Match: "3"', [{ path: 'If-Match', message: 'expected a version number' }]);
   return Number(m[1]);

@@ -68,8 +68,20 @@ export class IdempotencyGuard {
       lockedUntil: nowSeconds + IN_PROGRESS_SECONDS,
       expiresAt: nowSeconds + KEEP_SECONDS,
     };
-    if (existing) await this.db.put(item);
-    else await this.db.put(item, { ifNotExists: 'A request with this Idempotency-Key is still being processed' });
+    const busy = 'A request with this Idempotency-Key is still being processed; retry in a moment';
+    if (!existing) await this.db.put(item, { ifNotExists: busy });
+    else {
+      // Take over an abandoned claim only if nobody else took it over since we read it.
+      await this.db.write([
+        {
+          kind: 'update',
+          key: this.key,
+          set: { lockedUntil: item.lockedUntil, expiresAt: item.expiresAt, status: 'in_progress' },
+          condition: { expression: 'lockedUntil = :seen', values: { ':seen': existing.lockedUntil } },
+          conflict: busy,
+        },
+      ]);
+    }
     return undefined;
   }
 

@@ -10,20 +10,26 @@ type JsonSchema = Record<string, unknown>;
 
 export function openApiDocument(routes: RouteDef[], info: { title: string; version: string; serverUrl?: string }) {
   const components: Record<string, JsonSchema> = {};
+  const rawComponents = new Map<string, string>();
 
   function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
     const json = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
     const { $schema: _, $defs, ...rest } = json as JsonSchema & { $defs?: Record<string, JsonSchema> };
+    // Name every definition first (a clash of one id with a different shape gets `.input`/`.output`), then
+    // rewrite the references of the definitions and of the schema itself.
     const renamed = new Map<string, string>();
     for (const [id, def] of Object.entries($defs ?? {})) {
-      const existing = components[id];
-      const name = existing && JSON.stringify(existing) !== JSON.stringify(def) ? `${id}.${io}` : id;
-      components[name] = def;
+      const seen = rawComponents.get(id);
+      const name = seen !== undefined && seen !== JSON.stringify(def) ? `${id}.${io}` : id;
+      rawComponents.set(name, JSON.stringify(def));
       renamed.set(id, name);
     }
-    return JSON.parse(
-      JSON.stringify(rest).replace(/"#\/\$defs\/([^"]+)"/g, (_m, id: string) => `"#/components/schemas/${renamed.get(id) ?? id}"`),
-    );
+    const rewrite = (s: JsonSchema): JsonSchema =>
+      JSON.parse(
+        JSON.stringify(s).replace(/"#\/\$defs\/([^"]+)"/g, (_m, id: string) => `"#/components/schemas/${renamed.get(id) ?? id}"`),
+      );
+    for (const [id, def] of Object.entries($defs ?? {})) components[renamed.get(id)!] = rewrite(def);
+    return rewrite(rest);
   }
 
   const problemRef = { $ref: '#/components/schemas/Problem' };
