@@ -1,6 +1,7 @@
 import type { Area, RouteDef } from '../../shared/http/route.js';
 import type { Access } from '../jobs/schedules.js';
 import { routes as metaRoutes } from './meta.js';
+import { routes as monitoringRoutes } from './monitoring.js';
 import { routes as projectRoutes } from './projects.js';
 import { routes as referenceRoutes } from './reference.js';
 
@@ -12,6 +13,7 @@ export const apiAreas: Record<Area, { entry: string; routes: RouteDef[]; access:
   meta: { entry: 'functions/http/meta.ts', routes: metaRoutes, access: { table: 'read' } },
   reference: { entry: 'functions/http/reference.ts', routes: referenceRoutes, access: { table: 'readWrite' } },
   projects: { entry: 'functions/http/projects.ts', routes: projectRoutes, access: { table: 'readWrite' } },
+  monitoring: { entry: 'functions/http/monitoring.ts', routes: monitoringRoutes, access: { table: 'readWrite' } },
 };
 
 export const allRoutes: RouteDef[] = Object.values(apiAreas).flatMap((a) => a.routes);

@@ -39,6 +39,8 @@ export const transitions = {
   goalsRejected: { from: ['under_review'], to: 'rejected', label: 'reject the goals' },
   admit: { from: ['under_review'], to: 'in_library', label: 'enter the project library' },
   approveBudget: { from: ['in_library'], to: 'executing', label: 'approve the budget' },
+  recordSpend: { from: ['executing'], to: 'same', label: 'record spend' },
+  fileMonitoringReport: { from: ['executing'], to: 'same', label: 'file a monitoring report' },
 } as const satisfies Record<string, Transition>;
 
 export type ProjectEvent = keyof typeof transitions;

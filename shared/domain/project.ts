@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RuleConfig } from './config.js';
 import { Conflict, type FieldError, RuleViolation } from './errors.js';
 import { type LintFinding, lintGoals } from './goal-lint.js';
-import { type GoalsInput, indicatorInput } from './indicators.js';
+import { type GoalsInput, indicatorInput, tiers } from './indicators.js';
 import { fenToYuan, yuan, yuanToFen } from './money.js';
 import { nextStatus, type ProjectStatus, projectStatuses } from './project-status.js';
 
@@ -23,6 +23,22 @@ const lintFinding = z.object({
   severity: z.enum(['error', 'warning']),
   path: z.string(),
   messages: z.object({ 'zh-CN': z.string(), en: z.string() }),
+});
+
+const filedReport = z.object({
+  period: z.string(),
+  filedOn: z.string(),
+  indicators: z.array(z.object({ name: z.string(), actual: z.number().optional(), tier: z.enum(tiers).optional() })),
+});
+
+export const rectificationStatuses = ['open', 'responded', 'resolved', 'not_resolved', 'overdue'] as const;
+export type RectificationStatus = (typeof rectificationStatuses)[number];
+export const rectificationCauses = ['execution', 'goal'] as const;
+const rectificationSummary = z.object({
+  cause: z.enum(rectificationCauses),
+  status: z.enum(rectificationStatuses),
+  issuedOn: z.string(),
+  dueOn: z.string(),
 });
 
 /** The project as stored: money in integer fen. */
@@ -84,6 +100,19 @@ export const projectRecord = z.object({
       configVersion: z.int(),
     })
     .optional(),
+  // In-year monitoring (§3): what the sweep needs, kept on the project so a sweep reads no more than it.
+  /** Cumulative spend (fen) and spend per expenditure date, for `asOf` sweeps of any day. */
+  spentFen: z.int().default(0),
+  spendByDate: z.record(z.string(), z.int()).default({}),
+  /** The latest monitoring report of each period. */
+  reports: z.array(filedReport).default([]),
+  /** Every rectification notice of the project, by id, with its cause and status. */
+  rectifications: z.record(z.string(), rectificationSummary).default({}),
+  /** The clawback recommendation awaiting a decision, if any; causes already used for one. */
+  pendingClawbackId: z.string().optional(),
+  clawbackCauses: z.array(z.string()).default([]),
+  /** Set when the self-evaluation is in: spend can no longer be recorded (§4). */
+  selfEvaluationSubmitted: z.boolean().optional(),
   version: z.int(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -137,6 +166,11 @@ export function newProject(
     exAnteRequired: needsExAnte({ isNew: input.isNew, requestedFen }, d.config),
     configVersion: d.config.version,
     goalReviews: [],
+    spentFen: 0,
+    spendByDate: {},
+    reports: [],
+    rectifications: {},
+    clawbackCauses: [],
     version: 1,
     createdAt: at,
     updatedAt: at,
@@ -352,9 +386,11 @@ export function approveBudget(p: Project, input: z.infer<typeof budgetInput>, d:
 
 /** The project as the API shows it: money in yuan, the contract's names. */
 export function projectView(p: Project) {
-  const { requestedFen, assessment, budget, goalReviews, ...rest } = p;
+  const { requestedFen, assessment, budget, goalReviews, spentFen, spendByDate, reports, ...rest } = p;
   return {
     ...rest,
+    spentAmount: fenToYuan(spentFen),
+    latestReport: reports.at(-1),
     requestedAmount: fenToYuan(requestedFen),
     goalsApproved: goalsApproved(p),
     goalReview: goalReviews.at(-1),

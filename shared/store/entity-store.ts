@@ -55,14 +55,18 @@ export function entityStore<S extends z.ZodType<Versioned & Record<string, unkno
         auditAction({ ...auditOf(ctx), entityType: opts.type, entityId: entity.id, action, before: null, after: entity }),
       ];
     },
+    /** Replaces the entity only if it is still at the version `before` was read at. */
+    replaceAction(before: T, after: T): WriteAction {
+      return {
+        kind: 'replace',
+        item: toItem(after) as Item & { version: number },
+        expectedVersion: before.version,
+        conflict: `${opts.label} ${before.id} was changed by someone else meanwhile; reload it and try again`,
+      };
+    },
     updateActions(before: T, after: T, ctx: ChangeContext, action = 'update'): WriteAction[] {
       return [
-        {
-          kind: 'replace',
-          item: toItem(after) as Item & { version: number },
-          expectedVersion: before.version,
-          conflict: `${opts.label} ${before.id} was changed by someone else meanwhile; reload it and try again`,
-        },
+        this.replaceAction(before, after),
         auditAction({ ...auditOf(ctx), entityType: opts.type, entityId: before.id, action, before, after }),
       ];
     },

@@ -9,6 +9,7 @@
  * | rule config    | CONFIG#<year>              | V#<version 6 digits> | –                       | newest version first        |
  * | audit record   | AUDIT#<entityId>           | <at>#<uuid>        | –                         | GET /v1/audit?entityId=     |
  * | idempotency    | IDEM#<sub>#<route>#<key>   | IDEM               | –                         | Idempotency-Key replays     |
+ * | expenditure    | PROJECT#<id>               | EXP#<voucherNo>    | –                         | a project's expenditures    |
  * | project        | PROJECT#<id>               | PROJECT            | DEPT#<dept>#PROJECTS /    | a department's projects, by |
  * |                |                            |                    |   <year>#<status>#<id>    |   year and status (sweeps)  |
  * |                |                            |                    | gsi2: PROJECTS#<year> /   | the bureau's list of a year,|
@@ -33,6 +34,7 @@ export const keys: Keys = {
   }),
   departmentProjects: (departmentId: string) => `DEPT#${departmentId}#PROJECTS`,
   yearProjects: (fiscalYear: number) => `PROJECTS#${fiscalYear}`,
+  expenditure: (projectId: string, voucherNo: string) => ({ pk: `PROJECT#${projectId}`, sk: `EXP#${voucherNo}` }),
   idempotency: (sub: string, routeKey: string, key: string) => ({
     pk: `IDEM#${sub}#${routeKey}#${key}`,
     sk: 'IDEM',
@@ -54,5 +56,6 @@ interface Keys {
   >;
   departmentProjects(departmentId: string): string;
   yearProjects(fiscalYear: number): string;
+  expenditure(projectId: string, voucherNo: string): { pk: string; sk: string };
   idempotency(sub: string, routeKey: string, key: string): { pk: string; sk: string };
 }

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -55,10 +55,6 @@ export class Data extends Construct {
     this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
       ...privateBucket,
       lifecycleRules: [{ expiration: Duration.days(400) }],
-    });
-    Validations.of(this.accessLogs).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This bucket receives the access logs of the documents bucket; logging it too would only log the logging.',
     });
 
     this.bucket = new s3.Bucket(this, 'Documents', {

@@ -67,13 +67,14 @@ export class HttpApi extends Construct {
         }
       : undefined;
     this.api = new apigw.HttpApi(this, 'Api', {
+      apiName: 'budget-performance',
       description: 'Budget performance management API',
       createDefaultStage: false,
       corsPreflight: cors,
     });
 
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.ONE_YEAR });
-    this.stage = this.api.addStage('Default', {
+    this.stage = this.api.addStage('Stage', {
       stageName: '$default',
       autoDeploy: true,
       throttle: props.throttle ?? { rateLimit: 100, burstLimit: 200 },
