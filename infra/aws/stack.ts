@@ -45,6 +45,7 @@ export class BudgetPerformanceStack extends Stack {
   readonly api: HttpApi;
   readonly data: Data;
   readonly identity: Identity;
+  readonly mail: Mail;
   readonly functions: Record<string, AppFunction> = {};
   readonly jobs: Record<string, { fn: AppFunction; schedule: JobSchedule }> = {};
 
@@ -55,6 +56,7 @@ export class BudgetPerformanceStack extends Stack {
 
     this.data = new Data(this, 'Data', { table });
     const mail = new Mail(this, 'Mail', { senderEmail: props.senderEmail, senderDomain: props.senderDomain });
+    this.mail = mail;
     this.identity = new Identity(this, 'Identity', { roles });
     const alarms = new Alarms(this, 'Alarms', { email: props.alarmEmail });
     this.api = new HttpApi(this, 'Http', {

@@ -49,9 +49,18 @@ export function auditAction(input: AuditInput): WriteAction {
   return { kind: 'put', item };
 }
 
-export function listAudit(db: Db, entityId: string, page: { limit?: number; nextToken?: string }) {
+export function listAudit(
+  db: Db,
+  entityId: string,
+  page: { limit?: number; nextToken?: string; entityType?: string },
+) {
   return db.query(
-    { pk: keys.audit(entityId, '', '').pk, limit: page.limit, nextToken: page.nextToken },
+    {
+      pk: keys.audit(entityId, '', '').pk,
+      limit: page.limit,
+      nextToken: page.nextToken,
+      filter: page.entityType ? { entityType: page.entityType } : undefined,
+    },
     auditRecordSchema,
   ) as Promise<Page<AuditRecord>>;
 }

@@ -68,15 +68,19 @@ export class Db {
     const idx = spec.index ? table.indexes.find((i) => i.name === spec.index)! : undefined;
     const pkName = idx?.partitionKey ?? table.partitionKey;
     const skName = idx?.sortKey ?? table.sortKey;
+    const keyNames = [...new Set([table.partitionKey, table.sortKey, ...(idx ? [pkName, skName] : [])])];
+    const limit = spec.limit ?? 50;
+    const filtered = spec.filter && Object.keys(spec.filter).length > 0;
     const input: QueryCommandInput = {
       TableName: this.name,
       IndexName: spec.index,
       KeyConditionExpression: '#pk = :pk',
       ExpressionAttributeNames: { '#pk': pkName },
       ExpressionAttributeValues: { ':pk': spec.pk },
-      Limit: spec.limit ?? 50,
+      // One more than asked, so the last page is known to be the last (no token that leads to nothing).
+      Limit: filtered ? limit : limit + 1,
       ScanIndexForward: !spec.newestFirst,
-      ExclusiveStartKey: spec.nextToken ? decodeNextToken(spec.nextToken, pkName, spec.pk) : undefined,
+      ExclusiveStartKey: spec.nextToken ? decodeNextToken(spec.nextToken, keyNames, pkName, spec.pk) : undefined,
     };
     if (spec.skBeginsWith !== undefined) {
       input.KeyConditionExpression += ' AND begins_with(#sk, :sk)';
@@ -95,9 +99,19 @@ export class Db {
     });
     if (filters.length) input.FilterExpression = filters.join(' AND ');
     const out = await this.client.send(new QueryCommand(input));
+    const items = out.Items ?? [];
+    if (filtered) {
+      // A filtered page may be short; DynamoDB's own last key is the honest continuation.
+      return {
+        items: items.map((i) => schema.parse(i)),
+        nextToken: out.LastEvaluatedKey ? encodeNextToken(out.LastEvaluatedKey) : undefined,
+      };
+    }
+    const page = items.slice(0, limit);
+    const last = page.at(-1);
     return {
-      items: (out.Items ?? []).map((i) => schema.parse(i)),
-      nextToken: out.LastEvaluatedKey ? encodeNextToken(out.LastEvaluatedKey) : undefined,
+      items: page.map((i) => schema.parse(i)),
+      nextToken: items.length > limit && last ? encodeNextToken(Object.fromEntries(keyNames.map((k) => [k, last[k]]))) : undefined,
     };
   }
 
@@ -190,10 +204,12 @@ export function encodeNextToken(key: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeNextToken(token: string, pkName: string, pk: string): Record<string, unknown> {
+export function decodeNextToken(token: string, keyNames: string[], pkName: string, pk: string): Record<string, unknown> {
   try {
     const key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (key && typeof key === 'object' && key[pkName] === pk) return key;
+    const names = key && typeof key === 'object' && !Array.isArray(key) ? Object.keys(key) : [];
+    const exact = names.length === keyNames.length && keyNames.every((k) => typeof key[k] === 'string');
+    if (exact && key[pkName] === pk) return key;
   } catch {
     // fall through: any undecodable token is the same client error
   }

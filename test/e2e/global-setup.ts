@@ -51,8 +51,9 @@ function tail(stream: NodeJS.ReadableStream | null, max = 64 * 1024): () => stri
   return () => text;
 }
 
-/** Resolves after `ms`; its timer does not keep the process alive (it only bounds waits in races). */
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** Resolves after `ms` without keeping the process alive: it only bounds a wait in a race. */
+const bound = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 interface Exit {
   code: number | null;
@@ -112,7 +113,7 @@ export default async function setup(project: TestProject) {
 
   const fail = async (reason: string): Promise<never> => {
     killGroup(child, 'SIGKILL');
-    await Promise.race([exited, sleep(2_000)]);
+    await Promise.race([exited, bound(2_000)]);
     await rm(dataDir, { recursive: true, force: true });
     throw new Error(`${reason}\n--- stderr ---\n${stderr()}\n--- stdout ---\n${stdout()}`);
   };
@@ -137,9 +138,9 @@ export default async function setup(project: TestProject) {
   return async () => {
     const stopping = Date.now();
     if (!early) child.kill('SIGTERM'); // tsx relays it to the script, whose handler stops every server
-    const exit = await Promise.race([exited, sleep(STOP_TIMEOUT_MS).then(() => undefined)]);
+    const exit = await Promise.race([exited, bound(STOP_TIMEOUT_MS).then(() => undefined)]);
     if (!exit) killGroup(child, 'SIGKILL');
-    await Promise.race([exited, sleep(2_000)]);
+    await Promise.race([exited, bound(2_000)]);
     await rm(dataDir, { recursive: true, force: true });
     const problem = !exit
       ? `the system did not stop within ${STOP_TIMEOUT_MS / 1000} s of SIGTERM (killed with SIGKILL)`

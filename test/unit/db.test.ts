@@ -134,7 +134,7 @@ describe('paging tokens', () => {
   const lastKey = { pk: 'AUDIT#D-EDU', sk: '2026-01-01T00:00:00.000Z#abc' };
 
   it('round-trip the last key', () => {
-    expect(decodeNextToken(encodeNextToken(lastKey), 'pk', 'AUDIT#D-EDU')).toEqual(lastKey);
+    expect(decodeNextToken(encodeNextToken(lastKey), ['pk', 'sk'], 'pk', 'AUDIT#D-EDU')).toEqual(lastKey);
   });
 
   it('are opaque (url-safe, no JSON visible)', () => {
@@ -142,14 +142,14 @@ describe('paging tokens', () => {
   });
 
   it('refuse a token of another partition with a BadRequest on nextToken', () => {
-    const err = errorOfSync(() => decodeNextToken(encodeNextToken(lastKey), 'pk', 'AUDIT#D-HEALTH'));
+    const err = errorOfSync(() => decodeNextToken(encodeNextToken(lastKey), ['pk', 'sk'], 'pk', 'AUDIT#D-HEALTH'));
 
     expect(err).toBeInstanceOf(BadRequest);
     expect((err as BadRequest).errors?.[0]?.path).toBe('nextToken');
   });
 
   it('refuse garbage with a BadRequest on nextToken', () => {
-    const err = errorOfSync(() => decodeNextToken('not a token!', 'pk', 'AUDIT#D-EDU'));
+    const err = errorOfSync(() => decodeNextToken('not a token!', ['pk', 'sk'], 'pk', 'AUDIT#D-EDU'));
 
     expect(err).toBeInstanceOf(BadRequest);
     expect((err as BadRequest).errors?.[0]?.path).toBe('nextToken');
@@ -158,7 +158,7 @@ describe('paging tokens', () => {
   it('refuse a token that decodes to JSON but not to a key', () => {
     const token = Buffer.from('null').toString('base64url');
 
-    expect(() => decodeNextToken(token, 'pk', 'AUDIT#D-EDU')).toThrow(BadRequest);
+    expect(() => decodeNextToken(token, ['pk', 'sk'], 'pk', 'AUDIT#D-EDU')).toThrow(BadRequest);
   });
 
   it('of another list are refused by Db.query before DynamoDB is asked', async () => {
@@ -170,23 +170,20 @@ describe('paging tokens', () => {
     expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
   });
 
-  it('are handed back by Db.query when DynamoDB has more, and are absent on the last page', async () => {
+  it('are handed back by Db.query when more items exist than asked, and are absent on the last page', async () => {
+    const item = z.object({ pk: z.string(), sk: z.string(), n: z.number() });
     dynamo
       .on(QueryCommand)
-      .resolvesOnce({ Items: [{ n: 1 }], LastEvaluatedKey: { pk: 'P', sk: '1' } })
-      .resolvesOnce({ Items: [{ n: 2 }] });
+      .resolvesOnce({ Items: [{ pk: 'P', sk: '1', n: 1 }, { pk: 'P', sk: '2', n: 2 }] })
+      .resolvesOnce({ Items: [{ pk: 'P', sk: '2', n: 2 }] });
 
-    const first = await db.query({ pk: 'P', limit: 1 }, z.object({ n: z.number() }));
-    const second = await db.query(
-      { pk: 'P', limit: 1, nextToken: first.nextToken },
-      z.object({ n: z.number() }),
-    );
+    const first = await db.query({ pk: 'P', limit: 1 }, item);
+    const second = await db.query({ pk: 'P', limit: 1, nextToken: first.nextToken }, item);
 
-    expect(dynamo.commandCalls(QueryCommand)[1]?.args[0].input.ExclusiveStartKey).toEqual({
-      pk: 'P',
-      sk: '1',
-    });
-    expect(second).toEqual({ items: [{ n: 2 }], nextToken: undefined });
+    expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input.Limit).toBe(2);
+    expect(dynamo.commandCalls(QueryCommand)[1]?.args[0].input.ExclusiveStartKey).toEqual({ pk: 'P', sk: '1' });
+    expect(first.items).toEqual([{ pk: 'P', sk: '1', n: 1 }]);
+    expect(second).toEqual({ items: [{ pk: 'P', sk: '2', n: 2 }], nextToken: undefined });
   });
 });
 
