@@ -13,7 +13,10 @@ const tags = ['Service'];
 
 /** Where Swagger UI's files are: beside the bundle in Lambda (copied at bundling), else the npm package. */
 function docsAssetsDir(): string {
-  return process.env.DOCS_ASSETS_DIR ?? path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  return (
+    process.env.DOCS_ASSETS_DIR ??
+    path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'))
+  );
 }
 const docsAssets: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
@@ -47,7 +50,11 @@ export const routes = [
       try {
         await deps.db.get({ pk: 'HEALTH', sk: 'HEALTH' }, z.unknown());
       } catch (err) {
-        throw new AppError(503, 'Service Unavailable', `The database does not answer: ${(err as Error).name}`);
+        throw new AppError(
+          503,
+          'Service Unavailable',
+          `The database does not answer: ${(err as Error).name}`,
+        );
       }
       return { status: 'ok' as const, ...deps.environment.localUrls };
     },

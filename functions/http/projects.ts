@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { assertOwnDepartment } from '../../shared/domain/actor.js';
-import { NotFound, RuleViolation } from '../../shared/domain/errors.js';
+import { Conflict, NotFound, RuleViolation } from '../../shared/domain/errors.js';
 import { goalsInput } from '../../shared/domain/indicators.js';
 import {
   approveBudget,
@@ -29,10 +29,12 @@ import { departments } from '../../shared/store/reference.js';
 /** Projects: intake, ex-ante assessment, goals and their review, the project library, the budget. */
 const area = 'projects' as const;
 const tags = ['Projects'];
-const projectSchema = z.looseObject({ id: z.string(), status: z.enum(projectStatuses), version: z.int() }).meta({
-  id: 'Project',
-  description: 'A project with its goals, assessment and budget (money in yuan)',
-});
+const projectSchema = z
+  .looseObject({ id: z.string(), status: z.enum(projectStatuses), version: z.int() })
+  .meta({
+    id: 'Project',
+    description: 'A project with its goals, assessment and budget (money in yuan)',
+  });
 
 async function loadProject(req: Request<{ id: string }>): Promise<Project> {
   const p = await projects.get(req.deps.db, req.params.id);
@@ -43,7 +45,8 @@ async function loadProject(req: Request<{ id: string }>): Promise<Project> {
 
 /**
  * One audited change of a project, in the contract's order: 404 (missing or another department's),
- * 409 (the status does not allow it), 412 (If-Match), then the rule (422) inside `apply`.
+ * 409 (the status does not allow it, or another state conflict `apply` finds, e.g. submitting without
+ * goals), 412 (If-Match), then the rule (422) inside `apply`.
  */
 async function changeProject(
   req: Request<{ id: string }>,
@@ -53,9 +56,17 @@ async function changeProject(
 ): Promise<Project> {
   const before = await loadProject(req);
   nextStatus(event, before.status);
-  checkIfMatch(before, req.ifMatch, `Project ${before.id}`);
   const config = await currentConfig(req.deps.db, before.fiscalYear);
-  const after = apply(before, { by: req.actor.sub, now: req.now, config });
+  let after: Project | undefined;
+  let refusal: unknown;
+  try {
+    after = apply(before, { by: req.actor.sub, now: req.now, config });
+  } catch (err) {
+    if (err instanceof Conflict) throw err; // 409 wins over 412
+    refusal = err;
+  }
+  checkIfMatch(before, req.ifMatch, `Project ${before.id}`);
+  if (refusal !== undefined || after === undefined) throw refusal;
   await req.deps.db.write(projects.updateActions(before, after, changeContext(req), action));
   return after;
 }
@@ -137,14 +148,16 @@ export const routes = [
     path: '/v1/projects/{id}/goals',
     roles: ['department'],
     tags,
-    summary: 'Set the overall goal and the indicators (in draft or returned); warnings come back with the 200',
+    summary:
+      'Set the overall goal and the indicators (in draft or returned); warnings come back with the 200',
     description:
       'A goal set that is not measurable is refused with 422 and one error per failing indicator ' +
       '(`errors[].path` like `indicators[3].unit`, with the lint rule id and zh-CN/English messages).',
     params: idParams,
     body: goalsInput,
     response: projectSchema,
-    handle: async (req) => projectView(await changeProject(req, 'editGoals', 'set-goals', (p, d) => setGoals(p, req.body, d))),
+    handle: async (req) =>
+      projectView(await changeProject(req, 'editGoals', 'set-goals', (p, d) => setGoals(p, req.body, d))),
   }),
   route({
     area,
@@ -172,7 +185,9 @@ export const routes = [
     response: z.looseObject({ projectId: z.string(), project: projectSchema }),
     status: 201,
     async handle(req) {
-      const after = await changeProject(req, 'assess', 'ex-ante-assessment', (p, d) => assess(p, req.body, d));
+      const after = await changeProject(req, 'assess', 'ex-ante-assessment', (p, d) =>
+        assess(p, req.body, d),
+      );
       const view = projectView(after);
       return { projectId: after.id, projectStatus: after.status, ...view.assessment, project: view };
     },
@@ -188,7 +203,9 @@ export const routes = [
     body: goalReviewInput,
     response: projectSchema,
     handle: async (req) =>
-      projectView(await changeProject(req, 'reviewGoals', 'goal-review', (p, d) => reviewGoals(p, req.body, d))),
+      projectView(
+        await changeProject(req, 'reviewGoals', 'goal-review', (p, d) => reviewGoals(p, req.body, d)),
+      ),
   }),
   route({
     area,
@@ -197,12 +214,15 @@ export const routes = [
     roles: ['finance'],
     tags,
     summary: 'Approve the budget of a project in the library → executing',
-    description: 'At most the requested amount (the recommended amount after an adjustment); an optional plan of 12 cumulative monthly shares.',
+    description:
+      'At most the requested amount (the recommended amount after an adjustment); an optional plan of 12 cumulative monthly shares.',
     params: idParams,
     body: budgetInput,
     response: projectSchema,
     handle: async (req) =>
-      projectView(await changeProject(req, 'approveBudget', 'approve-budget', (p, d) => approveBudget(p, req.body, d))),
+      projectView(
+        await changeProject(req, 'approveBudget', 'approve-budget', (p, d) => approveBudget(p, req.body, d)),
+      ),
   }),
 ];
 

@@ -39,7 +39,9 @@ async function mustExist<T>(found: Promise<T | undefined>, what: string): Promis
 
 async function assertDepartmentsExist(db: Db, ids: string[], field: string): Promise<void> {
   const found = await Promise.all(ids.map((id) => departments.get(db, id)));
-  const errors = ids.flatMap((id, i) => (found[i] ? [] : [{ path: `${field}[${i}]`, message: `no department ${id}` }]));
+  const errors = ids.flatMap((id, i) =>
+    found[i] ? [] : [{ path: `${field}[${i}]`, message: `no department ${id}` }],
+  );
   if (errors.length) throw new RuleViolation('Some named departments do not exist', errors);
 }
 
@@ -88,7 +90,8 @@ export const routes = [
     params: idParams,
     response: department,
     async handle({ params, actor, deps }) {
-      if (actor.role === 'department' && actor.departmentId !== params.id) throw new NotFound(`Department ${params.id}`);
+      if (actor.role === 'department' && actor.departmentId !== params.id)
+        throw new NotFound(`Department ${params.id}`);
       return mustExist(departments.get(deps.db, params.id), `Department ${params.id}`);
     },
   }),
@@ -149,7 +152,8 @@ export const routes = [
     params: idParams,
     response: agency,
     async handle({ params, actor, deps }) {
-      if (actor.role === 'evaluator' && actor.agencyId !== params.id) throw new NotFound(`Agency ${params.id}`);
+      if (actor.role === 'evaluator' && actor.agencyId !== params.id)
+        throw new NotFound(`Agency ${params.id}`);
       return mustExist(agencies.get(deps.db, params.id), `Agency ${params.id}`);
     },
   }),
@@ -241,9 +245,15 @@ export const routes = [
     async handle({ query }) {
       const chosen = query.category ? [query.category] : categories;
       const items = chosen.flatMap((category) =>
-        indicatorLibrary[category].indicators.map((i) => ({ category, categoryTitle: indicatorLibrary[category].title, ...i })),
+        indicatorLibrary[category].indicators.map((i) => ({
+          category,
+          categoryTitle: indicatorLibrary[category].title,
+          ...i,
+        })),
       );
-      return query.category ? { items, goalSet: { indicators: indicatorLibrary[query.category].indicators } } : { items };
+      return query.category
+        ? { items, goalSet: { indicators: indicatorLibrary[query.category].indicators } }
+        : { items };
     },
   }),
   route({
@@ -253,8 +263,12 @@ export const routes = [
     roles: ['finance'],
     tags: ['Audit'],
     summary: 'The audit records of one entity, oldest first',
-    description: 'Ids are unique within an entity type; `entityType` (department, agency, project, …) narrows the trail.',
-    query: pageQuery.extend({ entityId: z.string().min(1).max(128), entityType: z.string().max(40).optional() }),
+    description:
+      'Ids are unique within an entity type; `entityType` (department, agency, project, …) narrows the trail.',
+    query: pageQuery.extend({
+      entityId: z.string().min(1).max(128),
+      entityType: z.string().max(40).optional(),
+    }),
     response: pageOf(auditRecordSchema),
     handle: ({ query, deps }) => listAudit(deps.db, query.entityId, query),
   }),

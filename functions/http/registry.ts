@@ -11,9 +11,17 @@ import { routes as referenceRoutes } from './reference.js';
  */
 export const apiAreas: Record<Area, { entry: string; routes: RouteDef[]; access: Access }> = {
   meta: { entry: 'functions/http/meta.ts', routes: metaRoutes, access: { table: 'read' } },
-  reference: { entry: 'functions/http/reference.ts', routes: referenceRoutes, access: { table: 'readWrite' } },
+  reference: {
+    entry: 'functions/http/reference.ts',
+    routes: referenceRoutes,
+    access: { table: 'readWrite' },
+  },
   projects: { entry: 'functions/http/projects.ts', routes: projectRoutes, access: { table: 'readWrite' } },
-  monitoring: { entry: 'functions/http/monitoring.ts', routes: monitoringRoutes, access: { table: 'readWrite' } },
+  monitoring: {
+    entry: 'functions/http/monitoring.ts',
+    routes: monitoringRoutes,
+    access: { table: 'readWrite' },
+  },
 };
 
 export const allRoutes: RouteDef[] = Object.values(apiAreas).flatMap((a) => a.routes);

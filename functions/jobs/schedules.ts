@@ -21,6 +21,47 @@ export interface Access {
   table?: 'read' | 'readWrite';
   bucket?: 'read' | 'readWrite';
   sendEmail?: boolean;
+  /** Sends messages to these queues (declared below); CDK sets `<NAME>_QUEUE_URL` for each. */
+  sendTo?: QueueName[];
 }
 
-export const schedules: ScheduleDef[] = [];
+export const schedules: ScheduleDef[] = [
+  {
+    name: 'monitoring-sweep',
+    description:
+      'Daily monitoring sweep (lights, rectification notices, clawbacks), plus the checkpoint that just closed',
+    cron: 'cron(0 2 * * ? *)',
+    timezone: 'Asia/Shanghai',
+    entry: 'functions/jobs/monitoring-sweep.ts',
+    input: {},
+    access: { table: 'readWrite', sendTo: ['sweep'] },
+  },
+];
+
+/**
+ * Queues with their consumers: each message one unit of work, failures reported per message, a
+ * dead-letter queue behind. Locally the producers run the consumer's code in process instead.
+ */
+export type QueueName = 'sweep';
+
+export interface QueueDef {
+  name: QueueName;
+  description: string;
+  /** The consumer's module (its `handler` takes an SQS event and returns batch item failures). */
+  entry: string;
+  access: Access;
+  /** Seconds a consumer may take for one batch. */
+  timeoutSeconds: number;
+  batchSize: number;
+}
+
+export const queues: QueueDef[] = [
+  {
+    name: 'sweep',
+    description: 'One department of one monitoring sweep per message',
+    entry: 'functions/jobs/sweep-worker.ts',
+    access: { table: 'readWrite' },
+    timeoutSeconds: 900,
+    batchSize: 1,
+  },
+];

@@ -48,7 +48,8 @@ function list(node: Node, key: string): string[] {
 
 export function settingsFromContext(node: Node): Settings {
   const senderDomain = text(node, 'sesSenderDomain');
-  const senderEmail = text(node, 'sesSenderEmail') ?? (senderDomain ? `no-reply@${senderDomain}` : placeholderSender);
+  const senderEmail =
+    text(node, 'sesSenderEmail') ?? (senderDomain ? `no-reply@${senderDomain}` : placeholderSender);
   const alarmEmail = text(node, 'bureauAlarmEmail');
   const allowedOrigins = list(node, 'allowedOrigins');
   for (const address of [senderEmail, alarmEmail]) {
@@ -58,7 +59,8 @@ export function settingsFromContext(node: Node): Settings {
     throw new Error(`sesSenderEmail ${senderEmail} is not at sesSenderDomain ${senderDomain}`);
   }
   for (const o of allowedOrigins) {
-    if (!origin.test(o)) throw new Error(`allowedOrigins: ${o} is not an origin like https://portal.example.org`);
+    if (!origin.test(o))
+      throw new Error(`allowedOrigins: ${o} is not an origin like https://portal.example.org`);
   }
   return { senderEmail, senderDomain, alarmEmail, allowedOrigins };
 }

@@ -1,11 +1,11 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { apiAreas as declaredAreas } from '../../functions/http/registry.js';
+import type { Access } from '../../functions/jobs/schedules.js';
 import { schedules as declaredSchedules, type ScheduleDef } from '../../functions/jobs/schedules.js';
 import { roles } from '../../shared/domain/actor.js';
 import type { Area, RouteDef } from '../../shared/http/route.js';
 import { table } from '../../shared/store/table.js';
-import type { Access } from '../../functions/jobs/schedules.js';
 import { type AccessTargets, grantAccess } from './constructs/access.js';
 import { Alarms } from './constructs/alarms.js';
 import { AppFunction } from './constructs/app-function.js';
@@ -34,7 +34,8 @@ const copyDocsAssets = (inputDir: string, outputDir: string) => {
   ];
 };
 
-const pascal = (s: string) => s.replace(/(^|[^A-Za-z0-9]+)([A-Za-z0-9])/g, (_m, _sep, c: string) => c.toUpperCase());
+const pascal = (s: string) =>
+  s.replace(/(^|[^A-Za-z0-9]+)([A-Za-z0-9])/g, (_m, _sep, c: string) => c.toUpperCase());
 
 /**
  * The whole system in AWS, derived from the declarations: one Lambda per API area and one route per
@@ -51,6 +52,9 @@ export class BudgetPerformanceStack extends Stack {
 
   constructor(scope: Construct, id: string, props: BudgetPerformanceStackProps) {
     super(scope, id, props);
+    // The access-log bucket admits S3's log delivery by bucket policy (ACLs stay disabled). cdk.json sets
+    // this flag too; setting it here keeps the stack correct in any app (tests, scripts).
+    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
     const areas = props.apiAreas ?? declaredAreas;
     const schedules = props.schedules ?? declaredSchedules;
 

@@ -15,7 +15,8 @@ export function translateAwsCron(expression: string, timezone: string): CronTran
   const m = /^cron\((.+)\)$/.exec(expression.trim());
   if (!m) throw new Error(`Not an AWS cron() expression: ${expression}`);
   const fields = m[1]!.trim().split(/\s+/);
-  if (fields.length !== 6) throw new Error(`AWS cron() takes six fields, not ${fields.length}: ${expression}`);
+  if (fields.length !== 6)
+    throw new Error(`AWS cron() takes six fields, not ${fields.length}: ${expression}`);
   const [minutes, hours, dom, month, dow, year] = fields as [string, string, string, string, string, string];
   if ((dom === '?') === (dow === '?')) {
     throw new Error(`AWS cron() needs exactly one of day-of-month and day-of-week to be '?': ${expression}`);
@@ -28,7 +29,12 @@ export function translateAwsCron(expression: string, timezone: string): CronTran
 }
 
 /** A croner job for the expression (paused when asked: tests only read its next runs). */
-export function cronJob(expression: string, timezone: string, run?: () => void | Promise<void>, paused = false): Cron {
+export function cronJob(
+  expression: string,
+  timezone: string,
+  run?: () => void | Promise<void>,
+  paused = false,
+): Cron {
   const { pattern, options } = translateAwsCron(expression, timezone);
   return run
     ? new Cron(pattern, { ...options, paused, protect: true, catch: true }, run)

@@ -13,8 +13,18 @@ export const demoDepartments = [
 ];
 
 export const demoAgencies = [
-  { id: 'A-01', name: '华信绩效评价咨询有限公司', contactEmails: ['pingjia@huaxin.example.com'], conflictDepartmentIds: ['D-HEALTH'] },
-  { id: 'A-02', name: '正源会计师事务所', contactEmails: ['audit@zhengyuan.example.com'], conflictDepartmentIds: [] },
+  {
+    id: 'A-01',
+    name: '华信绩效评价咨询有限公司',
+    contactEmails: ['pingjia@huaxin.example.com'],
+    conflictDepartmentIds: ['D-HEALTH'],
+  },
+  {
+    id: 'A-02',
+    name: '正源会计师事务所',
+    contactEmails: ['audit@zhengyuan.example.com'],
+    conflictDepartmentIds: [],
+  },
 ];
 
 export type Call = (method: string, path: string, body?: unknown) => Promise<unknown>;
@@ -43,12 +53,22 @@ const goalSet = async (dept: Call, category: string, overallGoal: string) => {
 };
 
 const assessment = (score: number, conclusion: string, extra: Record<string, unknown> = {}) => ({
-  scores: { necessity: score, economy: score, goalReasonableness: score, feasibility: score, financingCompliance: score },
+  scores: {
+    necessity: score,
+    economy: score,
+    goalReasonableness: score,
+    feasibility: score,
+    financingCompliance: score,
+  },
   conclusion,
   ...extra,
 });
 
-export async function loadDemoData(info: RuntimeInfo, tokenFor: TokenFor, fiscalYear: number): Promise<string> {
+export async function loadDemoData(
+  info: RuntimeInfo,
+  tokenFor: TokenFor,
+  fiscalYear: number,
+): Promise<string> {
   const finance = apiCaller(info, await tokenFor('finance'));
   for (const d of demoDepartments) await finance('POST', '/v1/departments', d);
   for (const a of demoAgencies) await finance('POST', '/v1/agencies', a);
@@ -58,8 +78,19 @@ export async function loadDemoData(info: RuntimeInfo, tokenFor: TokenFor, fiscal
   const trans = apiCaller(info, await tokenFor('department', 'D-TRANS'));
   const agri = apiCaller(info, await tokenFor('department', 'D-AGRI'));
   const civil = apiCaller(info, await tokenFor('department', 'D-CIVIL'));
-  const propose = async (dept: Call, body: Record<string, unknown>, category: string, overallGoal: string) => {
-    const p = (await dept('POST', '/v1/projects', { fiscalYear, kind: 'project', isNew: true, category, ...body })) as {
+  const propose = async (
+    dept: Call,
+    body: Record<string, unknown>,
+    category: string,
+    overallGoal: string,
+  ) => {
+    const p = (await dept('POST', '/v1/projects', {
+      fiscalYear,
+      kind: 'project',
+      isNew: true,
+      category,
+      ...body,
+    })) as {
       id: string;
     };
     await dept('PUT', `/v1/projects/${p.id}/goals`, await goalSet(dept, category, overallGoal));
@@ -67,25 +98,62 @@ export async function loadDemoData(info: RuntimeInfo, tokenFor: TokenFor, fiscal
   };
 
   // draft: goals written, not yet submitted
-  await propose(civil, { name: '社区养老服务驿站建设', requestedAmount: 1_800_000 }, 'social_security', '建成养老服务驿站6个');
+  await propose(
+    civil,
+    { name: '社区养老服务驿站建设', requestedAmount: 1_800_000 },
+    'social_security',
+    '建成养老服务驿站6个',
+  );
   // under review: a new project above the threshold, waiting for its ex-ante assessment
-  const review = await propose(trans, { name: '城区慢行系统改造', requestedAmount: 12_000_000 }, 'infrastructure', '改造慢行道路12公里');
+  const review = await propose(
+    trans,
+    { name: '城区慢行系统改造', requestedAmount: 12_000_000 },
+    'infrastructure',
+    '改造慢行道路12公里',
+  );
   await trans('POST', `/v1/projects/${review}/submit`);
   // returned: the goals were graded fair
-  const returned = await propose(agri, { name: '数字农业示范基地', requestedAmount: 2_500_000 }, 'agriculture', '建成示范基地2个');
+  const returned = await propose(
+    agri,
+    { name: '数字农业示范基地', requestedAmount: 2_500_000 },
+    'agriculture',
+    '建成示范基地2个',
+  );
   await agri('POST', `/v1/projects/${returned}/submit`);
-  await finance('POST', `/v1/projects/${returned}/goal-review`, { grade: 'fair', comments: '效益指标需量化，请补充亩均增产目标' });
+  await finance('POST', `/v1/projects/${returned}/goal-review`, {
+    grade: 'fair',
+    comments: '效益指标需量化，请补充亩均增产目标',
+  });
   // rejected: the ex-ante assessment did not support it
-  const rejected = await propose(health, { name: '区级医疗大数据平台', requestedAmount: 9_000_000 }, 'health', '建成区级医疗数据平台');
+  const rejected = await propose(
+    health,
+    { name: '区级医疗大数据平台', requestedAmount: 9_000_000 },
+    'health',
+    '建成区级医疗数据平台',
+  );
   await health('POST', `/v1/projects/${rejected}/submit`);
   await finance('POST', `/v1/projects/${rejected}/ex-ante-assessment`, assessment(10, 'not_supported'));
   // in the library: supported after adjustment, goals approved, budget not yet approved
-  const library = await propose(agri, { name: '高标准农田建设（二期）', requestedAmount: 6_000_000 }, 'agriculture', '建成高标准农田2万亩');
+  const library = await propose(
+    agri,
+    { name: '高标准农田建设（二期）', requestedAmount: 6_000_000 },
+    'agriculture',
+    '建成高标准农田2万亩',
+  );
   await agri('POST', `/v1/projects/${library}/submit`);
-  await finance('POST', `/v1/projects/${library}/ex-ante-assessment`, assessment(14, 'supported_after_adjustment', { recommendedAmount: 5_200_000 }));
+  await finance(
+    'POST',
+    `/v1/projects/${library}/ex-ante-assessment`,
+    assessment(14, 'supported_after_adjustment', { recommendedAmount: 5_200_000 }),
+  );
   await finance('POST', `/v1/projects/${library}/goal-review`, { grade: 'good', comments: '目标清晰' });
   // executing: budgets approved, one with a monthly disbursement plan, one continuing project
-  const school = await propose(edu, { name: '第一中学改扩建工程', requestedAmount: 8_000_000 }, 'education', '新增学位1200个');
+  const school = await propose(
+    edu,
+    { name: '第一中学改扩建工程', requestedAmount: 8_000_000 },
+    'education',
+    '新增学位1200个',
+  );
   await edu('POST', `/v1/projects/${school}/submit`);
   await finance('POST', `/v1/projects/${school}/ex-ante-assessment`, assessment(17, 'supported'));
   await finance('POST', `/v1/projects/${school}/goal-review`, { grade: 'excellent' });
@@ -93,7 +161,12 @@ export async function loadDemoData(info: RuntimeInfo, tokenFor: TokenFor, fiscal
     approvedAmount: 7_800_000,
     disbursementPlan: [0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
   });
-  const clinic = await propose(health, { name: '家庭医生签约服务', requestedAmount: 2_400_000, isNew: false }, 'health', '签约服务5万人');
+  const clinic = await propose(
+    health,
+    { name: '家庭医生签约服务', requestedAmount: 2_400_000, isNew: false },
+    'health',
+    '签约服务5万人',
+  );
   await health('POST', `/v1/projects/${clinic}/submit`);
   await finance('POST', `/v1/projects/${clinic}/goal-review`, { grade: 'good' });
   await finance('POST', `/v1/projects/${clinic}/budget`, { approvedAmount: 2_400_000 });

@@ -40,10 +40,21 @@ function compile(r: GatewayRoute): CompiledRoute {
       return '([^/]+)';
     })
     .join('/');
-  return { ...r, regex: new RegExp(`^${source}$`), names, staticSegments: segments.filter((s) => !s.startsWith('{')).length };
+  return {
+    ...r,
+    regex: new RegExp(`^${source}$`),
+    names,
+    staticSegments: segments.filter((s) => !s.startsWith('{')).length,
+  };
 }
 
-function problem(res: ServerResponse, status: number, title: string, detail: string, extra: Record<string, string> = {}) {
+function problem(
+  res: ServerResponse,
+  status: number,
+  title: string,
+  detail: string,
+  extra: Record<string, string> = {},
+) {
   res.writeHead(status, { 'content-type': PROBLEM_JSON, ...extra });
   res.end(JSON.stringify({ type: 'about:blank', title, status, detail }));
 }
@@ -51,7 +62,10 @@ function problem(res: ServerResponse, status: number, title: string, detail: str
 /** API Gateway hands claims over as strings; arrays become "[a b]". */
 function flattenClaims(payload: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(payload).map(([k, v]) => [k, Array.isArray(v) ? `[${v.join(' ')}]` : typeof v === 'object' ? JSON.stringify(v) : String(v)]),
+    Object.entries(payload).map(([k, v]) => [
+      k,
+      Array.isArray(v) ? `[${v.join(' ')}]` : typeof v === 'object' ? JSON.stringify(v) : String(v),
+    ]),
   );
 }
 
@@ -85,7 +99,8 @@ export function startGateway(opts: GatewayOptions): Promise<Server> {
     const candidates = routes.filter((r) => r.regex.test(url.pathname));
     const match = candidates.find((r) => r.route.method === method);
     if (!match) {
-      if (candidates.length) return problem(res, 405, 'Method Not Allowed', `${method} is not allowed on ${url.pathname}`);
+      if (candidates.length)
+        return problem(res, 405, 'Method Not Allowed', `${method} is not allowed on ${url.pathname}`);
       return problem(res, 404, 'Not Found', `No route ${method} ${url.pathname}`);
     }
 
@@ -94,7 +109,14 @@ export function startGateway(opts: GatewayOptions): Promise<Server> {
       const auth = req.headers.authorization ?? '';
       const token = /^Bearer\s+(.+)$/i.exec(auth)?.[1];
       const challenge = { 'www-authenticate': 'Bearer' };
-      if (!token) return problem(res, 401, 'Unauthorized', 'A bearer token is required (Authorization: Bearer …)', challenge);
+      if (!token)
+        return problem(
+          res,
+          401,
+          'Unauthorized',
+          'A bearer token is required (Authorization: Bearer …)',
+          challenge,
+        );
       try {
         const { payload } = await jwtVerify(token, jwks, { issuer: opts.issuer, audience: opts.audience });
         claims = flattenClaims(payload);
@@ -110,11 +132,13 @@ export function startGateway(opts: GatewayOptions): Promise<Server> {
     }
 
     const body = await readBody(req);
-    if (body === 'too-large') return problem(res, 413, 'Payload Too Large', 'The request body is over 10 MiB');
+    if (body === 'too-large')
+      return problem(res, 413, 'Payload Too Large', 'The request body is over 10 MiB');
     const m = match.regex.exec(url.pathname)!;
     const pathParameters = Object.fromEntries(match.names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)]));
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+    for (const [k, v] of Object.entries(req.headers))
+      if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
     const query: Record<string, string> = {};
     for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
     const routeKey = `${match.route.method} ${match.route.path}`;
@@ -132,20 +156,34 @@ export function startGateway(opts: GatewayOptions): Promise<Server> {
         apiId: 'local',
         domainName: headers.host ?? 'localhost',
         domainPrefix: 'local',
-        http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '', userAgent: headers['user-agent'] ?? '' },
+        http: {
+          method,
+          path: url.pathname,
+          protocol: 'HTTP/1.1',
+          sourceIp: req.socket.remoteAddress ?? '',
+          userAgent: headers['user-agent'] ?? '',
+        },
         requestId: randomUUID(),
         routeKey,
         stage: '$default',
         time: now.toISOString(),
         timeEpoch: now.getTime(),
-        authorizer: claims ? { jwt: { claims, scopes: [] }, principalId: '', integrationLatency: 0 } : undefined,
+        authorizer: claims
+          ? { jwt: { claims, scopes: [] }, principalId: '', integrationLatency: 0 }
+          : undefined,
       },
       body: body.length ? body.toString('base64') : undefined,
       isBase64Encoded: body.length > 0,
     } as unknown as ApiEvent;
-    const context = { awsRequestId: event.requestContext.requestId, functionName: `local-${match.route.area}` } as Context;
+    const context = {
+      awsRequestId: event.requestContext.requestId,
+      functionName: `local-${match.route.area}`,
+    } as Context;
     const result = await match.handler(event, context);
-    res.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string>), 'x-request-id': event.requestContext.requestId });
+    res.writeHead(result.statusCode ?? 200, {
+      ...(result.headers as Record<string, string>),
+      'x-request-id': event.requestContext.requestId,
+    });
     res.end(result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : (result.body ?? ''));
   }
 
@@ -157,7 +195,12 @@ export function startGateway(opts: GatewayOptions): Promise<Server> {
         if (!res.headersSent) problem(res, 500, 'Internal Server Error', 'The local gateway failed');
       })
       .finally(() =>
-        opts.onRequest?.({ method: req.method ?? '', path: req.url ?? '', status: res.statusCode, ms: Date.now() - started }),
+        opts.onRequest?.({
+          method: req.method ?? '',
+          path: req.url ?? '',
+          status: res.statusCode,
+          ms: Date.now() - started,
+        }),
       );
   });
   return listen(server, opts.host, opts.port, 'API');

@@ -67,7 +67,11 @@ export async function signToken(keys: KeyFile, issuer: string, req: TokenRequest
 }
 
 /** Serves `/.well-known/openid-configuration` and `/.well-known/jwks.json`. */
-export async function startIdpServer(keys: KeyFile, host: string, port: number): Promise<{ server: Server; issuer: string }> {
+export async function startIdpServer(
+  keys: KeyFile,
+  host: string,
+  port: number,
+): Promise<{ server: Server; issuer: string }> {
   let issuer = '';
   const server = createServer((req, res) => {
     const send = (body: unknown) => {
@@ -76,7 +80,11 @@ export async function startIdpServer(keys: KeyFile, host: string, port: number):
     };
     if (req.url === '/.well-known/jwks.json') return send({ keys: [keys.publicJwk] });
     if (req.url === '/.well-known/openid-configuration') {
-      return send({ issuer, jwks_uri: `${issuer}/.well-known/jwks.json`, id_token_signing_alg_values_supported: ['RS256'] });
+      return send({
+        issuer,
+        jwks_uri: `${issuer}/.well-known/jwks.json`,
+        id_token_signing_alg_values_supported: ['RS256'],
+      });
     }
     res.writeHead(404).end();
   });

@@ -29,10 +29,19 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
 }
 
 /** Listens, or fails with a message that names the port and what wanted it. */
-export function listen<S extends import('node:http').Server>(server: S, host: string, port: number, what: string): Promise<S> {
+export function listen<S extends import('node:http').Server>(
+  server: S,
+  host: string,
+  port: number,
+  what: string,
+): Promise<S> {
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? new Error(`port ${port} is already in use (${what}); stop what uses it or set another port`) : err),
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new Error(`port ${port} is already in use (${what}); stop what uses it or set another port`)
+          : err,
+      ),
     );
     server.listen(port, host, () => resolve(server));
   });

@@ -33,5 +33,10 @@ export function startScheduler(
       }
     }),
   );
-  return { jobs, stop: () => jobs.forEach((j) => j.stop()) };
+  return {
+    jobs,
+    stop: () => {
+      for (const j of jobs) j.stop();
+    },
+  };
 }

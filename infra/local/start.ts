@@ -26,7 +26,11 @@ async function main() {
   if (info.tableCreated && settings.demoData) {
     const keys = await loadOrCreateKeys(settings.dataDir);
     const tokenFor: TokenFor = (role, departmentId) =>
-      signToken(keys, info.issuer, { role, departmentId, sub: `demo-${departmentId ?? 'bureau'}`.toLowerCase() });
+      signToken(keys, info.issuer, {
+        role,
+        departmentId,
+        sub: `demo-${departmentId ?? 'bureau'}`.toLowerCase(),
+      });
     const fiscalYear = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
     log(`demo data loaded: ${await loadDemoData(info, tokenFor, fiscalYear)}`);
   }

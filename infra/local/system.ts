@@ -41,13 +41,16 @@ export interface RuntimeInfo {
 }
 
 // A CommonJS module with an ES default export: Node's ESM loader hands over the whole exports object.
-const sesServer = ((sesModule as unknown as { default?: typeof sesModule }).default ?? sesModule) as typeof sesModule;
+const sesServer = ((sesModule as unknown as { default?: typeof sesModule }).default ??
+  sesModule) as typeof sesModule;
 
 export const TABLE_NAME = 'budget-performance';
 export const BUCKET_NAME = 'budget-performance-documents';
 export const SES_FROM = 'performance@finance.example.gov.cn';
 
-export async function startSystem(opts: SystemOptions): Promise<{ info: RuntimeInfo; stop(): Promise<void> }> {
+export async function startSystem(
+  opts: SystemOptions,
+): Promise<{ info: RuntimeInfo; stop(): Promise<void> }> {
   const { host, ports } = opts;
   const stops: (() => Promise<unknown> | unknown)[] = [];
   const stop = async () => {
@@ -57,7 +60,11 @@ export async function startSystem(opts: SystemOptions): Promise<{ info: RuntimeI
     await mkdir(opts.dataDir, { recursive: true });
     const keys = await loadOrCreateKeys(opts.dataDir);
 
-    const dynamo = await startDynamo({ path: path.join(opts.dataDir, 'dynamodb'), port: ports.dynamodb, host });
+    const dynamo = await startDynamo({
+      path: path.join(opts.dataDir, 'dynamodb'),
+      port: ports.dynamodb,
+      host,
+    });
     stops.push(() => dynamo.close());
 
     await assertPortFree(host, ports.s3, 'S3');
@@ -113,7 +120,9 @@ export async function startSystem(opts: SystemOptions): Promise<{ info: RuntimeI
       audience: LOCAL_AUDIENCE,
       host,
       port: ports.api,
-      onRequest: opts.logRequests ? (r) => opts.log(`${r.method} ${r.path} → ${r.status} (${r.ms} ms)`) : undefined,
+      onRequest: opts.logRequests
+        ? (r) => opts.log(`${r.method} ${r.path} → ${r.status} (${r.ms} ms)`)
+        : undefined,
     });
     stops.push(() => {
       gateway.closeAllConnections();
@@ -145,7 +154,10 @@ export async function startSystem(opts: SystemOptions): Promise<{ info: RuntimeI
     const scheduler = startScheduler(schedules, opts.root, opts.log);
     stops.push(() => scheduler.stop());
 
-    await writeFile(path.join(opts.dataDir, 'runtime.json'), JSON.stringify({ ...info, pid: process.pid }, null, 2));
+    await writeFile(
+      path.join(opts.dataDir, 'runtime.json'),
+      JSON.stringify({ ...info, pid: process.pid }, null, 2),
+    );
     return { info, stop };
   } catch (err) {
     await stop();

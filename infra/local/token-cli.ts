@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { roles, type Role } from '../../shared/domain/actor.js';
+import { type Role, roles } from '../../shared/domain/actor.js';
 import { localSettings } from './env.js';
 import { loadOrCreateKeys, signToken } from './idp.js';
 
@@ -26,8 +26,10 @@ async function main() {
   });
   const role = values.role as Role;
   if (!roles.includes(role)) throw new Error(`--role must be one of ${roles.join(', ')}\n${usage}`);
-  if (role === 'department' && !values.department) throw new Error(`--department is required for a department user\n${usage}`);
-  if (role === 'evaluator' && !values.agency) throw new Error(`--agency is required for an evaluator\n${usage}`);
+  if (role === 'department' && !values.department)
+    throw new Error(`--department is required for a department user\n${usage}`);
+  if (role === 'evaluator' && !values.agency)
+    throw new Error(`--agency is required for an evaluator\n${usage}`);
   const { dataDir, host, ports } = localSettings();
   let issuer = `http://${host}:${ports.idp}`;
   try {

@@ -102,7 +102,12 @@ export const defaultRuleValues: RuleValues = {
 };
 
 export function defaultConfig(fiscalYear: number): RuleConfig {
-  return { fiscalYear, version: DEFAULT_CONFIG_VERSION, isDefault: true, ...structuredClone(defaultRuleValues) };
+  return {
+    fiscalYear,
+    version: DEFAULT_CONFIG_VERSION,
+    isDefault: true,
+    ...structuredClone(defaultRuleValues),
+  };
 }
 
 const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
@@ -125,10 +130,12 @@ export function checkRuleValues(v: RuleValues): FieldError[] {
     fail('monitoring', 'light bands must be ordered: yellowFrom < greenFrom < blueFrom');
   }
   if (sum(v.scoring) !== 100) fail('scoring', `points must add up to 100, not ${sum(v.scoring)}`);
-  if (sum(v.agencyRating) !== 100) fail('agencyRating', `points must add up to 100, not ${sum(v.agencyRating)}`);
+  if (sum(v.agencyRating) !== 100)
+    fail('agencyRating', `points must add up to 100, not ${sum(v.agencyRating)}`);
   m.checkpoints.forEach((c, i) => {
     if (!isRealMonthDay(c)) fail(`monitoring.checkpoints[${i}]`, `${c} is not a day of the year`);
-    if (i > 0 && c <= (m.checkpoints[i - 1] ?? '')) fail(`monitoring.checkpoints[${i}]`, 'checkpoints must be in order');
+    if (i > 0 && c <= (m.checkpoints[i - 1] ?? ''))
+      fail(`monitoring.checkpoints[${i}]`, 'checkpoints must be in order');
   });
   const holidays = new Set(v.calendar.holidays);
   v.calendar.makeUpWorkdays.forEach((d, i) => {

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { businessDate, type IsoDate } from './calendar.js';
 import { Conflict, type FieldError, RuleViolation } from './errors.js';
 import { fenToYuan, yuan, yuanToFen } from './money.js';
-import { nextStatus } from './project-status.js';
 import type { Project } from './project.js';
+import { nextStatus } from './project-status.js';
 
 /**
  * Expenditures (budget execution): one per treasury voucher, idempotent by voucher number. Each one moves
@@ -43,7 +43,9 @@ export const expenditureView = (e: Expenditure) => ({
 
 /** Same voucher, same facts: a retry. Same voucher, other facts: a conflict. */
 export function sameExpenditure(e: Expenditure, input: ExpenditureInput): boolean {
-  return e.date === input.date && e.amountFen === yuanToFen(input.amount) && (e.note ?? '') === (input.note ?? '');
+  return (
+    e.date === input.date && e.amountFen === yuanToFen(input.amount) && (e.note ?? '') === (input.note ?? '')
+  );
 }
 
 /**

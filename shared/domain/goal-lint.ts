@@ -1,5 +1,12 @@
 import type { Localized } from './errors.js';
-import { type Indicator, isQuantitative, type Level1, level1Codes, level2ByLevel1, levelNames } from './indicators.js';
+import {
+  type Indicator,
+  isQuantitative,
+  type Level1,
+  level1Codes,
+  level2ByLevel1,
+  levelNames,
+} from './indicators.js';
 
 /**
  * The goal lint: a catalogue of rules that decide whether a goal set is clear, specific and measurable
@@ -31,18 +38,24 @@ const at = (i: number, field?: keyof Indicator) => `indicators[${i}]${field ? `.
 const round2 = (n: number) => Math.round(n * 100) / 100;
 const PLACEHOLDER_UNITS = new Set(['xx', 'x', 'tbd', 'n/a', 'na', '待定', '无', '-', '—', '/', '？', '?']);
 
-/** Targets people type when they have not decided: 0 for "at least", 9, 99, 999…, 123…, 1234… */
+/**
+ * Targets people type when they have not decided: 0 for "at least", 999, 9999…, 123, 1234…
+ * (99 is left alone: "≥ 99 %" is a real target).
+ */
+const PLACEHOLDER_TARGETS = /^(9{3,}|123|1234|12345|123456)$/;
 function looksLikePlaceholder(i: Indicator): boolean {
   if (i.target === undefined) return false;
-  const t = String(i.target);
-  return (i.operator === '>=' && i.target === 0) || /^9{2,}$/.test(t) || /^1234?5?6?7?8?9?$/.test(t) && t.length >= 3;
+  return (i.operator === '>=' && i.target === 0) || PLACEHOLDER_TARGETS.test(String(i.target));
 }
 
 export const goalLintRules: Rule[] = [
   {
     id: 'group-required',
     severity: 'error',
-    summary: { 'zh-CN': '每个一级指标（分值大于0）至少设一个指标', en: 'Every level-1 group with points needs an indicator' },
+    summary: {
+      'zh-CN': '每个一级指标（分值大于0）至少设一个指标',
+      en: 'Every level-1 group with points needs an indicator',
+    },
     check: (inds, ctx) =>
       level1Codes
         .filter((g) => ctx.groupPoints[g] > 0 && !inds.some((i) => i.level1 === g))
@@ -161,7 +174,10 @@ export const goalLintRules: Rule[] = [
           : [
               {
                 path: at(n, 'weight'),
-                messages: { 'zh-CN': `“${i.name}”的权重须大于0`, en: `The weight of "${i.name}" must be above 0` },
+                messages: {
+                  'zh-CN': `“${i.name}”的权重须大于0`,
+                  en: `The weight of "${i.name}" must be above 0`,
+                },
               },
             ],
       ),
@@ -169,7 +185,10 @@ export const goalLintRules: Rule[] = [
   {
     id: 'group-weights',
     severity: 'error',
-    summary: { 'zh-CN': '各一级指标权重之和等于其分值', en: 'Weights of each level-1 group add up to its points' },
+    summary: {
+      'zh-CN': '各一级指标权重之和等于其分值',
+      en: 'Weights of each level-1 group add up to its points',
+    },
     check: (inds, ctx) =>
       level1Codes.flatMap((g) => {
         const members = inds.map((i, n) => ({ i, n })).filter(({ i }) => i.level1 === g);

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { businessDate } from './calendar.js';
 import { type FieldError, RuleViolation } from './errors.js';
 import { isQuantitative, tiers } from './indicators.js';
-import { nextStatus } from './project-status.js';
 import type { Project } from './project.js';
+import { nextStatus } from './project-status.js';
 
 /**
  * A monitoring report (绩效运行监控报告): the department's progress on each indicator for a period, with
@@ -48,21 +48,34 @@ export function fileReport(p: Project, input: MonitoringReportInput, now: Date):
   }
   const goals = new Map((p.goals?.indicators ?? []).map((i) => [i.name, i]));
   const seen = new Set<string>();
-  input.indicators.forEach((r, n) => {
+  for (const [n, r] of input.indicators.entries()) {
     const goal = goals.get(r.name);
     const at = (f: string) => `indicators[${n}].${f}`;
-    if (!goal) return errors.push({ path: at('name'), message: `no indicator named "${r.name}" in the project's goals` });
-    if (seen.has(r.name)) return errors.push({ path: at('name'), message: `"${r.name}" is reported twice` });
-    seen.add(r.name);
-    if (isQuantitative(goal) && r.actual === undefined) errors.push({ path: at('actual'), message: 'required for a quantitative indicator' });
-    if (!isQuantitative(goal) && r.tier === undefined) errors.push({ path: at('tier'), message: 'required for a qualitative indicator' });
-    if (r.likelihood !== 'certain' && (!r.deviationCause || !r.measures)) {
-      errors.push({ path: at(r.deviationCause ? 'measures' : 'deviationCause'), message: 'say why the target may be missed and what is done about it' });
+    if (!goal) {
+      errors.push({ path: at('name'), message: `no indicator named "${r.name}" in the project's goals` });
+      continue;
     }
-    return undefined;
-  });
+    if (seen.has(r.name)) {
+      errors.push({ path: at('name'), message: `"${r.name}" is reported twice` });
+      continue;
+    }
+    seen.add(r.name);
+    if (isQuantitative(goal) && r.actual === undefined) {
+      errors.push({ path: at('actual'), message: 'required for a quantitative indicator' });
+    }
+    if (!isQuantitative(goal) && r.tier === undefined) {
+      errors.push({ path: at('tier'), message: 'required for a qualitative indicator' });
+    }
+    if (r.likelihood !== 'certain' && (!r.deviationCause || !r.measures)) {
+      errors.push({
+        path: at(r.deviationCause ? 'measures' : 'deviationCause'),
+        message: 'say why the target may be missed and what is done about it',
+      });
+    }
+  }
   [...goals.keys()].forEach((name) => {
-    if (!seen.has(name)) errors.push({ path: 'indicators', message: `the indicator "${name}" is not reported` });
+    if (!seen.has(name))
+      errors.push({ path: 'indicators', message: `the indicator "${name}" is not reported` });
   });
   if (errors.length) throw new RuleViolation('The monitoring report is incomplete or inconsistent', errors);
   const filed = {
@@ -70,6 +83,8 @@ export function fileReport(p: Project, input: MonitoringReportInput, now: Date):
     filedOn: today,
     indicators: input.indicators.map(({ name, actual, tier }) => ({ name, actual, tier })),
   };
-  const reports = [...p.reports.filter((r) => r.period !== input.period), filed].sort((a, b) => (a.period < b.period ? -1 : 1));
+  const reports = [...p.reports.filter((r) => r.period !== input.period), filed].sort((a, b) =>
+    a.period < b.period ? -1 : 1,
+  );
   return { ...p, reports, version: p.version + 1, updatedAt: now.toISOString() };
 }

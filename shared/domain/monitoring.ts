@@ -1,5 +1,5 @@
-import type { RuleConfig } from './config.js';
 import { addDays, type IsoDate, isLastDayOfMonth, monthOf, yearOf } from './calendar.js';
+import type { RuleConfig } from './config.js';
 import type { Indicator, Tier } from './indicators.js';
 import { approx, compare, decimal, divide, type Fraction, fraction, round2, times } from './ratio.js';
 
@@ -13,7 +13,8 @@ export const lights = ['green', 'yellow', 'red', 'blue', 'none'] as const;
 
 /** Worst first: the goal light is the worst of its indicators' lights. */
 const severity: Record<Light, number> = { red: 4, yellow: 3, blue: 2, green: 1, none: 0 };
-export const worstLight = (ls: Light[]): Light => ls.reduce<Light>((w, l) => (severity[l] > severity[w] ? l : w), 'none');
+export const worstLight = (ls: Light[]): Light =>
+  ls.reduce<Light>((w, l) => (severity[l] > severity[w] ? l : w), 'none');
 
 type Bands = Pick<RuleConfig['monitoring'], 'yellowFrom' | 'greenFrom' | 'blueFrom'>;
 
@@ -63,10 +64,17 @@ export interface Execution {
 export function execution(spentFen: number, approvedFen: number, tp: TimeProgress, bands: Bands): Execution {
   const rate = fraction(spentFen, approvedFen);
   const executionRate = approvedFen > 0 ? approx(rate, 4) : 0;
-  if (tp.share.num === 0n || approvedFen <= 0) return { spentFen, approvedFen, executionRate, executionIndex: null, light: 'none' };
+  if (tp.share.num === 0n || approvedFen <= 0)
+    return { spentFen, approvedFen, executionRate, executionIndex: null, light: 'none' };
   const index = divide(rate, tp.share);
   const executionIndex = round2(index.num * 100n, index.den);
-  return { spentFen, approvedFen, executionRate, executionIndex, light: bandLight(executionIndex, bands, false) };
+  return {
+    spentFen,
+    approvedFen,
+    executionRate,
+    executionIndex,
+    light: bandLight(executionIndex, bands, false),
+  };
 }
 
 /** Cumulative spend on or before `asOf`, from the per-day totals kept on the project. */
@@ -100,14 +108,30 @@ const tierLight: Record<Tier, Light> = { achieved: 'green', partly_achieved: 'ye
  * `>=` and `=`: actual ÷ (target × time progress) × 100 in bands, ≥ blueFrom blue; `<=`: green when
  * actual ≤ target, else red; qualitative: by tier. An indicator with no reported value has no light.
  */
-export function indicatorResult(ind: Indicator, reported: ReportedIndicator | undefined, tp: TimeProgress, bands: Bands): IndicatorResult {
-  const base = { name: ind.name, operator: ind.operator, target: ind.target, actual: reported?.actual, tier: reported?.tier };
+export function indicatorResult(
+  ind: Indicator,
+  reported: ReportedIndicator | undefined,
+  tp: TimeProgress,
+  bands: Bands,
+): IndicatorResult {
+  const base = {
+    name: ind.name,
+    operator: ind.operator,
+    target: ind.target,
+    actual: reported?.actual,
+    tier: reported?.tier,
+  };
   if (ind.operator === 'qualitative') {
     return { ...base, index: null, light: reported?.tier ? tierLight[reported.tier] : 'none' };
   }
-  if (reported?.actual === undefined || ind.target === undefined) return { ...base, index: null, light: 'none' };
+  if (reported?.actual === undefined || ind.target === undefined)
+    return { ...base, index: null, light: 'none' };
   if (ind.operator === '<=') {
-    return { ...base, index: null, light: compare(decimal(reported.actual), decimal(ind.target)) <= 0 ? 'green' : 'red' };
+    return {
+      ...base,
+      index: null,
+      light: compare(decimal(reported.actual), decimal(ind.target)) <= 0 ? 'green' : 'red',
+    };
   }
   const due = times(decimal(ind.target), tp.share);
   if (due.num <= 0n) return { ...base, index: null, light: tp.share.num === 0n ? 'none' : 'green' };
@@ -120,7 +144,10 @@ export function indicatorResult(ind: Indicator, reported: ReportedIndicator | un
  * Goal progress: the weight-averaged min(actual ÷ target, 1) of the quantitative `>=` indicators, or null
  * when none was reported.
  */
-export function goalProgress(indicators: readonly Indicator[], reported: ReadonlyMap<string, ReportedIndicator>): number | null {
+export function goalProgress(
+  indicators: readonly Indicator[],
+  reported: ReadonlyMap<string, ReportedIndicator>,
+): number | null {
   let weighted = 0;
   let weights = 0;
   for (const ind of indicators) {
@@ -150,7 +177,9 @@ export interface FiledReport {
 /** The latest report of a period on or before `asOf`'s month. */
 export function latestReport(reports: readonly FiledReport[], asOf: IsoDate): FiledReport | undefined {
   const month = asOf.slice(0, 7);
-  return [...reports].filter((r) => r.period <= month && r.filedOn <= asOf).sort((a, b) => (a.period < b.period ? 1 : -1))[0];
+  return [...reports]
+    .filter((r) => r.period <= month && r.filedOn <= asOf)
+    .sort((a, b) => (a.period < b.period ? 1 : -1))[0];
 }
 
 /** The checkpoint dates (ends of monitoring periods) of a fiscal year. */
@@ -201,10 +230,13 @@ export function clawbackAmount(
   if (tp.share.num === 0n) return null;
   const approved = BigInt(approvedFen);
   // projected = spent × den / num (fen, exact); capped at the budget
-  const projectedCapped = compare(fraction(BigInt(spentFen) * tp.share.den, tp.share.num), fraction(approved, 1)) >= 0;
+  const projectedCapped =
+    compare(fraction(BigInt(spentFen) * tp.share.den, tp.share.num), fraction(approved, 1)) >= 0;
   const restNum = projectedCapped ? 0n : approved * tp.share.num - BigInt(spentFen) * tp.share.den; // fen × num
   const amountYuan = Number(restNum / (tp.share.num * 100n));
-  const projectedFen = projectedCapped ? approvedFen : Number((BigInt(spentFen) * tp.share.den) / tp.share.num);
+  const projectedFen = projectedCapped
+    ? approvedFen
+    : Number((BigInt(spentFen) * tp.share.den) / tp.share.num);
   const basis: ClawbackBasis = {
     approvedAmount: approvedFen / 100,
     spent: spentFen / 100,
@@ -220,6 +252,7 @@ export function clawbackAmount(
 
 /** Whether `asOf` is a checkpoint on which a red execution light brings a clawback recommendation. */
 export function isClawbackCheckpoint(asOf: IsoDate, config: RuleConfig): boolean {
-  return checkpointsOf(yearOf(asOf), config).includes(asOf) && monthOf(asOf) >= config.monitoring.clawbackFromMonth;
+  return (
+    checkpointsOf(yearOf(asOf), config).includes(asOf) && monthOf(asOf) >= config.monitoring.clawbackFromMonth
+  );
 }
-

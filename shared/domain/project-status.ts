@@ -10,7 +10,14 @@ import { Conflict } from './errors.js';
  *     └──(returned)◀────┘  │  └─assessmentFailed / goalsRejected──▶ rejected (final for the year)
  *        returnGoals       └─ assessmentPassed / goalsApproved (stay, until both are done → admit)
  */
-export const projectStatuses = ['draft', 'under_review', 'returned', 'rejected', 'in_library', 'executing'] as const;
+export const projectStatuses = [
+  'draft',
+  'under_review',
+  'returned',
+  'rejected',
+  'in_library',
+  'executing',
+] as const;
 export type ProjectStatus = (typeof projectStatuses)[number];
 
 export const statusNames: Record<ProjectStatus, { 'zh-CN': string; en: string }> = {
@@ -53,9 +60,7 @@ export function canHappen(event: ProjectEvent, status: ProjectStatus): boolean {
 export function nextStatus(event: ProjectEvent, status: ProjectStatus): ProjectStatus {
   const t: Transition = transitions[event];
   if (!canHappen(event, status)) {
-    throw new Conflict(
-      `The project is ${status}; to ${t.label} it must be ${t.from.join(' or ')}`,
-    );
+    throw new Conflict(`The project is ${status}; to ${t.label} it must be ${t.from.join(' or ')}`);
   }
   return t.to === 'same' ? status : t.to;
 }

@@ -3,20 +3,32 @@ import type { RuleConfig } from './config.js';
 import { Conflict, type FieldError, RuleViolation } from './errors.js';
 import { type LintFinding, lintGoals } from './goal-lint.js';
 import { type GoalsInput, indicatorInput, tiers } from './indicators.js';
-import { fenToYuan, yuan, yuanToFen } from './money.js';
-import { nextStatus, type ProjectStatus, projectStatuses } from './project-status.js';
+import { fenToYuan, hasAtMostTwoDecimals, yuan, yuanToFen } from './money.js';
+import { nextStatus, projectStatuses } from './project-status.js';
 
 /**
  * Projects from request to budget (domain.md §1–2): the ex-ante assessment, the goals and their review,
  * the project library and the budget. Pure functions: each takes the project, the input, the rules in
  * force and the moment, and returns the new project or a RuleViolation; the store writes it with its audit.
  */
-export const categories = ['education', 'health', 'infrastructure', 'agriculture', 'social_security'] as const;
+export const categories = [
+  'education',
+  'health',
+  'infrastructure',
+  'agriculture',
+  'social_security',
+] as const;
 export const conclusions = ['supported', 'supported_after_adjustment', 'not_supported'] as const;
 export type Conclusion = (typeof conclusions)[number];
 export const goalGrades = ['excellent', 'good', 'fair', 'poor'] as const;
 export type GoalGrade = (typeof goalGrades)[number];
-export const assessmentDimensions = ['necessity', 'economy', 'goalReasonableness', 'feasibility', 'financingCompliance'] as const;
+export const assessmentDimensions = [
+  'necessity',
+  'economy',
+  'goalReasonableness',
+  'feasibility',
+  'financingCompliance',
+] as const;
 
 const lintFinding = z.object({
   rule: z.string(),
@@ -28,7 +40,9 @@ const lintFinding = z.object({
 const filedReport = z.object({
   period: z.string(),
   filedOn: z.string(),
-  indicators: z.array(z.object({ name: z.string(), actual: z.number().optional(), tier: z.enum(tiers).optional() })),
+  indicators: z.array(
+    z.object({ name: z.string(), actual: z.number().optional(), tier: z.enum(tiers).optional() }),
+  ),
 });
 
 export const rectificationStatuses = ['open', 'responded', 'resolved', 'not_resolved', 'overdue'] as const;
@@ -198,10 +212,18 @@ const toFieldError = (f: LintFinding): FieldError => ({
 export function setGoals(p: Project, goals: GoalsInput, d: Decision): Project {
   nextStatus('editGoals', p.status);
   const findings = lintGoals(goals.indicators, {
-    groupPoints: { output: d.config.scoring.output, benefit: d.config.scoring.benefit, satisfaction: d.config.scoring.satisfaction },
+    groupPoints: {
+      output: d.config.scoring.output,
+      benefit: d.config.scoring.benefit,
+      satisfaction: d.config.scoring.satisfaction,
+    },
   });
   const errors = findings.filter((f) => f.severity === 'error');
-  if (errors.length) throw new RuleViolation('The goal set is not measurable; fix each indicator named', errors.map(toFieldError));
+  if (errors.length)
+    throw new RuleViolation(
+      'The goal set is not measurable; fix each indicator named',
+      errors.map(toFieldError),
+    );
   return touch(p, d, {
     goals: {
       ...goals,
@@ -261,7 +283,8 @@ export function reviewGoals(p: Project, input: z.infer<typeof goalReviewInput>, 
 
 // ---------------------------------------------------------------- ex-ante assessment
 
-const score = z.number().min(0).max(20).refine((n) => Number.isInteger(n * 100), 'at most two decimals');
+// Decimals are counted on the number's shortest form: `n * 100` is not an integer for 1.1, 2.01, 19.99…
+const score = z.number().min(0).max(20).refine(hasAtMostTwoDecimals, 'at most two decimals');
 export const assessmentInput = z
   .strictObject({
     scores: z.strictObject({
@@ -301,7 +324,10 @@ export function assess(p: Project, input: z.infer<typeof assessmentInput>, d: De
   let recommendedFen: number | undefined;
   if (input.conclusion === 'supported_after_adjustment') {
     if (input.recommendedAmount === undefined) {
-      errors.push({ path: 'recommendedAmount', message: 'required when the conclusion is supported_after_adjustment' });
+      errors.push({
+        path: 'recommendedAmount',
+        message: 'required when the conclusion is supported_after_adjustment',
+      });
     } else {
       recommendedFen = yuanToFen(input.recommendedAmount);
       if (recommendedFen > p.requestedFen || recommendedFen <= 0) {
@@ -312,7 +338,10 @@ export function assess(p: Project, input: z.infer<typeof assessmentInput>, d: De
       }
     }
   } else if (input.recommendedAmount !== undefined) {
-    errors.push({ path: 'recommendedAmount', message: 'only with the conclusion supported_after_adjustment' });
+    errors.push({
+      path: 'recommendedAmount',
+      message: 'only with the conclusion supported_after_adjustment',
+    });
   }
   if (errors.length) throw new RuleViolation('The assessment breaks a rule', errors);
   const assessed = touch(p, d, {
@@ -328,7 +357,8 @@ export function assess(p: Project, input: z.infer<typeof assessmentInput>, d: De
       configVersion: d.config.version,
     },
   });
-  if (input.conclusion === 'not_supported') return { ...assessed, status: nextStatus('assessmentFailed', p.status) };
+  if (input.conclusion === 'not_supported')
+    return { ...assessed, status: nextStatus('assessmentFailed', p.status) };
   return admitIfReady(assessed);
 }
 
@@ -337,17 +367,16 @@ export function assess(p: Project, input: z.infer<typeof assessmentInput>, d: De
 export const budgetInput = z
   .strictObject({
     approvedAmount: yuan,
-    disbursementPlan: z
-      .array(z.number().min(0).max(1))
-      .length(12)
-      .optional()
-      .meta({ description: 'Cumulative share of the budget to be spent by the end of each month, Jan…Dec; last = 1' }),
+    disbursementPlan: z.array(z.number().min(0).max(1)).length(12).optional().meta({
+      description: 'Cumulative share of the budget to be spent by the end of each month, Jan…Dec; last = 1',
+    }),
   })
   .meta({ id: 'BudgetInput' });
 
 /** The most the budget may be: what was asked, or what the assessment recommended after adjustment. */
 export function budgetCeilingFen(p: Project): number {
-  return p.assessment?.conclusion === 'supported_after_adjustment' && p.assessment.recommendedFen !== undefined
+  return p.assessment?.conclusion === 'supported_after_adjustment' &&
+    p.assessment.recommendedFen !== undefined
     ? p.assessment.recommendedFen
     : p.requestedFen;
 }
@@ -358,8 +387,12 @@ export function approveBudget(p: Project, input: z.infer<typeof budgetInput>, d:
   const approvedFen = yuanToFen(input.approvedAmount);
   const ceiling = budgetCeilingFen(p);
   if (approvedFen <= 0 || approvedFen > ceiling) {
-    const what = ceiling === p.requestedFen ? 'the requested amount' : 'the amount the assessment recommended';
-    errors.push({ path: 'approvedAmount', message: `must be above 0 and at most ${what}, ${fenToYuan(ceiling)}` });
+    const what =
+      ceiling === p.requestedFen ? 'the requested amount' : 'the amount the assessment recommended';
+    errors.push({
+      path: 'approvedAmount',
+      message: `must be above 0 and at most ${what}, ${fenToYuan(ceiling)}`,
+    });
   }
   const plan = input.disbursementPlan;
   plan?.forEach((share, i) => {
@@ -367,7 +400,8 @@ export function approveBudget(p: Project, input: z.infer<typeof budgetInput>, d:
       errors.push({ path: `disbursementPlan[${i}]`, message: 'cumulative shares never decrease' });
     }
   });
-  if (plan && plan[11] !== 1) errors.push({ path: 'disbursementPlan[11]', message: 'the December share is 1 (the whole budget)' });
+  if (plan && plan[11] !== 1)
+    errors.push({ path: 'disbursementPlan[11]', message: 'the December share is 1 (the whole budget)' });
   if (errors.length) throw new RuleViolation('The budget breaks a rule', errors);
   return touch(p, d, {
     status,
@@ -397,7 +431,9 @@ export function projectView(p: Project) {
     goalReviews,
     assessment: assessment && {
       ...withoutKey(assessment, 'recommendedFen'),
-      ...(assessment.recommendedFen !== undefined ? { recommendedAmount: fenToYuan(assessment.recommendedFen) } : {}),
+      ...(assessment.recommendedFen !== undefined
+        ? { recommendedAmount: fenToYuan(assessment.recommendedFen) }
+        : {}),
     },
     budget: budget && {
       approvedAmount: fenToYuan(budget.approvedFen),

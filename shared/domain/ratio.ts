@@ -7,7 +7,10 @@ export interface Fraction {
   den: bigint;
 }
 
-export const fraction = (num: number | bigint, den: number | bigint): Fraction => ({ num: BigInt(num), den: BigInt(den) });
+export const fraction = (num: number | bigint, den: number | bigint): Fraction => ({
+  num: BigInt(num),
+  den: BigInt(den),
+});
 
 /** A decimal number as an exact fraction over 10^6 (targets, actuals and plan shares have few decimals). */
 export function decimal(n: number): Fraction {

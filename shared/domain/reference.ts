@@ -29,7 +29,13 @@ const recordMeta = {
 };
 
 export const department = z
-  .object({ id: z.string(), name: z.string(), contactEmails: z.array(z.string()), locale: z.enum(locales), ...recordMeta })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    contactEmails: z.array(z.string()),
+    locale: z.enum(locales),
+    ...recordMeta,
+  })
   .meta({ id: 'Department' });
 export type Department = z.infer<typeof department>;
 

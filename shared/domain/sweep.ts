@@ -1,4 +1,4 @@
-import { businessDate, type IsoDate, addWorkingDays } from './calendar.js';
+import { addWorkingDays, businessDate, type IsoDate } from './calendar.js';
 import type { RuleConfig } from './config.js';
 import { fenToYuan } from './money.js';
 import {
@@ -10,8 +10,8 @@ import {
   type IndicatorResult,
   indicatorResult,
   isClawbackCheckpoint,
-  latestReport,
   type Light,
+  latestReport,
   missingReports,
   spentBy,
   timeProgress,
@@ -114,7 +114,8 @@ export function sweepProject(p: Project, asOf: IsoDate, sweepId: string, config:
     configVersion: config.version,
     formula: {
       executionIndex: `round2(spent ÷ approved ÷ timeProgress × 100); timeProgress = ${tp.source === 'months' ? `${tp.months} ÷ 12 whole months` : `the plan's share of month ${tp.months}`}`,
-      indicatorIndex: 'round2(actual ÷ (target × timeProgress) × 100) for >= and =; <= green when actual ≤ target',
+      indicatorIndex:
+        'round2(actual ÷ (target × timeProgress) × 100) for >= and =; <= green when actual ≤ target',
       bands: `red < ${m.yellowFrom} ≤ yellow < ${m.greenFrom} ≤ green; indicators ≥ ${m.blueFrom} blue`,
     },
   };
@@ -143,11 +144,17 @@ export function sweepProject(p: Project, asOf: IsoDate, sweepId: string, config:
     const failed = Object.entries(p.rectifications)
       .filter(([id, r]) => r.status === 'not_resolved' || r.status === 'overdue' || overdue.includes(id))
       .map(([id]) => `rectification:${id}`);
-    const checkpoint = isClawbackCheckpoint(asOf, config) && exec.light === 'red' ? [`checkpoint:${asOf}`] : [];
+    const checkpoint =
+      isClawbackCheckpoint(asOf, config) && exec.light === 'red' ? [`checkpoint:${asOf}`] : [];
     const cause = [...failed, ...checkpoint].find((c) => !p.clawbackCauses.includes(c));
     const amount = cause ? clawbackAmount(approvedFen, spentFen, tp, m.minClawbackAmount) : null;
     if (cause && amount) {
-      clawback = { id: `C-${p.id}-${asOf}`, cause, recommendedFen: amount.amountYuan * 100, basis: amount.basis };
+      clawback = {
+        id: `C-${p.id}-${asOf}`,
+        cause,
+        recommendedFen: amount.amountYuan * 100,
+        basis: amount.basis,
+      };
     }
   }
   return { snapshot, notices, overdue, clawback };

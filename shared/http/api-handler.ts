@@ -34,9 +34,14 @@ interface ParsedBody {
 }
 
 function readBody(event: ApiEvent, route: RouteDef): ParsedBody {
-  const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+  const raw = event.body
+    ? event.isBase64Encoded
+      ? Buffer.from(event.body, 'base64').toString('utf8')
+      : event.body
+    : '';
   if (!raw.trim()) return { value: route.body ? {} : undefined };
-  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return { value: undefined, deferred: new PayloadTooLarge(MAX_BODY_BYTES) };
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES)
+    return { value: undefined, deferred: new PayloadTooLarge(MAX_BODY_BYTES) };
   const contentType = (event.headers['content-type'] ?? '').toLowerCase();
   if (!/^application\/([a-z.+-]*\+)?json\s*(;|$)/.test(contentType)) {
     return { value: undefined, deferred: new UnsupportedMediaType() };
@@ -53,7 +58,10 @@ function readBody(event: ApiEvent, route: RouteDef): ParsedBody {
 function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined || header.trim() === '*') return undefined;
   const m = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(header);
-  if (!m) throw new BadRequest('If-Match must name a version, e.g. If-Match: "3"', [{ path: 'If-Match', message: 'expected a version number' }]);
+  if (!m)
+    throw new BadRequest('If-Match must name a version, e.g. If-Match: "3"', [
+      { path: 'If-Match', message: 'expected a version number' },
+    ]);
   return Number(m[1]);
 }
 
@@ -78,8 +86,11 @@ export function createApiHandler(routes: RouteDef[], getDeps: () => Deps = defau
     const requestId = event.requestContext.requestId;
     const body = readBody(event, route);
     const params = route.params ? parseOr400(route.params, event.pathParameters ?? {}, '', 'path') : {};
-    const query = route.query ? parseOr400(route.query, event.queryStringParameters ?? {}, '', 'query string') : {};
-    const value = route.body && body.value !== undefined ? parseOr400(route.body, body.value, '', 'body') : undefined;
+    const query = route.query
+      ? parseOr400(route.query, event.queryStringParameters ?? {}, '', 'query string')
+      : {};
+    const value =
+      route.body && body.value !== undefined ? parseOr400(route.body, body.value, '', 'body') : undefined;
     const ifMatch = parseIfMatch(event.headers['if-match']);
 
     let actor: Actor = { sub: 'anonymous', role: 'finance' };
@@ -94,12 +105,27 @@ export function createApiHandler(routes: RouteDef[], getDeps: () => Deps = defau
     const idempotencyKey = event.headers['idempotency-key'];
     const guard =
       route.method === 'POST' && idempotencyKey && route.roles !== 'public'
-        ? new IdempotencyGuard(deps.db, { sub: actor.sub, routeKey: routeKey(route), key: idempotencyKey }, body.value, now)
+        ? new IdempotencyGuard(
+            deps.db,
+            { sub: actor.sub, routeKey: routeKey(route), key: idempotencyKey },
+            body.value,
+            now,
+          )
         : undefined;
     const replay = await guard?.begin();
     if (replay) return replay;
     try {
-      const out = await route.handle({ actor, params, query, body: value, headers: event.headers, ifMatch, requestId, now, deps });
+      const out = await route.handle({
+        actor,
+        params,
+        query,
+        body: value,
+        headers: event.headers,
+        ifMatch,
+        requestId,
+        now,
+        deps,
+      });
       const result = toResult(route, out);
       await guard?.complete(result);
       return result;
@@ -113,7 +139,10 @@ export function createApiHandler(routes: RouteDef[], getDeps: () => Deps = defau
     .use({
       // Structured logs with a correlation id; never bodies, tokens or personal data.
       before: (request) => {
-        logger.appendKeys({ requestId: request.event.requestContext.requestId, route: request.event.routeKey });
+        logger.appendKeys({
+          requestId: request.event.requestContext.requestId,
+          route: request.event.routeKey,
+        });
       },
       after: (request) => {
         logger.info('request', { status: request.response?.statusCode });

@@ -50,11 +50,17 @@ export class IdempotencyGuard {
     const existing = await this.db.get(this.key, recordSchema);
     if (existing) {
       if (existing.bodyHash !== this.hash) {
-        throw new Conflict('This Idempotency-Key was already used with another body; use a new key for a new request');
+        throw new Conflict(
+          'This Idempotency-Key was already used with another body; use a new key for a new request',
+        );
       }
       if (existing.status === 'completed' && existing.response) {
         const r = existing.response;
-        return { statusCode: r.statusCode, body: r.body, headers: { ...r.headers, 'idempotent-replayed': 'true' } };
+        return {
+          statusCode: r.statusCode,
+          body: r.body,
+          headers: { ...r.headers, 'idempotent-replayed': 'true' },
+        };
       }
       if (existing.lockedUntil > nowSeconds) {
         throw new Conflict('A request with this Idempotency-Key is still being processed; retry in a moment');
@@ -94,7 +100,11 @@ export class IdempotencyGuard {
       status: 'completed',
       lockedUntil: 0,
       expiresAt: nowSeconds + KEEP_SECONDS,
-      response: { statusCode: response.statusCode ?? 200, body: String(response.body ?? ''), headers: response.headers },
+      response: {
+        statusCode: response.statusCode ?? 200,
+        body: String(response.body ?? ''),
+        headers: response.headers,
+      },
     });
   }
 

@@ -8,12 +8,19 @@ import { problem } from './schemas.js';
  */
 type JsonSchema = Record<string, unknown>;
 
-export function openApiDocument(routes: RouteDef[], info: { title: string; version: string; serverUrl?: string }) {
+export function openApiDocument(
+  routes: RouteDef[],
+  info: { title: string; version: string; serverUrl?: string },
+) {
   const components: Record<string, JsonSchema> = {};
   const rawComponents = new Map<string, string>();
 
   function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-    const json = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
+    const json = z.toJSONSchema(schema, {
+      io,
+      unrepresentable: 'any',
+      target: 'draft-2020-12',
+    }) as JsonSchema;
     const { $schema: _, $defs, ...rest } = json as JsonSchema & { $defs?: Record<string, JsonSchema> };
     // Name every definition first (a clash of one id with a different shape gets `.input`/`.output`), then
     // rewrite the references of the definitions and of the schema itself.
@@ -26,7 +33,10 @@ export function openApiDocument(routes: RouteDef[], info: { title: string; versi
     }
     const rewrite = (s: JsonSchema): JsonSchema =>
       JSON.parse(
-        JSON.stringify(s).replace(/"#\/\$defs\/([^"]+)"/g, (_m, id: string) => `"#/components/schemas/${renamed.get(id) ?? id}"`),
+        JSON.stringify(s).replace(
+          /"#\/\$defs\/([^"]+)"/g,
+          (_m, id: string) => `"#/components/schemas/${renamed.get(id) ?? id}"`,
+        ),
       );
     for (const [id, def] of Object.entries($defs ?? {})) components[renamed.get(id)!] = rewrite(def);
     return rewrite(rest);
@@ -46,9 +56,17 @@ export function openApiDocument(routes: RouteDef[], info: { title: string; versi
       ['query', r.query],
     ] as const) {
       if (!schema) continue;
-      const json = toSchema(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+      const json = toSchema(schema, 'input') as {
+        properties?: Record<string, JsonSchema>;
+        required?: string[];
+      };
       for (const [name, s] of Object.entries(json.properties ?? {})) {
-        parameters.push({ name, in: where, required: where === 'path' || !!json.required?.includes(name), schema: s });
+        parameters.push({
+          name,
+          in: where,
+          required: where === 'path' || !!json.required?.includes(name),
+          schema: s,
+        });
       }
     }
     const secured = r.roles !== 'public';
@@ -67,7 +85,8 @@ export function openApiDocument(routes: RouteDef[], info: { title: string; versi
         '403': errorResponse('The role may not call this route'),
       });
     }
-    if (r.params) responses['404'] = errorResponse('No such thing, or it belongs to another department or agency');
+    if (r.params)
+      responses['404'] = errorResponse('No such thing, or it belongs to another department or agency');
     if (r.method !== 'GET') {
       Object.assign(responses, {
         '409': errorResponse('The state does not allow it, or a duplicate'),
@@ -83,20 +102,28 @@ export function openApiDocument(routes: RouteDef[], info: { title: string; versi
       summary: r.summary,
       ...(r.description ? { description: r.description } : {}),
       tags: r.tags,
-      ...(secured
-        ? { security: [{ bearer: [] }], 'x-roles': r.roles }
-        : { security: [] }),
+      ...(secured ? { security: [{ bearer: [] }], 'x-roles': r.roles } : { security: [] }),
       ...(parameters.length ? { parameters } : {}),
       ...(r.method === 'POST' && secured
         ? {
             parameters: [
               ...parameters,
-              { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 128 } },
+              {
+                name: 'Idempotency-Key',
+                in: 'header',
+                required: false,
+                schema: { type: 'string', maxLength: 128 },
+              },
             ],
           }
         : {}),
       ...(r.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(r.body, 'input') } } } }
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: toSchema(r.body, 'input') } },
+            },
+          }
         : {}),
       responses,
     };

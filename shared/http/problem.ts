@@ -27,11 +27,19 @@ export function localize(e: FieldError, locale: Locale): FieldError {
   return e.messages ? { ...e, message: e.messages[locale] } : e;
 }
 
-export function problemResponse(err: unknown, requestId?: string, locale?: Locale): APIGatewayProxyStructuredResultV2 {
+export function problemResponse(
+  err: unknown,
+  requestId?: string,
+  locale?: Locale,
+): APIGatewayProxyStructuredResultV2 {
   const appError =
     err instanceof AppError
       ? err
-      : new AppError(500, 'Internal Server Error', 'Something went wrong on our side; the request id names it in our logs');
+      : new AppError(
+          500,
+          'Internal Server Error',
+          'Something went wrong on our side; the request id names it in our logs',
+        );
   return {
     statusCode: appError.status,
     headers: { 'content-type': PROBLEM_JSON, ...(requestId ? { 'x-request-id': requestId } : {}) },

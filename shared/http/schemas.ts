@@ -15,7 +15,12 @@ export function pageOf<T extends z.ZodType>(item: T) {
 
 export const idParams = z.strictObject({ id: z.string().min(1).max(64) });
 
-export const fiscalYear = z.coerce.number().int().min(2000).max(2100).meta({ examples: [2026] });
+export const fiscalYear = z.coerce
+  .number()
+  .int()
+  .min(2000)
+  .max(2100)
+  .meta({ examples: [2026] });
 
 export const problem = z
   .object({

@@ -18,13 +18,26 @@ export function fieldErrors(prefix: string, error: z.ZodError): FieldError[] {
       }));
     }
     const missing = issue.code === 'invalid_type' && /received undefined$/.test(issue.message);
-    return [{ path: formatPath(prefix, issue.path) || prefix, message: missing ? `required (${issue.expected})` : issue.message }];
+    return [
+      {
+        path: formatPath(prefix, issue.path) || prefix,
+        message: missing ? `required (${issue.expected})` : issue.message,
+      },
+    ];
   });
 }
 
 /** Parses `input` with `schema`, or throws a 400 naming every failing field under `prefix`. */
-export function parseOr400<S extends z.ZodType>(schema: S, input: unknown, prefix: string, what: string): z.infer<S> {
+export function parseOr400<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  prefix: string,
+  what: string,
+): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw new BadRequest(`The ${what} does not match the schema of this route`, fieldErrors(prefix, result.error));
+  throw new BadRequest(
+    `The ${what} does not match the schema of this route`,
+    fieldErrors(prefix, result.error),
+  );
 }

@@ -22,11 +22,18 @@ export const ruleConfigSchema = ruleValuesSchema
 const storedSchema = z.object({ ...ruleConfigSchema.shape, isDefault: z.boolean().default(false) });
 
 export async function currentConfig(db: Db, fiscalYear: number): Promise<RuleConfig> {
-  const page = await db.query({ pk: keys.configPartition(fiscalYear), limit: 1, newestFirst: true }, storedSchema);
+  const page = await db.query(
+    { pk: keys.configPartition(fiscalYear), limit: 1, newestFirst: true },
+    storedSchema,
+  );
   return page.items[0] ?? defaultConfig(fiscalYear);
 }
 
-export async function configVersion(db: Db, fiscalYear: number, version: number): Promise<RuleConfig | undefined> {
+export async function configVersion(
+  db: Db,
+  fiscalYear: number,
+  version: number,
+): Promise<RuleConfig | undefined> {
   const stored = await db.get(keys.config(fiscalYear, version), storedSchema);
   if (stored) return stored;
   return version === 1 ? defaultConfig(fiscalYear) : undefined;

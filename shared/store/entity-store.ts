@@ -46,13 +46,23 @@ export function entityStore<S extends z.ZodType<Versioned & Record<string, unkno
     },
     async list(db: Db, page: { limit?: number; nextToken?: string }): Promise<Page<T>> {
       if (!opts.listPartition) throw new Error(`${opts.type} has no list partition`);
-      const out = await db.query({ index: opts.listPartition.index, pk: opts.listPartition.pk, ...page }, opts.schema);
+      const out = await db.query(
+        { index: opts.listPartition.index, pk: opts.listPartition.pk, ...page },
+        opts.schema,
+      );
       return { items: out.items.map(strip), nextToken: out.nextToken };
     },
     createActions(entity: T, ctx: ChangeContext, action = 'create'): WriteAction[] {
       return [
         { kind: 'create', item: toItem(entity), conflict: `${opts.label} ${entity.id} already exists` },
-        auditAction({ ...auditOf(ctx), entityType: opts.type, entityId: entity.id, action, before: null, after: entity }),
+        auditAction({
+          ...auditOf(ctx),
+          entityType: opts.type,
+          entityId: entity.id,
+          action,
+          before: null,
+          after: entity,
+        }),
       ];
     },
     /** Replaces the entity only if it is still at the version `before` was read at. */
@@ -80,6 +90,8 @@ function auditOf(ctx: ChangeContext) {
 /** `If-Match` given and not the current version → 412. */
 export function checkIfMatch(current: { version: number }, ifMatch: number | undefined, label: string): void {
   if (ifMatch !== undefined && ifMatch !== current.version) {
-    throw new PreconditionFailed(`${label} is at version ${current.version}, not ${ifMatch} as If-Match says; reload it`);
+    throw new PreconditionFailed(
+      `${label} is at version ${current.version}, not ${ifMatch} as If-Match says; reload it`,
+    );
   }
 }

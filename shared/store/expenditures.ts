@@ -41,7 +41,10 @@ export async function recordExpenditure(
         `Voucher ${input.voucherNo} is already recorded for this project with other facts (${known.date}, ${known.amountFen / 100})`,
       );
     }
-    const { expenditure, project: after } = applyExpenditure(project, input, { by: ctx.actor.sub, now: ctx.now });
+    const { expenditure, project: after } = applyExpenditure(project, input, {
+      by: ctx.actor.sub,
+      now: ctx.now,
+    });
     try {
       await db.write([
         {
@@ -58,7 +61,12 @@ export async function recordExpenditure(
           entityId: projectId,
           action: 'record-expenditure',
           before: { spentFen: project.spentFen },
-          after: { voucherNo: expenditure.voucherNo, date: expenditure.date, amountFen: expenditure.amountFen, spentFen: after.spentFen },
+          after: {
+            voucherNo: expenditure.voucherNo,
+            date: expenditure.date,
+            amountFen: expenditure.amountFen,
+            spentFen: after.spentFen,
+          },
         }),
       ]);
       return { outcome: 'created', expenditure, project: after };

@@ -10,6 +10,15 @@
  * | audit record   | AUDIT#<entityId>           | <at>#<uuid>        | –                         | GET /v1/audit?entityId=     |
  * | idempotency    | IDEM#<sub>#<route>#<key>   | IDEM               | –                         | Idempotency-Key replays     |
  * | expenditure    | PROJECT#<id>               | EXP#<voucherNo>    | –                         | a project's expenditures    |
+ * | snapshot       | PROJECT#<id>               | MONITORING         | MON#<year> /              | flags of a year, by light   |
+ * |                |                            |                    |   <light>#<dept>#<id>     |                             |
+ * |                |                            |                    | gsi2: DEPT#<d>#MON#<year> | a department's flags; the   |
+ * |                |                            |                    |   / <light>#<id>          |   sweep's "what changed"    |
+ * | rectification  | RECT#<id>                  | RECT               | DEPT#<d>#RECTS / <status>#<issuedOn>#<id>; gsi2 RECTS / same |
+ * | clawback       | CLAW#<id>                  | CLAW               | DEPT#<d>#CLAWS / <status>#<asOf>#<id>; gsi2 CLAWS / same     |
+ * | monitoring rep.| PROJECT#<id>               | REPORT#<period>#<at> | –                       | a project's reports         |
+ * | budget adjust. | PROJECT#<id>               | ADJ#<at>#<id>      | –                         | a project's adjustments     |
+ * | sweep summary  | SWEEP#<sweepId>            | SWEEP              | SWEEPS / <asOf>#<startedAt> | the sweeps, newest first  |
  * | project        | PROJECT#<id>               | PROJECT            | DEPT#<dept>#PROJECTS /    | a department's projects, by |
  * |                |                            |                    |   <year>#<status>#<id>    |   year and status (sweeps)  |
  * |                |                            |                    | gsi2: PROJECTS#<year> /   | the bureau's list of a year,|
@@ -22,7 +31,10 @@ export const keys: Keys = {
   departmentsPartition: 'DEPTS',
   agency: (id: string) => ({ pk: `AGENCY#${id}`, sk: 'AGENCY', gsi1pk: 'AGENCIES', gsi1sk: id }),
   agenciesPartition: 'AGENCIES',
-  config: (fiscalYear: number, version: number) => ({ pk: `CONFIG#${fiscalYear}`, sk: `V#${pad(version, 6)}` }),
+  config: (fiscalYear: number, version: number) => ({
+    pk: `CONFIG#${fiscalYear}`,
+    sk: `V#${pad(version, 6)}`,
+  }),
   configPartition: (fiscalYear: number) => `CONFIG#${fiscalYear}`,
   audit: (entityId: string, at: string, id: string) => ({ pk: `AUDIT#${entityId}`, sk: `${at}#${id}` }),
   project: (id: string) => ({ pk: `PROJECT#${id}`, sk: 'PROJECT' }),
@@ -34,7 +46,47 @@ export const keys: Keys = {
   }),
   departmentProjects: (departmentId: string) => `DEPT#${departmentId}#PROJECTS`,
   yearProjects: (fiscalYear: number) => `PROJECTS#${fiscalYear}`,
-  expenditure: (projectId: string, voucherNo: string) => ({ pk: `PROJECT#${projectId}`, sk: `EXP#${voucherNo}` }),
+  expenditure: (projectId: string, voucherNo: string) => ({
+    pk: `PROJECT#${projectId}`,
+    sk: `EXP#${voucherNo}`,
+  }),
+  snapshot: (p: { projectId: string; departmentId: string; fiscalYear: number; light: string }) => ({
+    pk: `PROJECT#${p.projectId}`,
+    sk: 'MONITORING',
+    gsi1pk: `MON#${p.fiscalYear}`,
+    gsi1sk: `${p.light}#${p.departmentId}#${p.projectId}`,
+    gsi2pk: keys.departmentSnapshots(p.departmentId, p.fiscalYear),
+    gsi2sk: `${p.light}#${p.projectId}`,
+  }),
+  departmentSnapshots: (departmentId: string, fiscalYear: number) => `DEPT#${departmentId}#MON#${fiscalYear}`,
+  yearSnapshots: (fiscalYear: number) => `MON#${fiscalYear}`,
+  rectification: (id: string) => ({ pk: `RECT#${id}`, sk: 'RECT' }),
+  rectificationIndexes: (r: { id: string; departmentId: string; status: string; issuedOn: string }) => ({
+    gsi1pk: `DEPT#${r.departmentId}#RECTS`,
+    gsi1sk: `${r.status}#${r.issuedOn}#${r.id}`,
+    gsi2pk: 'RECTS',
+    gsi2sk: `${r.status}#${r.issuedOn}#${r.id}`,
+  }),
+  clawback: (id: string) => ({ pk: `CLAW#${id}`, sk: 'CLAW' }),
+  clawbackIndexes: (c: { id: string; departmentId: string; status: string; asOf: string }) => ({
+    gsi1pk: `DEPT#${c.departmentId}#CLAWS`,
+    gsi1sk: `${c.status}#${c.asOf}#${c.id}`,
+    gsi2pk: 'CLAWS',
+    gsi2sk: `${c.status}#${c.asOf}#${c.id}`,
+  }),
+  monitoringReport: (projectId: string, period: string, at: string) => ({
+    pk: `PROJECT#${projectId}`,
+    sk: `REPORT#${period}#${at}`,
+  }),
+  budgetAdjustment: (projectId: string, at: string, id: string) => ({
+    pk: `PROJECT#${projectId}`,
+    sk: `ADJ#${at}#${id}`,
+  }),
+  sweep: (sweepId: string) => ({ pk: `SWEEP#${sweepId}`, sk: 'SWEEP' }),
+  sweepIndexes: (s: { asOf: string; startedAt: string }) => ({
+    gsi1pk: 'SWEEPS',
+    gsi1sk: `${s.asOf}#${s.startedAt}`,
+  }),
   idempotency: (sub: string, routeKey: string, key: string) => ({
     pk: `IDEM#${sub}#${routeKey}#${key}`,
     sk: 'IDEM',
@@ -50,12 +102,40 @@ interface Keys {
   configPartition(fiscalYear: number): string;
   audit(entityId: string, at: string, id: string): { pk: string; sk: string };
   project(id: string): { pk: string; sk: string };
-  projectIndexes(p: { id: string; departmentId: string; fiscalYear: number; status: string }): Record<
-    'gsi1pk' | 'gsi1sk' | 'gsi2pk' | 'gsi2sk',
-    string
-  >;
+  projectIndexes(p: {
+    id: string;
+    departmentId: string;
+    fiscalYear: number;
+    status: string;
+  }): Record<'gsi1pk' | 'gsi1sk' | 'gsi2pk' | 'gsi2sk', string>;
   departmentProjects(departmentId: string): string;
   yearProjects(fiscalYear: number): string;
   expenditure(projectId: string, voucherNo: string): { pk: string; sk: string };
+  snapshot(p: {
+    projectId: string;
+    departmentId: string;
+    fiscalYear: number;
+    light: string;
+  }): Record<'pk' | 'sk' | 'gsi1pk' | 'gsi1sk' | 'gsi2pk' | 'gsi2sk', string>;
+  departmentSnapshots(departmentId: string, fiscalYear: number): string;
+  yearSnapshots(fiscalYear: number): string;
+  rectification(id: string): { pk: string; sk: string };
+  rectificationIndexes(r: {
+    id: string;
+    departmentId: string;
+    status: string;
+    issuedOn: string;
+  }): Record<string, string>;
+  clawback(id: string): { pk: string; sk: string };
+  clawbackIndexes(c: {
+    id: string;
+    departmentId: string;
+    status: string;
+    asOf: string;
+  }): Record<string, string>;
+  monitoringReport(projectId: string, period: string, at: string): { pk: string; sk: string };
+  budgetAdjustment(projectId: string, at: string, id: string): { pk: string; sk: string };
+  sweep(sweepId: string): { pk: string; sk: string };
+  sweepIndexes(s: { asOf: string; startedAt: string }): Record<string, string>;
   idempotency(sub: string, routeKey: string, key: string): { pk: string; sk: string };
 }

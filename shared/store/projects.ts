@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Actor } from '../domain/actor.js';
-import type { ProjectStatus } from '../domain/project-status.js';
 import { type Project, projectRecord } from '../domain/project.js';
+import type { ProjectStatus } from '../domain/project-status.js';
 import type { Db, Page } from './db.js';
 import { entityStore } from './entity-store.js';
 import { keys } from './keys.js';
@@ -54,5 +54,8 @@ export async function listProjects(db: Db, actor: Actor, f: ProjectFilter): Prom
   }
   const year = f.fiscalYear!;
   const prefix = f.status ? `${f.status}#${departmentId !== undefined ? `${departmentId}#` : ''}` : undefined;
-  return db.query({ index: 'gsi2', pk: keys.yearProjects(year), skBeginsWith: prefix, ...page }, projectRecord);
+  return db.query(
+    { index: 'gsi2', pk: keys.yearProjects(year), skBeginsWith: prefix, ...page },
+    projectRecord,
+  );
 }

@@ -2,7 +2,15 @@
 // walks from a department's request to an executing budget, over HTTP against the system global-setup.ts
 // started. Each test registers its own departments, so the tests do not depend on one another.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { api, type ApiResponse, createDepartment, expectProblem, financeToken, token, uniqueId } from './support.js';
+import {
+  type ApiResponse,
+  api,
+  createDepartment,
+  expectProblem,
+  financeToken,
+  token,
+  uniqueId,
+} from './support.js';
 
 /** The fiscal year of these walks (other e2e files change the rules of 2031, 2032, 2041 and 2042 only). */
 const YEAR = 2027;
@@ -40,7 +48,10 @@ beforeAll(async () => {
 });
 
 /** A valid goal set: the education template with an overall goal. */
-const goodGoals = (): Goals => ({ overallGoal: '新增学位1200个，改善办学条件', indicators: structuredClone(educationSet) });
+const goodGoals = (): Goals => ({
+  overallGoal: '新增学位1200个，改善办学条件',
+  indicators: structuredClone(educationSet),
+});
 
 /** A registered department and a token of one of its users. */
 async function newDepartment() {
@@ -64,8 +75,12 @@ async function createProject(bearer: string, over: Record<string, unknown> = {})
   return res.json;
 }
 
-const putGoals = (bearer: string, id: string, goals: Goals = goodGoals(), headers: Record<string, string> = {}) =>
-  api(`/v1/projects/${id}/goals`, { method: 'PUT', token: bearer, body: goals, headers });
+const putGoals = (
+  bearer: string,
+  id: string,
+  goals: Goals = goodGoals(),
+  headers: Record<string, string> = {},
+) => api(`/v1/projects/${id}/goals`, { method: 'PUT', token: bearer, body: goals, headers });
 
 const post = (bearer: string, id: string, action: string, body?: unknown) =>
   api(`/v1/projects/${id}/${action}`, { method: 'POST', token: bearer, body });
@@ -73,7 +88,13 @@ const post = (bearer: string, id: string, action: string, body?: unknown) =>
 /** Five scores adding up to `total`. */
 const scores = (total: number) => {
   const each = total / 5;
-  return { necessity: each, economy: each, goalReasonableness: each, feasibility: each, financingCompliance: each };
+  return {
+    necessity: each,
+    economy: each,
+    goalReasonableness: each,
+    feasibility: each,
+    financingCompliance: each,
+  };
 };
 
 function ok(res: ApiResponse, status = 200): ProjectJson {
@@ -96,9 +117,12 @@ async function listAll(route: string, bearer: string): Promise<ProjectJson[]> {
   let next: string | undefined;
   do {
     const sep = route.includes('?') ? '&' : '?';
-    const res = await api<Page<ProjectJson>>(`${route}${sep}limit=100${next ? `&nextToken=${encodeURIComponent(next)}` : ''}`, {
-      token: bearer,
-    });
+    const res = await api<Page<ProjectJson>>(
+      `${route}${sep}limit=100${next ? `&nextToken=${encodeURIComponent(next)}` : ''}`,
+      {
+        token: bearer,
+      },
+    );
     expect(res.status, res.text).toBe(200);
     items.push(...res.json.items);
     next = res.json.nextToken;
@@ -112,7 +136,10 @@ describe('the ex-ante threshold', () => {
   it('a new project of 3,000,000.00 needs an assessment', async () => {
     const { bearer, id: departmentId } = await newDepartment();
 
-    const res = await api('/v1/projects', { token: bearer, body: projectBody({ requestedAmount: 3_000_000 }) });
+    const res = await api('/v1/projects', {
+      token: bearer,
+      body: projectBody({ requestedAmount: 3_000_000 }),
+    });
 
     expect(res.status, res.text).toBe(201);
     expect(res.json).toMatchObject({
@@ -131,7 +158,10 @@ describe('the ex-ante threshold', () => {
     const { bearer } = await newDepartment();
     const p = await submitted(bearer, { requestedAmount: 2_999_999.99 });
 
-    const assessed = await post(finance, p.id, 'ex-ante-assessment', { scores: scores(90), conclusion: 'supported' });
+    const assessed = await post(finance, p.id, 'ex-ante-assessment', {
+      scores: scores(90),
+      conclusion: 'supported',
+    });
 
     expect(p).toMatchObject({ exAnteRequired: false, requestedAmount: 2_999_999.99 });
     expect(expectProblem(assessed, 409).detail).toMatch(/does not need/);
@@ -183,7 +213,10 @@ describe('a not-supported project', () => {
     const { bearer } = await newDepartment();
     const p = await submitted(bearer);
 
-    const assessed = await post(finance, p.id, 'ex-ante-assessment', { scores: scores(50), conclusion: 'not_supported' });
+    const assessed = await post(finance, p.id, 'ex-ante-assessment', {
+      scores: scores(50),
+      conclusion: 'not_supported',
+    });
     const budget = await post(finance, p.id, 'budget', { approvedAmount: 3_000_000 });
     const review = await post(finance, p.id, 'goal-review', { grade: 'excellent' });
     const stored = ok(await api(`/v1/projects/${p.id}`, { token: bearer }));
@@ -210,7 +243,10 @@ describe('a not-supported project', () => {
     const reviewed = ok(await post(finance, p.id, 'goal-review', { grade: 'poor', comments: '目标不明确' }));
     const budget = await post(finance, p.id, 'budget', { approvedAmount: 500_000 });
 
-    expect(reviewed).toMatchObject({ status: 'rejected', goalReview: { grade: 'poor', comments: '目标不明确' } });
+    expect(reviewed).toMatchObject({
+      status: 'rejected',
+      goalReview: { grade: 'poor', comments: '目标不明确' },
+    });
     expect(expectProblem(budget, 409).detail).toMatch(/rejected/);
   });
 
@@ -218,7 +254,10 @@ describe('a not-supported project', () => {
     const { bearer } = await newDepartment();
     const p = await submitted(bearer);
 
-    const res = await post(finance, p.id, 'ex-ante-assessment', { scores: scores(50), conclusion: 'supported' });
+    const res = await post(finance, p.id, 'ex-ante-assessment', {
+      scores: scores(50),
+      conclusion: 'supported',
+    });
     const stored = ok(await api(`/v1/projects/${p.id}`, { token: finance }));
 
     expect(expectProblem(res, 422).errors?.map((e) => e.path)).toEqual(['reason']);
@@ -232,7 +271,9 @@ describe('a fair goal review', () => {
     const { bearer } = await newDepartment();
     const p = await submitted(bearer, { requestedAmount: 800_000 });
 
-    const returned = ok(await post(finance, p.id, 'goal-review', { grade: 'fair', comments: '成本指标不具体' }));
+    const returned = ok(
+      await post(finance, p.id, 'goal-review', { grade: 'fair', comments: '成本指标不具体' }),
+    );
     const revisedGoals = goodGoals();
     revisedGoals.indicators[3]!.name = '生均建设成本（含设备）';
     const revised = ok(await putGoals(bearer, p.id, revisedGoals));
@@ -247,7 +288,11 @@ describe('a fair goal review', () => {
     expect(revised).toMatchObject({ status: 'returned' });
     expect(revised.goals.indicators[3].name).toBe('生均建设成本（含设备）');
     expect(resubmitted.status).toBe('under_review');
-    expect(approved).toMatchObject({ status: 'in_library', goalsApproved: true, goalReview: { grade: 'good' } });
+    expect(approved).toMatchObject({
+      status: 'in_library',
+      goalsApproved: true,
+      goalReview: { grade: 'good' },
+    });
     expect(approved.goalReviews.map((r: { grade: string }) => r.grade)).toEqual(['fair', 'good']);
   });
 
@@ -275,11 +320,18 @@ describe('the complete path to executing', () => {
       201,
     );
     const reviewed = ok(await post(finance, created.id, 'goal-review', { grade: 'excellent' }));
-    const budgeted = await post(finance, created.id, 'budget', { approvedAmount: 3_000_000, disbursementPlan: plan });
+    const budgeted = await post(finance, created.id, 'budget', {
+      approvedAmount: 3_000_000,
+      disbursementPlan: plan,
+    });
     const seen = ok(await api(`/v1/projects/${created.id}`, { token: bearer }));
 
     expect(created).toMatchObject({ status: 'draft', exAnteRequired: true, version: 1 });
-    expect(withGoals).toMatchObject({ status: 'draft', version: 2, goals: { overallGoal: goodGoals().overallGoal } });
+    expect(withGoals).toMatchObject({
+      status: 'draft',
+      version: 2,
+      goals: { overallGoal: goodGoals().overallGoal },
+    });
     expect(sent).toMatchObject({ status: 'under_review', version: 3 });
     expect(assessed).toMatchObject({ projectStatus: 'under_review', conclusion: 'supported', total: 85 });
     expect(reviewed).toMatchObject({ status: 'in_library', goalsApproved: true });
@@ -300,7 +352,10 @@ describe('the complete path to executing', () => {
     const p = await submitted(bearer);
 
     const reviewed = ok(await post(finance, p.id, 'goal-review', { grade: 'good' }));
-    const assessed = ok(await post(finance, p.id, 'ex-ante-assessment', { scores: scores(80), conclusion: 'supported' }), 201);
+    const assessed = ok(
+      await post(finance, p.id, 'ex-ante-assessment', { scores: scores(80), conclusion: 'supported' }),
+      201,
+    );
 
     expect(reviewed).toMatchObject({ status: 'under_review', goalsApproved: true });
     expect(assessed).toMatchObject({ projectStatus: 'in_library', project: { status: 'in_library' } });
@@ -333,7 +388,10 @@ describe('the complete path to executing', () => {
 
     expect(assessed).toMatchObject({ recommendedAmount: 2_400_000, guidance: 'supported_after_adjustment' });
     expect(expectProblem(above, 422).errors?.map((e) => e.path)).toEqual(['approvedAmount']);
-    expect(ok(at)).toMatchObject({ status: 'executing', budget: { approvedAmount: 2_400_000, initialAmount: 2_400_000 } });
+    expect(ok(at)).toMatchObject({
+      status: 'executing',
+      budget: { approvedAmount: 2_400_000, initialAmount: 2_400_000 },
+    });
   });
 
   it('budgeting above the requested amount → 422 on approvedAmount', async () => {
@@ -355,6 +413,17 @@ describe('the complete path to executing', () => {
     const res = await post(finance, p.id, 'budget', { approvedAmount: 1_000_000, disbursementPlan: plan });
 
     expect(expectProblem(res, 422).errors?.map((e) => e.path)).toEqual(['disbursementPlan[3]']);
+  });
+
+  it('a score with two decimals (19.99) is accepted', async () => {
+    const { bearer } = await newDepartment();
+    const p = await submitted(bearer);
+    const body = { scores: { ...scores(80), necessity: 19.99, economy: 12.01 }, conclusion: 'supported' };
+
+    const res = await post(finance, p.id, 'ex-ante-assessment', body);
+
+    expect(res.status, res.text).toBe(201);
+    expect(res.json).toMatchObject({ total: 80, scores: { necessity: 19.99, economy: 12.01 } });
   });
 
   it('submitting without goals → 409', async () => {
@@ -388,7 +457,19 @@ describe('tenancy and roles', () => {
   });
 
   it.each([
-    ['ex-ante-assessment', { scores: { necessity: 20, economy: 20, goalReasonableness: 20, feasibility: 20, financingCompliance: 20 }, conclusion: 'supported' }],
+    [
+      'ex-ante-assessment',
+      {
+        scores: {
+          necessity: 20,
+          economy: 20,
+          goalReasonableness: 20,
+          feasibility: 20,
+          financingCompliance: 20,
+        },
+        conclusion: 'supported',
+      },
+    ],
     ['goal-review', { grade: 'excellent' }],
     ['budget', { approvedAmount: 3_000_000 }],
   ])('a department may not call the bureau route %s, even on its own project (403)', async (action, body) => {
@@ -439,8 +520,16 @@ describe('goals over HTTP', () => {
     expect(problem.errors).toHaveLength(2);
     expect(problem.errors).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ path: 'indicators[0].unit', rule: 'quantitative-unit', message: expect.stringMatching(/计量单位/) }),
-        expect.objectContaining({ path: 'indicators[3].target', rule: 'quantitative-target', message: expect.stringMatching(/目标值/) }),
+        expect.objectContaining({
+          path: 'indicators[0].unit',
+          rule: 'quantitative-unit',
+          message: expect.stringMatching(/计量单位/),
+        }),
+        expect.objectContaining({
+          path: 'indicators[3].target',
+          rule: 'quantitative-target',
+          message: expect.stringMatching(/目标值/),
+        }),
       ]),
     );
     const stored = ok(await api(`/v1/projects/${p.id}`, { token: bearer }));
@@ -457,8 +546,16 @@ describe('goals over HTTP', () => {
     const problem = expectProblem(res, 422);
     expect(problem.errors).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ path: 'indicators[0].unit', rule: 'quantitative-unit', message: expect.stringMatching(/needs a unit/) }),
-        expect.objectContaining({ path: 'indicators[3].target', rule: 'quantitative-target', message: expect.stringMatching(/numeric target/) }),
+        expect.objectContaining({
+          path: 'indicators[0].unit',
+          rule: 'quantitative-unit',
+          message: expect.stringMatching(/needs a unit/),
+        }),
+        expect.objectContaining({
+          path: 'indicators[3].target',
+          rule: 'quantitative-target',
+          message: expect.stringMatching(/numeric target/),
+        }),
       ]),
     );
   });
@@ -472,7 +569,11 @@ describe('goals over HTTP', () => {
     const res = await putGoals(bearer, p.id, g, { 'accept-language': 'en' });
 
     expect(expectProblem(res, 422).errors).toEqual([
-      expect.objectContaining({ path: 'indicators', rule: 'group-required', message: expect.stringMatching(/satisfaction/) }),
+      expect.objectContaining({
+        path: 'indicators',
+        rule: 'group-required',
+        message: expect.stringMatching(/satisfaction/),
+      }),
     ]);
   });
 
@@ -499,7 +600,10 @@ describe('goals over HTTP', () => {
     const p = await createProject(bearer, { category: 'health', name: '基层医疗卫生服务能力提升' });
 
     const templates = ok(await api('/v1/indicator-templates?category=health', { token: bearer }));
-    const saved = await putGoals(bearer, p.id, { overallGoal: '提升基层医疗卫生服务能力', indicators: templates.goalSet.indicators });
+    const saved = await putGoals(bearer, p.id, {
+      overallGoal: '提升基层医疗卫生服务能力',
+      indicators: templates.goalSet.indicators,
+    });
 
     expect(templates.items.length).toBeGreaterThanOrEqual(6);
     expect(templates.items.every((i: { category: string }) => i.category === 'health')).toBe(true);
@@ -513,7 +617,13 @@ describe('goals over HTTP', () => {
 
     const cats = new Set(res.items.map((i: { category: string }) => i.category));
 
-    expect([...cats].sort()).toEqual(['agriculture', 'education', 'health', 'infrastructure', 'social_security']);
+    expect([...cats].sort()).toEqual([
+      'agriculture',
+      'education',
+      'health',
+      'infrastructure',
+      'social_security',
+    ]);
     expect(res.goalSet).toBeUndefined();
   });
 
@@ -527,6 +637,36 @@ describe('goals over HTTP', () => {
 
     expect(expectProblem(stale, 412).detail).toMatch(/version 2/);
     expect(ok(current)).toMatchObject({ version: 3 });
+  });
+
+  it('goals in the wrong state are a 409 even when the goal set also breaks a rule', async () => {
+    const { bearer } = await newDepartment();
+    const p = await submitted(bearer);
+
+    const res = await putGoals(bearer, p.id, unmeasurable());
+
+    expectProblem(res, 409);
+  });
+
+  it('a request in the wrong state is a 409 even with a stale If-Match (409 before 412)', async () => {
+    const { bearer } = await newDepartment();
+    const needsNone = await submitted(bearer, { requestedAmount: 1_000_000 });
+    const noGoals = await createProject(bearer);
+    const stale = { 'if-match': '"99"' };
+
+    const submit = await api(`/v1/projects/${noGoals.id}/submit`, {
+      method: 'POST',
+      token: bearer,
+      headers: stale,
+    });
+    const assess = await api(`/v1/projects/${needsNone.id}/ex-ante-assessment`, {
+      token: finance,
+      headers: stale,
+      body: { scores: scores(90), conclusion: 'supported' },
+    });
+
+    expectProblem(submit, 409);
+    expectProblem(assess, 409);
   });
 
   it('goals cannot change while the project is under review → 409', async () => {
@@ -550,7 +690,10 @@ describe('listing projects', () => {
 
     const bureauDrafts = await listAll(`/v1/projects?fiscalYear=${YEAR}&status=draft`, finance);
     const bureauA = await listAll(`/v1/projects?fiscalYear=${YEAR}&departmentId=${a.id}`, finance);
-    const bureauAUnderReview = await listAll(`/v1/projects?fiscalYear=${YEAR}&status=under_review&departmentId=${a.id}`, finance);
+    const bureauAUnderReview = await listAll(
+      `/v1/projects?fiscalYear=${YEAR}&status=under_review&departmentId=${a.id}`,
+      finance,
+    );
     const aDrafts = await listAll(`/v1/projects?fiscalYear=${YEAR}&status=draft`, a.bearer);
     const aYear = await listAll(`/v1/projects?fiscalYear=${YEAR}`, a.bearer);
     const aAll = await listAll('/v1/projects', a.bearer);
@@ -597,13 +740,20 @@ describe('the audit trail of a project', () => {
     );
     expect(audit.items.every((r: { entityId: string }) => r.entityId === p.id)).toBe(true);
     const byAction = Object.fromEntries(audit.items.map((r: { action: string }) => [r.action, r]));
-    expect(byAction.create).toMatchObject({ actor: { role: 'department' }, before: null, after: { status: 'draft' } });
+    expect(byAction.create).toMatchObject({
+      actor: { role: 'department' },
+      before: null,
+      after: { status: 'draft' },
+    });
     expect(byAction['ex-ante-assessment']).toMatchObject({
       actor: { role: 'finance' },
       before: { status: 'under_review' },
       after: { assessment: { conclusion: 'supported', configVersion: config.version } },
     });
-    expect(byAction['approve-budget']).toMatchObject({ before: { status: 'in_library' }, after: { status: 'executing' } });
+    expect(byAction['approve-budget']).toMatchObject({
+      before: { status: 'in_library' },
+      after: { status: 'executing' },
+    });
     expect(project).toMatchObject({
       status: 'executing',
       configVersion: config.version,

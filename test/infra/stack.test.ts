@@ -1,15 +1,15 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiAreas } from '../../functions/http/registry.js';
+import { allRoutes, apiAreas } from '../../functions/http/registry.js';
 import { schedules } from '../../functions/jobs/schedules.js';
 import { settingsFromContext } from '../../infra/aws/settings.js';
 import type { BudgetPerformanceStack } from '../../infra/aws/stack.js';
 import { roles } from '../../shared/domain/actor.js';
-import { allRoutes } from '../../functions/http/registry.js';
 import { routeKey } from '../../shared/http/route.js';
 import { table } from '../../shared/store/table.js';
 import { buildStack, logicalId, sampleSchedule, testApp } from './synth.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: a synthesized template is untyped JSON, read field by field below
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 
@@ -28,7 +28,12 @@ function statementsOfRole(template: Template, roleId: string): Statement[] {
 }
 
 const actionsOf = (statements: Statement[]) => statements.flatMap((s) => asList(s.Action));
-const writeActions = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+const writeActions = [
+  'dynamodb:BatchWriteItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+];
 
 describe('the stack built from the declarations', () => {
   let stack: BudgetPerformanceStack;
@@ -198,6 +203,10 @@ describe('the stack built from the declarations', () => {
       }
     });
 
+    it('lets no function Scan the table (every list is a Query)', () => {
+      for (const area of areaNames) expect(actionsOf(statementsOf(area))).not.toContain('dynamodb:Scan');
+    });
+
     it('keeps the meta function read-only and lets the reference function write', () => {
       expect(actionsOf(statementsOf('meta'))).not.toContain('dynamodb:PutItem');
       expect(actionsOf(statementsOf('reference'))).toEqual(
@@ -208,7 +217,9 @@ describe('the stack built from the declarations', () => {
     it('names the table and each declared index, never a wildcard', () => {
       const tableArn = { 'Fn::GetAtt': [logicalId(stack.data.table), 'Arn'] };
       for (const area of areaNames) {
-        const dynamo = statementsOf(area).filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
+        const dynamo = statementsOf(area).filter((s) =>
+          actionsOf([s]).some((a) => a.startsWith('dynamodb:')),
+        );
         expect(dynamo.length).toBeGreaterThan(0);
         for (const s of dynamo) {
           expect(s.Resource).toEqual([
@@ -242,7 +253,8 @@ describe('the stack built from the declarations', () => {
   });
 
   describe('the API', () => {
-    const integrationOf = (target: { 'Fn::Join': [string, [string, { Ref: string }]] }) => target['Fn::Join'][1][1].Ref;
+    const integrationOf = (target: { 'Fn::Join': [string, [string, { Ref: string }]] }) =>
+      target['Fn::Join'][1][1].Ref;
 
     it('has one route per declared route, with its route key', () => {
       const routes = Object.values(resources(template, 'AWS::ApiGatewayV2::Route'));
@@ -283,7 +295,12 @@ describe('the stack built from the declarations', () => {
         AuthorizerType: 'JWT',
         IdentitySource: ['$request.header.Authorization'],
         JwtConfiguration: {
-          Issuer: { 'Fn::Join': ['', Match.arrayWith(['https://cognito-idp.', { Ref: logicalId(stack.identity.userPool) }])] },
+          Issuer: {
+            'Fn::Join': [
+              '',
+              Match.arrayWith(['https://cognito-idp.', { Ref: logicalId(stack.identity.userPool) }]),
+            ],
+          },
           Audience: [{ Ref: logicalId(stack.identity.client) }],
         },
       });
@@ -356,7 +373,9 @@ describe('the stack built from the declarations', () => {
 
   describe('mail and alarms', () => {
     it('verifies the sender identity in SES', () => {
-      template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'jixiao@czj.example.gov.cn' });
+      template.hasResourceProperties('AWS::SES::EmailIdentity', {
+        EmailIdentity: 'jixiao@czj.example.gov.cn',
+      });
     });
 
     it('alarms on every function’s errors (≥ 1 in five minutes) to the alarm topic', () => {
@@ -429,7 +448,10 @@ describe('a declared schedule', () => {
   });
 
   it('has an encrypted dead-letter queue that requires TLS', () => {
-    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1209600,
+    });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [{ Ref: logicalId(job().schedule.deadLetters) }],
       PolicyDocument: {
@@ -480,7 +502,9 @@ describe('a declared schedule', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(job().schedule.deadLetters), 'QueueName'] } }],
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(job().schedule.deadLetters), 'QueueName'] } },
+      ],
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
@@ -507,11 +531,16 @@ describe('a declared schedule', () => {
   });
 
   it('subscribes the bureau’s alarm address when one is given', () => {
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@czj.example.gov.cn' });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@czj.example.gov.cn',
+    });
   });
 
   it('must be an AWS cron(...) expression', () => {
-    expect(() => buildStack({ schedules: [{ ...sampleSchedule, cron: '0 2 * * 1-5' }] })).toThrow(/cron\(\.\.\.\)/);
+    expect(() => buildStack({ schedules: [{ ...sampleSchedule, cron: '0 2 * * 1-5' }] })).toThrow(
+      /cron\(\.\.\.\)/,
+    );
   });
 });
 
@@ -523,11 +552,12 @@ describe('settings from the CDK context', () => {
   };
 
   it('reads allowed origins as a list, comma-separated or JSON', () => {
-    expect(settings({ allowedOrigins: 'https://a.example.org, https://b.example.org' }).allowedOrigins).toEqual([
+    expect(
+      settings({ allowedOrigins: 'https://a.example.org, https://b.example.org' }).allowedOrigins,
+    ).toEqual(['https://a.example.org', 'https://b.example.org']);
+    expect(settings({ allowedOrigins: '["https://a.example.org"]' }).allowedOrigins).toEqual([
       'https://a.example.org',
-      'https://b.example.org',
     ]);
-    expect(settings({ allowedOrigins: '["https://a.example.org"]' }).allowedOrigins).toEqual(['https://a.example.org']);
     expect(settings({}).allowedOrigins).toEqual([]);
   });
 
@@ -537,7 +567,9 @@ describe('settings from the CDK context', () => {
   });
 
   it('sends from no-reply@ the verified domain unless told otherwise', () => {
-    expect(settings({ sesSenderDomain: 'czj.example.gov.cn' }).senderEmail).toBe('no-reply@czj.example.gov.cn');
+    expect(settings({ sesSenderDomain: 'czj.example.gov.cn' }).senderEmail).toBe(
+      'no-reply@czj.example.gov.cn',
+    );
   });
 
   it('opens CORS on the API and the bucket for the allowed origins', () => {

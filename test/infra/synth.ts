@@ -8,7 +8,10 @@ import { repoRoot } from '../../infra/aws/settings.js';
 import { BudgetPerformanceStack, type BudgetPerformanceStackProps } from '../../infra/aws/stack.js';
 
 /** The feature flags of cdk.json, so the tests build what `npm run synth` builds. */
-const cdkJsonContext = JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
+const cdkJsonContext = JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')).context as Record<
+  string,
+  unknown
+>;
 
 /** A declared job, as later issues will add them: every kind of access, an input, a Shanghai cron. */
 export const sampleSchedule: ScheduleDef = {

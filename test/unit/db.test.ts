@@ -142,7 +142,9 @@ describe('paging tokens', () => {
   });
 
   it('refuse a token of another partition with a BadRequest on nextToken', () => {
-    const err = errorOfSync(() => decodeNextToken(encodeNextToken(lastKey), ['pk', 'sk'], 'pk', 'AUDIT#D-HEALTH'));
+    const err = errorOfSync(() =>
+      decodeNextToken(encodeNextToken(lastKey), ['pk', 'sk'], 'pk', 'AUDIT#D-HEALTH'),
+    );
 
     expect(err).toBeInstanceOf(BadRequest);
     expect((err as BadRequest).errors?.[0]?.path).toBe('nextToken');
@@ -174,14 +176,22 @@ describe('paging tokens', () => {
     const item = z.object({ pk: z.string(), sk: z.string(), n: z.number() });
     dynamo
       .on(QueryCommand)
-      .resolvesOnce({ Items: [{ pk: 'P', sk: '1', n: 1 }, { pk: 'P', sk: '2', n: 2 }] })
+      .resolvesOnce({
+        Items: [
+          { pk: 'P', sk: '1', n: 1 },
+          { pk: 'P', sk: '2', n: 2 },
+        ],
+      })
       .resolvesOnce({ Items: [{ pk: 'P', sk: '2', n: 2 }] });
 
     const first = await db.query({ pk: 'P', limit: 1 }, item);
     const second = await db.query({ pk: 'P', limit: 1, nextToken: first.nextToken }, item);
 
     expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input.Limit).toBe(2);
-    expect(dynamo.commandCalls(QueryCommand)[1]?.args[0].input.ExclusiveStartKey).toEqual({ pk: 'P', sk: '1' });
+    expect(dynamo.commandCalls(QueryCommand)[1]?.args[0].input.ExclusiveStartKey).toEqual({
+      pk: 'P',
+      sk: '1',
+    });
     expect(first.items).toEqual([{ pk: 'P', sk: '1', n: 1 }]);
     expect(second).toEqual({ items: [{ pk: 'P', sk: '2', n: 2 }], nextToken: undefined });
   });

@@ -2,13 +2,21 @@
 // minimally and only that rule fires, with its severity, its path and messages in zh-CN and English.
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../shared/domain/config.js';
-import { goalLintRules, type LintContext, type LintFinding, lintGoals, type Severity } from '../../shared/domain/goal-lint.js';
+import {
+  goalLintRules,
+  type LintContext,
+  type LintFinding,
+  lintGoals,
+  type Severity,
+} from '../../shared/domain/goal-lint.js';
 import { indicatorLibrary } from '../../shared/domain/indicator-library.js';
 import type { Indicator } from '../../shared/domain/indicators.js';
 
 const defaults = defaultConfig(2026).scoring;
 /** The default points: output 50, benefit 30, satisfaction 10. */
-const ctx: LintContext = { groupPoints: { output: defaults.output, benefit: defaults.benefit, satisfaction: defaults.satisfaction } };
+const ctx: LintContext = {
+  groupPoints: { output: defaults.output, benefit: defaults.benefit, satisfaction: defaults.satisfaction },
+};
 
 /**
  * The education template, a fresh copy each time:
@@ -253,7 +261,9 @@ describe('quantitative-target and quantitative-unit', () => {
 
     const findings = lintGoals(inds, ctx);
 
-    expect(findings).toEqual([expect.objectContaining({ rule: 'quantitative-unit', path: 'indicators[3].unit' })]);
+    expect(findings).toEqual([
+      expect.objectContaining({ rule: 'quantitative-unit', path: 'indicators[3].unit' }),
+    ]);
   });
 
   it('a qualitative indicator needs neither target nor unit', () => {
@@ -288,7 +298,9 @@ describe('weight-positive', () => {
 
     const findings = lintGoals(inds, ctx);
 
-    expect(findings).toEqual([expect.objectContaining({ rule: 'weight-positive', path: 'indicators[0].weight' })]);
+    expect(findings).toEqual([
+      expect.objectContaining({ rule: 'weight-positive', path: 'indicators[0].weight' }),
+    ]);
   });
 });
 
@@ -361,7 +373,7 @@ describe('warnings do not count as errors', () => {
 
   it.each([
     ['a target of 0 for "at least"', { operator: '>=', target: 0 }, 'indicators[0].target'],
-    ['a target of 99', { target: 99 }, 'indicators[0].target'],
+    ['a target of 9999', { target: 9999 }, 'indicators[0].target'],
     ['a target of 123', { target: 123 }, 'indicators[0].target'],
     ['a unit xx', { unit: 'xx' }, 'indicators[0].unit'],
     ['a unit 待定', { unit: '待定' }, 'indicators[0].unit'],
@@ -373,8 +385,19 @@ describe('warnings do not count as errors', () => {
 
     const findings = lintGoals(inds, ctx);
 
-    expect(findings).toEqual([expect.objectContaining({ rule: 'placeholder-target', severity: 'warning', path })]);
+    expect(findings).toEqual([
+      expect.objectContaining({ rule: 'placeholder-target', severity: 'warning', path }),
+    ]);
     expect(errorsOf(findings)).toEqual([]);
+  });
+
+  it.each([99, 1235])('a real target like %d is no placeholder', (target) => {
+    const inds = broken((all) => {
+      Object.assign(all[0]!, { target });
+      return undefined;
+    });
+
+    expect(lintGoals(inds, ctx).filter((f) => f.rule === 'placeholder-target')).toEqual([]);
   });
 
   it('a real target (1200 个) is no placeholder', () => {

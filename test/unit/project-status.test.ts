@@ -50,7 +50,14 @@ function thrown(fn: () => unknown): unknown {
 
 describe('the table', () => {
   it('has exactly the statuses of the contract', () => {
-    expect([...projectStatuses].sort()).toEqual(['draft', 'executing', 'in_library', 'rejected', 'returned', 'under_review']);
+    expect([...projectStatuses].sort()).toEqual([
+      'draft',
+      'executing',
+      'in_library',
+      'rejected',
+      'returned',
+      'under_review',
+    ]);
   });
 
   it.each(contractEvents)('%s: declares the from-statuses and target of the contract', (event) => {

@@ -8,6 +8,7 @@ import type { GoalsInput } from '../../shared/domain/indicators.js';
 import {
   approveBudget,
   assess,
+  assessmentInput,
   type Decision,
   guidanceFor,
   needsExAnte,
@@ -40,7 +41,8 @@ const goals = (): GoalsInput => ({
   indicators: structuredClone(indicatorLibrary.education.indicators),
 });
 
-const draft = (over: Partial<ProjectInput> = {}, d: Decision = dept) => newProject('P2026-TEST0001', 'D-EDU', input(over), d);
+const draft = (over: Partial<ProjectInput> = {}, d: Decision = dept) =>
+  newProject('P2026-TEST0001', 'D-EDU', input(over), d);
 /** Goals set and submitted: under review. */
 const underReview = (over: Partial<ProjectInput> = {}) => submit(setGoals(draft(over), goals(), dept), dept);
 
@@ -48,7 +50,13 @@ const underReview = (over: Partial<ProjectInput> = {}) => submit(setGoals(draft(
 function scoresFor(total: number) {
   const each = Math.floor((total / 5) * 100) / 100;
   const last = Math.round((total - each * 4) * 100) / 100;
-  return { necessity: each, economy: each, goalReasonableness: each, feasibility: each, financingCompliance: last };
+  return {
+    necessity: each,
+    economy: each,
+    goalReasonableness: each,
+    feasibility: each,
+    financingCompliance: last,
+  };
 }
 
 type AssessmentInput = Parameters<typeof assess>[1];
@@ -70,10 +78,14 @@ function thrown(fn: () => unknown): AppError {
 }
 
 /** A project in the library: no assessment needed (2,000,000), goals approved. */
-const inLibrary = () => reviewGoals(underReview({ requestedAmount: 2_000_000 }), { grade: 'excellent' }, bureau);
+const inLibrary = () =>
+  reviewGoals(underReview({ requestedAmount: 2_000_000 }), { grade: 'excellent' }, bureau);
 
 const plan = (...shares: number[]) => shares;
-const evenPlan = () => Array.from({ length: 12 }, (_, i) => Math.round(((i + 1) / 12) * 10000) / 10000).map((s, i) => (i === 11 ? 1 : s));
+const evenPlan = () =>
+  Array.from({ length: 12 }, (_, i) => Math.round(((i + 1) / 12) * 10000) / 10000).map((s, i) =>
+    i === 11 ? 1 : s,
+  );
 
 describe('needsExAnte: new projects and policies from 3,000,000.00 (inclusive)', () => {
   it('a new project of 3,000,000.00 needs one', () => {
@@ -106,14 +118,22 @@ describe('needsExAnte: new projects and policies from 3,000,000.00 (inclusive)',
   });
 
   it('a raised threshold in the configuration is honoured', () => {
-    const raised: RuleConfig = { ...structuredClone(config), version: 2, exAnte: { ...config.exAnte, thresholdAmount: 5_000_000 } };
+    const raised: RuleConfig = {
+      ...structuredClone(config),
+      version: 2,
+      exAnte: { ...config.exAnte, thresholdAmount: 5_000_000 },
+    };
 
     expect(needsExAnte({ isNew: true, requestedFen: 300_000_000 }, raised)).toBe(false);
     expect(needsExAnte({ isNew: true, requestedFen: 500_000_000 }, raised)).toBe(true);
   });
 
   it('a lowered threshold in the configuration is honoured', () => {
-    const lowered: RuleConfig = { ...structuredClone(config), version: 2, exAnte: { ...config.exAnte, thresholdAmount: 1_000_000 } };
+    const lowered: RuleConfig = {
+      ...structuredClone(config),
+      version: 2,
+      exAnte: { ...config.exAnte, thresholdAmount: 1_000_000 },
+    };
 
     const p = draft({ requestedAmount: 1_000_000 }, { ...dept, config: lowered });
 
@@ -199,14 +219,25 @@ describe('assess', () => {
   });
 
   it('a conclusion departing from the guidance with a reason is accepted', () => {
-    const after = assess(underReview(), assessment(50, { conclusion: 'supported', reason: '区委区政府重点民生项目' }), bureau);
+    const after = assess(
+      underReview(),
+      assessment(50, { conclusion: 'supported', reason: '区委区政府重点民生项目' }),
+      bureau,
+    );
 
-    expect(after.assessment).toMatchObject({ total: 50, guidance: 'not_supported', conclusion: 'supported', reason: '区委区政府重点民生项目' });
+    expect(after.assessment).toMatchObject({
+      total: 50,
+      guidance: 'not_supported',
+      conclusion: 'supported',
+      reason: '区委区政府重点民生项目',
+    });
     expect(after.status).toBe('under_review');
   });
 
   it('supported_after_adjustment with a recommended amount above the requested → 422 on recommendedAmount', () => {
-    const err = thrown(() => assess(underReview(), assessment(70, { recommendedAmount: 3_000_000.01 }), bureau));
+    const err = thrown(() =>
+      assess(underReview(), assessment(70, { recommendedAmount: 3_000_000.01 }), bureau),
+    );
 
     expect(err).toBeInstanceOf(RuleViolation);
     expect(err.errors?.map((e) => e.path)).toEqual(['recommendedAmount']);
@@ -222,7 +253,10 @@ describe('assess', () => {
   it('supported_after_adjustment recommending exactly the requested amount is accepted', () => {
     const after = assess(underReview(), assessment(70, { recommendedAmount: 3_000_000 }), bureau);
 
-    expect(after.assessment).toMatchObject({ conclusion: 'supported_after_adjustment', recommendedFen: 300_000_000 });
+    expect(after.assessment).toMatchObject({
+      conclusion: 'supported_after_adjustment',
+      recommendedFen: 300_000_000,
+    });
   });
 
   it('not_supported rejects the project', () => {
@@ -258,6 +292,20 @@ describe('assess', () => {
   });
 });
 
+describe('assessmentInput: five scores of 0–20 with at most two decimals', () => {
+  const withScore = (n: number) => ({ ...assessment(80), scores: { ...scoresFor(80), necessity: n } });
+
+  it.each([0, 20, 16.5, 1.1, 2.01, 0.07, 16.07, 19.99])('%s is a valid score', (n) => {
+    const parsed = assessmentInput.safeParse(withScore(n));
+
+    expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
+  });
+
+  it.each([-0.01, 20.01, 16.005])('%s is not', (n) => {
+    expect(assessmentInput.safeParse(withScore(n)).success).toBe(false);
+  });
+});
+
 describe('goals and submission', () => {
   it('setGoals keeps the goals with the warnings and the config version', () => {
     const g = goals();
@@ -265,7 +313,11 @@ describe('goals and submission', () => {
 
     const p = setGoals(draft(), g, dept);
 
-    expect(p.goals).toMatchObject({ overallGoal: g.overallGoal, savedAt: now.toISOString(), configVersion: 1 });
+    expect(p.goals).toMatchObject({
+      overallGoal: g.overallGoal,
+      savedAt: now.toISOString(),
+      configVersion: 1,
+    });
     expect(p.goals?.indicators).toHaveLength(7);
     expect(p.goals?.warnings.map((w) => w.rule)).toEqual(['placeholder-target']);
     expect(p.status).toBe('draft');
@@ -280,7 +332,11 @@ describe('goals and submission', () => {
 
     expect(err).toBeInstanceOf(RuleViolation);
     expect(err.errors).toEqual([
-      expect.objectContaining({ path: 'indicators[3].target', rule: 'quantitative-target', severity: 'error' }),
+      expect.objectContaining({
+        path: 'indicators[3].target',
+        rule: 'quantitative-target',
+        severity: 'error',
+      }),
       expect.objectContaining({ path: 'indicators[0].unit', rule: 'quantitative-unit', severity: 'error' }),
     ]);
     expect(err.errors?.[0]?.messages?.['zh-CN']).toMatch(/\p{Script=Han}/u);
@@ -350,7 +406,13 @@ describe('reviewGoals and the project library', () => {
     const reviewed = reviewGoals(underReview(), { grade: 'good', comments: '可' }, bureau);
 
     expect(reviewed.goalReviews).toEqual([
-      { grade: 'good', comments: '可', reviewedAt: now.toISOString(), reviewedBy: 'finance-user', configVersion: 1 },
+      {
+        grade: 'good',
+        comments: '可',
+        reviewedAt: now.toISOString(),
+        reviewedBy: 'finance-user',
+        configVersion: 1,
+      },
     ]);
   });
 
@@ -375,7 +437,11 @@ describe('reviewGoals and the project library', () => {
     const assessed = assess(underReview(), assessment(85), bureau);
     const returned = reviewGoals(assessed, { grade: 'fair' }, bureau);
 
-    const approved = reviewGoals(submit(setGoals(returned, goals(), dept), dept), { grade: 'excellent' }, bureau);
+    const approved = reviewGoals(
+      submit(setGoals(returned, goals(), dept), dept),
+      { grade: 'excellent' },
+      bureau,
+    );
 
     expect(approved.status).toBe('in_library');
   });
@@ -450,7 +516,9 @@ describe('approveBudget', () => {
   it('a decreasing disbursement plan → 422 naming the month that decreases', () => {
     const shares = plan(0.05, 0.1, 0.2, 0.3, 0.4, 0.35, 0.5, 0.6, 0.7, 0.8, 0.9, 1);
 
-    const err = thrown(() => approveBudget(inLibrary(), { approvedAmount: 1_000_000, disbursementPlan: shares }, bureau));
+    const err = thrown(() =>
+      approveBudget(inLibrary(), { approvedAmount: 1_000_000, disbursementPlan: shares }, bureau),
+    );
 
     expect(err).toBeInstanceOf(RuleViolation);
     expect(err.errors?.map((e) => e.path)).toEqual(['disbursementPlan[5]']);
@@ -459,7 +527,9 @@ describe('approveBudget', () => {
   it('a plan whose December share is not 1 → 422 on disbursementPlan[11]', () => {
     const shares = plan(0.05, 0.1, 0.2, 0.3, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95);
 
-    const err = thrown(() => approveBudget(inLibrary(), { approvedAmount: 1_000_000, disbursementPlan: shares }, bureau));
+    const err = thrown(() =>
+      approveBudget(inLibrary(), { approvedAmount: 1_000_000, disbursementPlan: shares }, bureau),
+    );
 
     expect(err.errors?.map((e) => e.path)).toEqual(['disbursementPlan[11]']);
   });
@@ -473,7 +543,9 @@ describe('approveBudget', () => {
   });
 
   it('a project not in the library → 409 naming its status', () => {
-    const err = thrown(() => approveBudget(underReview({ requestedAmount: 2_000_000 }), { approvedAmount: 1 }, bureau));
+    const err = thrown(() =>
+      approveBudget(underReview({ requestedAmount: 2_000_000 }), { approvedAmount: 1 }, bureau),
+    );
 
     expect(err).toBeInstanceOf(Conflict);
     expect(err.detail).toMatch(/under_review/);
@@ -498,7 +570,11 @@ describe('projectView', () => {
 
   it('shows the budget and the recommended amount in yuan, and the latest goal review', () => {
     const assessed = assess(underReview(), assessment(70, { recommendedAmount: 2_500_000.5 }), bureau);
-    const p: Project = approveBudget(reviewGoals(assessed, { grade: 'good' }, bureau), { approvedAmount: 2_400_000.25 }, bureau);
+    const p: Project = approveBudget(
+      reviewGoals(assessed, { grade: 'good' }, bureau),
+      { approvedAmount: 2_400_000.25 },
+      bureau,
+    );
 
     const view = projectView(p);
 

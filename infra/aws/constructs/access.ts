@@ -17,24 +17,29 @@ export interface AccessTargets {
 
 // Transactions need no actions of their own: TransactWriteItems is authorised per item as
 // PutItem / UpdateItem / DeleteItem / ConditionCheckItem, TransactGetItems as GetItem.
+// No Scan: every list the API offers is a Query (shared/store/keys.ts), and the grant holds the code to it.
 const tableRead = [
   'dynamodb:GetItem',
   'dynamodb:BatchGetItem',
   'dynamodb:Query',
-  'dynamodb:Scan',
   'dynamodb:ConditionCheckItem',
   'dynamodb:DescribeTable',
 ];
-const tableWrite = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+const tableWrite = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
 // Reading covers HeadObject and presigned downloads; ListBucket makes a missing key a 404, not a 403.
 const objectRead = ['s3:GetObject'];
 const objectWrite = ['s3:PutObject', 's3:DeleteObject'];
 
 /**
  * Least privilege from the declaration: a function gets exactly the table, bucket and mail rights its
- * `access` names — the same action sets as CDK's grantReadData / grantReadWriteData and grantRead /
- * grantReadWrite, but without their wildcards (`index/*`, `s3:GetObject*`), so nothing here needs a
- * cdk-nag acknowledgement except object keys, which are only known at run time.
+ * `access` names. These are CDK's grantReadData / grantReadWriteData and grantRead / grantReadWrite
+ * narrowed — no Scan, no stream actions, none of their wildcards (`index/*`, `s3:GetObject*`) — so
+ * nothing here needs a cdk-nag acknowledgement except object keys, which only exist at run time.
  */
 export function grantAccess(role: iam.IRole & IConstruct, access: Access, targets: AccessTargets): void {
   if (access.table) {
@@ -47,7 +52,9 @@ export function grantAccess(role: iam.IRole & IConstruct, access: Access, target
     const { bucket } = targets;
     const actions = access.bucket === 'readWrite' ? [...objectRead, ...objectWrite] : objectRead;
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [bucket.arnForObjects('*')] }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
+    );
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(bucket)}.Arn>/*]`,
       reason:

@@ -30,7 +30,11 @@ export class Alarms extends Construct {
       enableKeyRotation: true,
     });
     key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
-    this.topic = new sns.Topic(this, 'Topic', { masterKey: key, enforceSSL: true, displayName: 'Budget performance alarms' });
+    this.topic = new sns.Topic(this, 'Topic', {
+      masterKey: key,
+      enforceSSL: true,
+      displayName: 'Budget performance alarms',
+    });
     if (props.email) this.topic.addSubscription(new EmailSubscription(props.email));
     this.action = new SnsAction(this.topic);
   }
@@ -46,8 +50,13 @@ export class Alarms extends Construct {
   onDeadLetters(id: string, queue: sqs.IQueue): cloudwatch.Alarm {
     return this.alarm(
       id,
-      queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
-      { description: `${id}: a scheduled run could not be delivered or failed; its event waits in the dead-letter queue.` },
+      queue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      {
+        description: `${id}: a scheduled run could not be delivered or failed; its event waits in the dead-letter queue.`,
+      },
     );
   }
 

@@ -18,7 +18,8 @@ export interface AppFunctionProps {
 }
 
 // ESM bundles that contain CommonJS code (the AWS SDK does) call `require`: define it for them.
-const requireBanner = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+const requireBanner =
+  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 /**
  * "A function": every Lambda of the system is built the same way, so the defaults live here once —

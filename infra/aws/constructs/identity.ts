@@ -44,7 +44,10 @@ export class Identity extends Construct {
       featurePlan: cognito.FeaturePlan.PLUS,
       standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
       customAttributes: Object.fromEntries(
-        tenantAttributes.map((name) => [name, new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true })]),
+        tenantAttributes.map((name) => [
+          name,
+          new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+        ]),
       ),
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,

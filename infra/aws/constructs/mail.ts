@@ -1,5 +1,5 @@
-import * as ses from 'aws-cdk-lib/aws-ses';
 import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 
 export interface MailProps {
@@ -21,7 +21,9 @@ export class Mail extends Construct {
     super(scope, id);
     this.from = props.senderEmail;
     this.identity = new ses.EmailIdentity(this, 'Identity', {
-      identity: props.senderDomain ? ses.Identity.domain(props.senderDomain) : ses.Identity.email(props.senderEmail),
+      identity: props.senderDomain
+        ? ses.Identity.domain(props.senderDomain)
+        : ses.Identity.email(props.senderEmail),
     });
   }
 

@@ -30,7 +30,8 @@ export class JobSchedule extends Construct {
   constructor(scope: Construct, id: string, props: JobScheduleProps) {
     super(scope, id);
     const def = props.schedule;
-    if (!awsCron.test(def.cron)) throw new Error(`Schedule ${def.name}: ${def.cron} is not an AWS cron(...) expression`);
+    if (!awsCron.test(def.cron))
+      throw new Error(`Schedule ${def.name}: ${def.cron} is not an AWS cron(...) expression`);
 
     this.deadLetters = new sqs.Queue(this, 'DeadLetters', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
