@@ -1,9 +1,12 @@
 import type { Area, RouteDef } from '../../shared/http/route.js';
 import type { Access } from '../jobs/schedules.js';
+import { routes as documentRoutes } from './documents.js';
+import { routes as importRoutes } from './imports.js';
 import { routes as metaRoutes } from './meta.js';
 import { routes as monitoringRoutes } from './monitoring.js';
 import { routes as projectRoutes } from './projects.js';
 import { routes as referenceRoutes } from './reference.js';
+import { routes as reportRoutes } from './reports.js';
 
 /**
  * Every API area, each one Lambda function (its module exports `handler`). The CDK stack, the local
@@ -21,6 +24,23 @@ export const apiAreas: Record<Area, { entry: string; routes: RouteDef[]; access:
     entry: 'functions/http/monitoring.ts',
     routes: monitoringRoutes,
     access: { table: 'readWrite' },
+  },
+  // Presigning (uploads and downloads) signs with the function's own credentials: it needs the object rights.
+  documents: {
+    entry: 'functions/http/documents.ts',
+    routes: documentRoutes,
+    access: { table: 'readWrite', bucket: 'readWrite', uploadPageSecret: true },
+  },
+  imports: {
+    entry: 'functions/http/imports.ts',
+    routes: importRoutes,
+    access: { table: 'readWrite', bucket: 'readWrite', uploadPageSecret: true },
+  },
+  // The monitoring report mails: sends as the SES identity (and only as it).
+  reports: {
+    entry: 'functions/http/reports.ts',
+    routes: reportRoutes,
+    access: { table: 'readWrite', sendEmail: true },
   },
 };
 

@@ -23,6 +23,8 @@ export interface Access {
   sendEmail?: boolean;
   /** Sends messages to these queues (declared below); CDK sets `<NAME>_QUEUE_URL` for each. */
   sendTo?: QueueName[];
+  /** Signs or checks upload-page links: reads the secret (UPLOAD_PAGE_SECRET_ARN in AWS). */
+  uploadPageSecret?: boolean;
 }
 
 export const schedules: ScheduleDef[] = [
@@ -35,6 +37,26 @@ export const schedules: ScheduleDef[] = [
     entry: 'functions/jobs/monitoring-sweep.ts',
     input: {},
     access: { table: 'readWrite', sendTo: ['sweep'] },
+  },
+  {
+    name: 'report-emails',
+    description:
+      'Monitoring report mails (each department, the bureau) the morning after a checkpoint of the configuration in force; retries failures for 3 days',
+    cron: 'cron(0 9 * * ? *)',
+    timezone: 'Asia/Shanghai',
+    entry: 'functions/jobs/report-emails.ts',
+    input: {},
+    access: { table: 'readWrite', sendEmail: true },
+  },
+  {
+    name: 'rectification-reminders',
+    description:
+      'Daily: remind departments of rectification notices due within the configured working days; tell the bureau of overdue ones',
+    cron: 'cron(30 8 * * ? *)',
+    timezone: 'Asia/Shanghai',
+    entry: 'functions/jobs/reminders.ts',
+    input: {},
+    access: { table: 'readWrite', sendEmail: true },
   },
 ];
 

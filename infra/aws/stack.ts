@@ -1,19 +1,30 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import {
+  storageEvents as declaredStorageEvents,
+  type StorageEventDef,
+} from '../../functions/events/registry.js';
 import { apiAreas as declaredAreas } from '../../functions/http/registry.js';
-import type { Access } from '../../functions/jobs/schedules.js';
-import { schedules as declaredSchedules, type ScheduleDef } from '../../functions/jobs/schedules.js';
+import {
+  type Access,
+  queues as declaredQueues,
+  schedules as declaredSchedules,
+  type QueueDef,
+  type ScheduleDef,
+} from '../../functions/jobs/schedules.js';
 import { roles } from '../../shared/domain/actor.js';
 import type { Area, RouteDef } from '../../shared/http/route.js';
 import { table } from '../../shared/store/table.js';
 import { type AccessTargets, grantAccess } from './constructs/access.js';
 import { Alarms } from './constructs/alarms.js';
-import { AppFunction } from './constructs/app-function.js';
+import { AppFunction, type AppFunctionProps } from './constructs/app-function.js';
 import { Data } from './constructs/data.js';
 import { HttpApi } from './constructs/http-api.js';
 import { Identity } from './constructs/identity.js';
 import { Mail } from './constructs/mail.js';
 import { JobSchedule } from './constructs/schedules.js';
+import { StorageEvent } from './constructs/storage-event.js';
+import { WorkQueue } from './constructs/work-queue.js';
 import type { Settings } from './settings.js';
 
 export interface BudgetPerformanceStackProps extends StackProps, Settings {
@@ -21,6 +32,10 @@ export interface BudgetPerformanceStackProps extends StackProps, Settings {
   apiAreas?: Record<string, { entry: string; routes: RouteDef[]; access: Access }>;
   /** The scheduled jobs to deploy; default: the declarations (functions/jobs/schedules.ts). */
   schedules?: ScheduleDef[];
+  /** The work queues and their consumers; default: the declarations (functions/jobs/schedules.ts). */
+  queues?: QueueDef[];
+  /** The reactions to uploads; default: the declarations (functions/events/registry.ts). */
+  storageEvents?: StorageEventDef[];
 }
 
 /** The area whose function serves Swagger UI's files (GET /docs/{asset}): they are copied beside its bundle. */
@@ -34,13 +49,34 @@ const copyDocsAssets = (inputDir: string, outputDir: string) => {
   ];
 };
 
+/** The variable a sender reads a queue's URL from: `sweep` → `SWEEP_QUEUE_URL`. */
+export const queueUrlVariable = (name: string) =>
+  `${name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_QUEUE_URL`;
+
+/** Storage events with the same event type may not overlap (S3 rejects the configuration at deploy time). */
+function checkStorageEvents(defs: readonly StorageEventDef[]): void {
+  const seen = new Set<string>();
+  for (const def of defs) {
+    if (seen.has(def.name)) throw new Error(`Storage event ${def.name} is declared twice`);
+    seen.add(def.name);
+    for (const other of defs) {
+      if (other !== def && def.prefix.startsWith(other.prefix)) {
+        throw new Error(
+          `Storage events ${def.name} and ${other.name} overlap (prefixes ${def.prefix}, ${other.prefix})`,
+        );
+      }
+    }
+  }
+}
+
 const pascal = (s: string) =>
   s.replace(/(^|[^A-Za-z0-9]+)([A-Za-z0-9])/g, (_m, _sep, c: string) => c.toUpperCase());
 
 /**
  * The whole system in AWS, derived from the declarations: one Lambda per API area and one route per
- * declared route, one Lambda + schedule per declared job, the table from its declaration. Nothing here
- * lists a route or a job by hand.
+ * declared route, one Lambda + schedule per declared job, one queue + consuming Lambda per declared work
+ * queue, one Lambda + bucket notification per declared storage event, the table from its declaration.
+ * Nothing here lists a route, a job, a queue or an event by hand.
  */
 export class BudgetPerformanceStack extends Stack {
   readonly api: HttpApi;
@@ -49,6 +85,8 @@ export class BudgetPerformanceStack extends Stack {
   readonly mail: Mail;
   readonly functions: Record<string, AppFunction> = {};
   readonly jobs: Record<string, { fn: AppFunction; schedule: JobSchedule }> = {};
+  readonly workers: Record<string, { fn: AppFunction; queue: WorkQueue }> = {};
+  readonly storageEvents: Record<string, { fn: AppFunction; event: StorageEvent }> = {};
 
   constructor(scope: Construct, id: string, props: BudgetPerformanceStackProps) {
     super(scope, id, props);
@@ -84,36 +122,103 @@ export class BudgetPerformanceStack extends Stack {
       mail,
     };
 
-    for (const [area, def] of Object.entries(areas)) {
-      const id = `${pascal(area)}Function`;
-      const serveDocs = area === docsArea;
+    // The work queues come first: a function that sends to one gets its URL (`<NAME>_QUEUE_URL`) and the
+    // right to send to it — that queue only — whatever it is (a job, a worker, an API area).
+    const queueDefs = props.queues ?? declaredQueues;
+    const workQueues: Record<string, WorkQueue> = {};
+    for (const def of queueDefs) {
+      if (workQueues[def.name]) throw new Error(`Queue ${def.name} is declared twice`);
+      workQueues[def.name] = new WorkQueue(this, `${pascal(def.name)}Queue`, { queue: def });
+    }
+    const makeFunction = (
+      id: string,
+      def: { entry: string; access: Access },
+      options: Partial<AppFunctionProps>,
+    ) => {
+      const sendTo = (def.access.sendTo ?? []).map((name) => {
+        const q = workQueues[name];
+        if (!q) throw new Error(`${def.entry} sends to the undeclared queue ${name}`);
+        return [name, q] as const;
+      });
       const fn = new AppFunction(this, id, {
         entry: def.entry,
-        description: `API area ${area}: ${def.routes.length} routes`,
+        description: id,
         timeout: Duration.seconds(29),
-        environment: serveDocs ? { ...environment, DOCS_ASSETS_DIR: docsAssetsDir } : environment,
-        afterBundling: serveDocs ? copyDocsAssets : undefined,
+        ...options,
+        environment: {
+          ...environment,
+          ...options.environment,
+          ...Object.fromEntries(sendTo.map(([name, q]) => [queueUrlVariable(name), q.queue.queueUrl])),
+        },
       });
       grantAccess(fn.role, def.access, targets);
-      for (const route of def.routes) this.api.addRoute(route, fn.fn);
+      for (const [, q] of sendTo) q.queue.grantSendMessages(fn.role);
       alarms.onErrors(`${id}Errors`, fn.fn);
+      return fn;
+    };
+
+    for (const def of queueDefs) {
+      const id = `${pascal(def.name)}Worker`;
+      const fn = makeFunction(id, def, {
+        description: `Queue consumer ${def.name}: ${def.description}`,
+        timeout: Duration.seconds(def.timeoutSeconds),
+      });
+      const queue = workQueues[def.name]!;
+      queue.consumeWith(fn.fn);
+      alarms.onDeadLetters(
+        `${pascal(def.name)}QueueDeadLetters`,
+        queue.deadLetters,
+        `a message of the ${def.name} queue failed three receipts`,
+      );
+      this.workers[def.name] = { fn, queue };
+    }
+
+    for (const [area, def] of Object.entries(areas)) {
+      const serveDocs = area === docsArea;
+      const fn = makeFunction(`${pascal(area)}Function`, def, {
+        description: `API area ${area}: ${def.routes.length} routes`,
+        environment: serveDocs ? { DOCS_ASSETS_DIR: docsAssetsDir } : {},
+        afterBundling: serveDocs ? copyDocsAssets : undefined,
+      });
+      for (const route of def.routes) this.api.addRoute(route, fn.fn);
       this.functions[area] = fn;
     }
 
     for (const def of schedules) {
       const id = `${pascal(def.name)}Job`;
       if (this.jobs[def.name]) throw new Error(`Schedule ${def.name} is declared twice`);
-      const fn = new AppFunction(this, id, {
-        entry: def.entry,
+      const fn = makeFunction(id, def, {
         description: `Scheduled job ${def.name}`,
-        timeout: Duration.minutes(5),
-        environment,
+        timeout: Duration.minutes(15),
       });
-      grantAccess(fn.role, def.access, targets);
       const schedule = new JobSchedule(this, `${id}Schedule`, { schedule: def, fn: fn.fn });
-      alarms.onErrors(`${id}Errors`, fn.fn);
-      alarms.onDeadLetters(`${id}DeadLetters`, schedule.deadLetters);
+      alarms.onDeadLetters(
+        `${id}DeadLetters`,
+        schedule.deadLetters,
+        'a scheduled run could not be delivered or failed after retries',
+      );
       this.jobs[def.name] = { fn, schedule };
+    }
+
+    const storageEvents = props.storageEvents ?? declaredStorageEvents;
+    checkStorageEvents(storageEvents);
+    for (const def of storageEvents) {
+      const id = `${pascal(def.name)}Handler`;
+      const fn = makeFunction(id, def, {
+        description: `Storage event ${def.name}: ${def.description}`,
+        timeout: Duration.seconds(def.timeoutSeconds),
+      });
+      const event = new StorageEvent(this, `${pascal(def.name)}Event`, {
+        event: def,
+        bucket: this.data.bucket,
+        fn: fn.fn,
+      });
+      alarms.onDeadLetters(
+        `${id}DeadLetters`,
+        event.deadLetters,
+        `an upload event for ${def.name} failed after Lambda's retries`,
+      );
+      this.storageEvents[def.name] = { fn, event };
     }
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });

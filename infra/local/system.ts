@@ -9,6 +9,7 @@ import { startGateway } from './gateway.js';
 import { LOCAL_AUDIENCE, loadOrCreateKeys, startIdpServer } from './idp.js';
 import { assertPortFree, portOf } from './ports.js';
 import { startScheduler } from './scheduler.js';
+import { deliverStorageEvents, loadOrCreateUploadPageSecret } from './storage-events.js';
 import { ensureTable, localDynamoClient } from './table.js';
 
 /**
@@ -93,8 +94,9 @@ export async function startSystem(
     Object.assign(process.env, {
       AWS_REGION: 'us-east-1',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
+      // s3rver knows one key pair, its own (dynalite and the SES server take any).
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
       AWS_ENDPOINT_URL_DYNAMODB: urls.dynamodb,
       AWS_ENDPOINT_URL_S3: urls.s3,
       AWS_ENDPOINT_URL_SESV2: urls.ses,
@@ -102,12 +104,18 @@ export async function startSystem(
       BUCKET_NAME,
       SES_FROM,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      // Signs the upload pages' links; in AWS the stack provides it.
+      UPLOAD_PAGE_SECRET: await loadOrCreateUploadPageSecret(opts.dataDir),
     });
     const tableCreated = (await ensureTable(localDynamoClient(urls.dynamodb), TABLE_NAME)) === 'created';
 
     // Imported only now: handler modules read their environment when first used.
     const { apiAreas } = await import('../../functions/http/registry.js');
     const { schedules } = (await import('../../functions/jobs/schedules.js')) as { schedules: ScheduleDef[] };
+    // s3rver's object-created events drive the same upload-arrived handler as S3's notifications in AWS.
+    const { storageEvents } = await import('../../functions/events/registry.js');
+    const events = deliverStorageEvents(s3, storageEvents, opts.root, opts.log);
+    stops.push(() => Promise.race([events.whenIdle(), new Promise((r) => setTimeout(r, 5_000).unref())]));
     const gatewayRoutes = await Promise.all(
       Object.values(apiAreas).map(async (a) => {
         const mod = await import(`../../${a.entry.replace(/\.ts$/, '.js')}`);

@@ -162,8 +162,10 @@ export function goalProgress(
 /** More than `points` percentage points between goal progress and the execution rate (both rounded first). */
 export function diverges(progress: number | null, executionRate: number, points: number): boolean {
   if (progress === null) return false;
-  const pct = (x: number) => Math.round(x * 10_000) / 100;
-  return Math.abs(pct(progress) - pct(executionRate)) > points;
+  // Subtract whole hundredths of a point (integers, exact), then compare: 16.01 − 6.01 in binary is
+  // 10.000000000000002, which would flag exactly 10 points.
+  const hundredths = (x: number) => Math.round(x * 10_000);
+  return Math.abs(hundredths(progress) - hundredths(executionRate)) / 100 > points;
 }
 
 // ---------------------------------------------------------------- reports

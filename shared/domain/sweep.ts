@@ -127,9 +127,11 @@ export function sweepProject(p: Project, asOf: IsoDate, sweepId: string, config:
     ['goal', goalLight === 'red'],
   ];
   for (const [cause, red] of reds) {
-    if (!red || active.some(([, r]) => r.cause === cause)) continue;
+    const id = `R-${p.id}-${cause}-${asOf}`;
+    // A rerun for the same day after that day's notice was closed issues no second one (same id).
+    if (!red || active.some(([, r]) => r.cause === cause) || p.rectifications[id]) continue;
     notices.push({
-      id: `R-${p.id}-${cause}-${asOf}`,
+      id,
       cause,
       issuedOn: asOf,
       dueOn: addWorkingDays(asOf, m.rectificationWorkingDays, config.calendar),
@@ -149,8 +151,11 @@ export function sweepProject(p: Project, asOf: IsoDate, sweepId: string, config:
     const cause = [...failed, ...checkpoint].find((c) => !p.clawbackCauses.includes(c));
     const amount = cause ? clawbackAmount(approvedFen, spentFen, tp, m.minClawbackAmount) : null;
     if (cause && amount) {
+      // Unique per project: a rerun for the same day may recommend again for another cause once the first
+      // recommendation was decided; each recommendation adds its cause to clawbackCauses.
+      const n = p.clawbackCauses.length;
       clawback = {
-        id: `C-${p.id}-${asOf}`,
+        id: n === 0 ? `C-${p.id}-${asOf}` : `C-${p.id}-${asOf}-${n + 1}`,
         cause,
         recommendedFen: amount.amountYuan * 100,
         basis: amount.basis,

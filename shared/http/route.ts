@@ -8,7 +8,15 @@ import type { Deps } from './deps.js';
  * these declarations.
  */
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
-export const areas = ['meta', 'reference', 'projects', 'monitoring'] as const;
+export const areas = [
+  'meta',
+  'reference',
+  'projects',
+  'monitoring',
+  'documents',
+  'imports',
+  'reports',
+] as const;
 export type Area = (typeof areas)[number];
 
 export interface Request<P = unknown, Q = unknown, B = unknown> {

@@ -1,5 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -116,11 +117,40 @@ export class Db {
     const last = page.at(-1);
     return {
       items: page.map((i) => schema.parse(i)),
+      // A page DynamoDB cut short at 1 MB (fewer items than asked, a LastEvaluatedKey) continues from there.
       nextToken:
         items.length > limit && last
           ? encodeNextToken(Object.fromEntries(keyNames.map((k) => [k, last[k]])))
-          : undefined,
+          : out.LastEvaluatedKey && items.length <= limit
+            ? encodeNextToken(out.LastEvaluatedKey)
+            : undefined,
     };
+  }
+
+  /**
+   * Reads many items by key (consistent reads, 100 keys a request, retrying what DynamoDB leaves
+   * unprocessed); the answer is in the order of `keys`, undefined where there is no item.
+   */
+  async batchGet<S extends z.ZodType>(keys: Key[], schema: S): Promise<(z.infer<S> | undefined)[]> {
+    const found = new Map<string, Record<string, unknown>>();
+    const id = (k: { pk: unknown; sk: unknown }) => `${k.pk}\u0000${k.sk}`;
+    const unique = [...new Map(keys.map((k) => [id(k), { pk: k.pk, sk: k.sk }])).values()];
+    for (let i = 0; i < unique.length; i += 100) {
+      let pending: Record<string, unknown>[] = unique.slice(i, i + 100);
+      for (let attempt = 0; pending.length; attempt++) {
+        if (attempt > 8) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed`);
+        if (attempt) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+        const out = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.name]: { Keys: pending, ConsistentRead: true } } }),
+        );
+        for (const item of out.Responses?.[this.name] ?? []) found.set(id(item as Key), item);
+        pending = out.UnprocessedKeys?.[this.name]?.Keys ?? [];
+      }
+    }
+    return keys.map((k) => {
+      const item = found.get(id(k));
+      return item ? schema.parse(item) : undefined;
+    });
   }
 
   /** Puts many items, 25 a request, retrying what DynamoDB leaves unprocessed. Not a transaction. */

@@ -19,6 +19,14 @@
  * | monitoring rep.| PROJECT#<id>               | REPORT#<period>#<at> | –                       | a project's reports         |
  * | budget adjust. | PROJECT#<id>               | ADJ#<at>#<id>      | –                         | a project's adjustments     |
  * | sweep summary  | SWEEP#<sweepId>            | SWEEP              | SWEEPS / <asOf>#<startedAt> | the sweeps, newest first  |
+ * | mail record    | MAIL#<scope>               | <key>              | –                         | once-only mails: a report   |
+ * |                | (REPORT#<asOf>,            | (DEPT#<id>, BUREAU,|                           |   per department and asOf,  |
+ * |                |  REMINDER#<noticeId>)      |  due-soon, overdue)|                           |   a reminder per notice/kind|
+ * | document       | DOC#<id>                   | DOC                | –                         | GET /v1/documents/{id}; the |
+ * |                |                            |                    |                           |   upload event (id in key)  |
+ * | expend. import | IMPORT#<id>                | IMPORT             | –                         | GET /v1/expenditure-imports |
+ * | import rows    | IMPORT#<id>                | ROWS#<first line, 8 digits> | –                | the rows' outcomes, one item|
+ * |                |                            |                    |                           |   per chunk, in file order  |
  * | project        | PROJECT#<id>               | PROJECT            | DEPT#<dept>#PROJECTS /    | a department's projects, by |
  * |                |                            |                    |   <year>#<status>#<id>    |   year and status (sweeps)  |
  * |                |                            |                    | gsi2: PROJECTS#<year> /   | the bureau's list of a year,|
@@ -87,6 +95,15 @@ export const keys: Keys = {
     gsi1pk: 'SWEEPS',
     gsi1sk: `${s.asOf}#${s.startedAt}`,
   }),
+  document: (id: string) => ({ pk: `DOC#${id}`, sk: 'DOC' }),
+  expenditureImport: (id: string) => ({ pk: `IMPORT#${id}`, sk: 'IMPORT' }),
+  importRows: (importId: string, firstLine: number) => ({
+    pk: `IMPORT#${importId}`,
+    sk: `${keys.importRowsPrefix}${pad(firstLine, 8)}`,
+  }),
+  importRowsPrefix: 'ROWS#',
+  mailRecord: (scope: string, key: string) => ({ pk: `MAIL#${scope}`, sk: key }),
+  mailScope: (scope: string) => `MAIL#${scope}`,
   idempotency: (sub: string, routeKey: string, key: string) => ({
     pk: `IDEM#${sub}#${routeKey}#${key}`,
     sk: 'IDEM',
@@ -137,5 +154,11 @@ interface Keys {
   budgetAdjustment(projectId: string, at: string, id: string): { pk: string; sk: string };
   sweep(sweepId: string): { pk: string; sk: string };
   sweepIndexes(s: { asOf: string; startedAt: string }): Record<string, string>;
+  document(id: string): { pk: string; sk: string };
+  expenditureImport(id: string): { pk: string; sk: string };
+  importRows(importId: string, firstLine: number): { pk: string; sk: string };
+  importRowsPrefix: string;
+  mailRecord(scope: string, key: string): { pk: string; sk: string };
+  mailScope(scope: string): string;
   idempotency(sub: string, routeKey: string, key: string): { pk: string; sk: string };
 }

@@ -46,8 +46,8 @@ export class Alarms extends Construct {
     });
   }
 
-  /** Alarms when a dead-letter queue holds at least one message. */
-  onDeadLetters(id: string, queue: sqs.IQueue): cloudwatch.Alarm {
+  /** Alarms when a dead-letter queue holds at least one message; `what` says how a message gets there. */
+  onDeadLetters(id: string, queue: sqs.IQueue, what: string): cloudwatch.Alarm {
     return this.alarm(
       id,
       queue.metricApproximateNumberOfMessagesVisible({
@@ -55,7 +55,7 @@ export class Alarms extends Construct {
         statistic: cloudwatch.Stats.MAXIMUM,
       }),
       {
-        description: `${id}: a scheduled run could not be delivered or failed; its event waits in the dead-letter queue.`,
+        description: `${id}: ${what}; the message waits in the dead-letter queue.`,
       },
     );
   }

@@ -1,0 +1,180 @@
+import { z } from 'zod';
+import { uploadPageSecret, verifyPageToken } from '../../shared/docs/page-token.js';
+import { downloadUrl, s3Storage } from '../../shared/docs/storage.js';
+import { messagePage, type PageReply, uploadFormPage } from '../../shared/docs/upload-page.js';
+import { apiBaseUrl, pagePath } from '../../shared/docs/uploads.js';
+import {
+  assertMayRead,
+  type DocumentRecord,
+  documentStatuses,
+  ownerTypes,
+} from '../../shared/domain/document.js';
+import { NotFound } from '../../shared/domain/errors.js';
+import { createApiHandler } from '../../shared/http/api-handler.js';
+import { Reply, route } from '../../shared/http/route.js';
+import { idParams } from '../../shared/http/schemas.js';
+import { documents } from '../../shared/store/documents.js';
+
+/** Documents: their metadata and download links, and the upload page a browser opens from `pageUrl`. */
+const area = 'documents' as const;
+const tags = ['Documents'];
+
+export const documentView = z
+  .object({
+    id: z.string(),
+    kind: z.string(),
+    status: z.enum(documentStatuses),
+    fileName: z.string(),
+    contentType: z.string().meta({ description: 'As declared by the upload link' }),
+    size: z.int().meta({ description: 'Bytes, as declared by the upload link' }),
+    sha256: z.string().optional().meta({ description: 'Lowercase hex, once the upload arrived' }),
+    actualSize: z.int().optional(),
+    detectedType: z.string().optional().meta({ description: 'The real type, by magic bytes' }),
+    reason: z.string().optional().meta({ description: 'Why it was rejected' }),
+    ownerType: z.enum(ownerTypes),
+    departmentId: z.string().optional(),
+    agencyId: z.string().optional(),
+    projectId: z.string().optional(),
+    evaluationId: z.string().optional(),
+    importId: z.string().optional(),
+    createdAt: z.string(),
+    receivedAt: z.string().optional(),
+    checkedAt: z.string().optional(),
+    version: z.int(),
+    downloadUrl: z.string().optional().meta({ description: 'A short-lived GET link, once received' }),
+    downloadUrlExpiresAt: z.string().optional(),
+  })
+  .meta({ id: 'Document' });
+
+function view(d: DocumentRecord) {
+  const { key: _key, eTag: _eTag, createdBy: _by, ...rest } = d;
+  return rest;
+}
+
+const html = (page: PageReply) => new Reply(page.status, page.html, page.headers);
+
+const notFoundPage = () =>
+  messagePage(
+    404,
+    { title: '链接无效', detail: '没有这个上传链接。请向系统重新申请上传链接。' },
+    {
+      title: 'No such link',
+      detail: 'This upload link does not exist. Ask the system for a new upload link.',
+    },
+  );
+
+export const routes = [
+  route({
+    area,
+    method: 'GET',
+    path: '/v1/documents/{id}',
+    roles: ['finance', 'department', 'evaluator'],
+    tags,
+    summary: 'A document: its status, size, sha256 and type, and a short-lived download link once received',
+    description: 'The owner (department or agency) and the bureau only; anyone else gets 404.',
+    params: idParams,
+    response: documentView,
+    async handle(req) {
+      const doc = await documents.get(req.deps.db, req.params.id);
+      if (!doc) throw new NotFound(`Document ${req.params.id}`);
+      assertMayRead(req.actor, doc);
+      if (doc.status !== 'received') return view(doc);
+      const link = await downloadUrl(doc.key, doc.fileName);
+      return { ...view(doc), downloadUrl: link.url, downloadUrlExpiresAt: link.expiresAt };
+    },
+  }),
+  route({
+    area,
+    method: 'GET',
+    path: '/v1/upload-pages/{token}',
+    roles: 'public',
+    tags,
+    summary: 'The upload page of one document (the signed, expiring link is the credential)',
+    description:
+      'An HTML form that posts the file straight to the bucket with a fresh presigned POST (the same key, ' +
+      'size and type). An expired link → 410, a tampered or unknown one → 404, a used one → 410; after the ' +
+      'upload S3 sends the browser back here (with `bucket`, `key`, `etag`) and the page shows the status.',
+    params: z.strictObject({ token: z.string().min(1).max(200) }),
+    query: z.object({
+      bucket: z.string().optional(),
+      key: z.string().optional(),
+      etag: z.string().optional(),
+    }),
+    produces: 'text/html',
+    async handle(req) {
+      const check = verifyPageToken(await uploadPageSecret(), req.params.token, req.now);
+      if (!check.ok) {
+        if (check.reason !== 'expired') return html(notFoundPage());
+        return html(
+          messagePage(
+            410,
+            { title: '链接已过期', detail: '此上传链接已过期。请重新申请上传链接。' },
+            { title: 'Link expired', detail: 'This upload link has expired. Ask for a new upload link.' },
+          ),
+        );
+      }
+      const doc = await documents.get(req.deps.db, check.documentId);
+      if (!doc) return html(notFoundPage());
+      if (req.query.key !== undefined || req.query.etag !== undefined) return html(afterUpload(doc));
+      if (doc.status !== 'pending') {
+        return html(
+          messagePage(
+            410,
+            { title: '链接已使用', detail: `此链接的文件已上传（${statusZh[doc.status]}）。` },
+            { title: 'Link used', detail: `The file of this link was uploaded already (${doc.status}).` },
+          ),
+        );
+      }
+      const expiresIn = Math.max(1, Math.floor((check.expiresAt.getTime() - req.now.getTime()) / 1000));
+      const link = await s3Storage.uploadLink({
+        documentId: doc.id,
+        key: doc.key,
+        contentType: doc.contentType,
+        size: doc.size,
+        expiresIn,
+        redirect: `${apiBaseUrl(req.headers)}${pagePath(req.params.token)}`,
+      });
+      return html(
+        uploadFormPage({
+          ...doc,
+          expiresAt: check.expiresAt.toISOString(),
+          url: link.url,
+          fields: link.fields,
+        }),
+      );
+    },
+  }),
+];
+
+const statusZh: Record<DocumentRecord['status'], string> = {
+  pending: '检查中',
+  received: '已接收',
+  rejected: '已拒收',
+};
+
+function afterUpload(doc: DocumentRecord): PageReply {
+  if (doc.status === 'rejected') {
+    return messagePage(
+      200,
+      { title: '文件已拒收', detail: `文件与申请时声明的不一致：${doc.reason ?? ''}` },
+      { title: 'File rejected', detail: `The file is not what its link declared: ${doc.reason ?? ''}` },
+    );
+  }
+  if (doc.status === 'received') {
+    return messagePage(
+      200,
+      { title: '上传成功', detail: `文件已接收，SHA-256：${doc.sha256}` },
+      { title: 'Uploaded', detail: `The file was received; SHA-256: ${doc.sha256}` },
+    );
+  }
+  return messagePage(
+    200,
+    { title: '上传完成', detail: '文件已上传，正在检查大小和类型。稍后刷新本页可查看结果。' },
+    {
+      title: 'Uploaded',
+      detail: 'The file is uploaded and being checked (size and type). Reload this page to see the result.',
+    },
+  );
+}
+
+export const handler = createApiHandler(routes);

@@ -1,0 +1,129 @@
+import type { DocumentRecord } from '../domain/document.js';
+import { Conflict } from '../domain/errors.js';
+import { ImportFileError, planChunks, readExpenditureCsv } from '../domain/expenditure-import.js';
+import type { Db } from '../store/db.js';
+import { documents, newId } from '../store/documents.js';
+import type { ChangeContext } from '../store/entity-store.js';
+import {
+  createImportActions,
+  doneChunks,
+  getImport,
+  type ImportRecord,
+  importChunks,
+  markFinished,
+  markProcessing,
+} from '../store/expenditure-imports.js';
+import { contentTypes, IMPORT_MAX_BYTES } from './content-types.js';
+import type { Storage } from './storage.js';
+import { newUploadDocument, type UploadLinkReply, uploadLinkOf } from './uploads.js';
+
+/**
+ * The treasury's CSV export, imported in one go: the client asks for an upload link (an import awaiting
+ * its upload, and a pending document of kind `expenditure-import`), uploads the file, and the
+ * upload-arrived handler runs the import once the document is received. A rejected upload fails the
+ * import; so does a file whose header is not the expected one.
+ */
+export const IMPORT_KIND = 'expenditure-import';
+
+export async function openExpenditureImport(
+  db: Db,
+  ctx: ChangeContext,
+  body: { fileName: string; size: number; contentType?: string },
+  baseUrl: string,
+): Promise<UploadLinkReply & { importId: string }> {
+  const importId = newId('IMP');
+  const { document, actions } = newUploadDocument(
+    {
+      purpose: 'expenditure-import',
+      kind: IMPORT_KIND,
+      fileName: body.fileName,
+      contentType: body.contentType ?? contentTypes.csv,
+      size: body.size,
+      importId,
+    },
+    ctx,
+  );
+  const record: ImportRecord = {
+    id: importId,
+    documentId: document.id,
+    fileName: body.fileName,
+    departmentId: ctx.actor.role === 'department' ? ctx.actor.departmentId : undefined,
+    actor: {
+      sub: ctx.actor.sub,
+      role: ctx.actor.role,
+      departmentId: ctx.actor.departmentId,
+      agencyId: ctx.actor.agencyId,
+    },
+    status: 'awaiting_upload',
+    createdAt: ctx.now.toISOString(),
+    processed: 0,
+    acceptedCount: 0,
+    skippedCount: 0,
+    refusedCount: 0,
+  };
+  await db.write([...actions, ...createImportActions(record, ctx)]);
+  return { importId, ...(await uploadLinkOf(document, { baseUrl })) };
+}
+
+export interface ImportRunDeps {
+  db: Db;
+  storage: Storage;
+  now: () => Date;
+}
+
+/**
+ * Runs (or resumes) the import of a judged document; a finished import is left alone. The rows are
+ * recorded in the name of whoever asked for the import, with their rights.
+ */
+export async function runExpenditureImport(
+  deps: ImportRunDeps,
+  document: DocumentRecord,
+  log: (message: string, extra?: Record<string, unknown>) => void = () => undefined,
+): Promise<ImportRecord | undefined> {
+  if (document.kind !== IMPORT_KIND || !document.importId) return undefined;
+  const record = await getImport(deps.db, document.importId);
+  if (!record || record.status === 'done' || record.status === 'failed') return record;
+  const ctx: ChangeContext = { actor: record.actor, now: deps.now(), requestId: `import:${record.id}` };
+  const fail = async (error: string) => {
+    try {
+      await markFinished(deps.db, ctx, record, { status: 'failed', error });
+    } catch (err) {
+      if (!(err instanceof Conflict)) throw err; // finished meanwhile
+    }
+    return getImport(deps.db, record.id);
+  };
+  if (document.status === 'rejected')
+    return fail(`the upload was rejected: ${document.reason ?? 'no reason given'}`);
+  if (document.status !== 'received') return record;
+
+  const facts = await deps.storage.inspect(document.key, { keepBody: IMPORT_MAX_BYTES });
+  if (!facts?.body || facts.sha256 !== document.sha256) {
+    return fail('the file is no longer the one that was received');
+  }
+  let file: ReturnType<typeof readExpenditureCsv>;
+  try {
+    file = readExpenditureCsv(new TextDecoder('utf-8', { fatal: true }).decode(facts.body));
+  } catch (err) {
+    if (err instanceof ImportFileError) return fail(err.message);
+    if (err instanceof TypeError) return fail('the file is not UTF-8 text');
+    throw err;
+  }
+  const started = Date.now();
+  try {
+    await markProcessing(deps.db, ctx, record, file.total);
+    const done = record.status === 'processing' ? await doneChunks(deps.db, record.id) : undefined;
+    await importChunks(deps.db, ctx, record, planChunks(file), { done });
+    await markFinished(deps.db, ctx, record, { status: 'done' });
+  } catch (err) {
+    // Finished meanwhile by another delivery of the same event: its result stands.
+    if (!(err instanceof Conflict)) throw err;
+    const now = await getImport(deps.db, record.id);
+    if (now?.status !== 'done' && now?.status !== 'failed') throw err;
+    return now;
+  }
+  log('expenditure import done', { importId: record.id, rows: file.total, ms: Date.now() - started });
+  return getImport(deps.db, record.id);
+}
+
+/** The document of an import (for its GET), if it still exists. */
+export const importDocument = (db: Db, record: ImportRecord) => documents.get(db, record.documentId);

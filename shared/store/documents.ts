@@ -1,0 +1,19 @@
+import { randomBytes } from 'node:crypto';
+import { documentRecord } from '../domain/document.js';
+import { entityStore } from './entity-store.js';
+import { keys } from './keys.js';
+
+/** Documents in the single table: versioned, every change with its audit record (entity-store.ts). */
+export const documents = entityStore({
+  type: 'document',
+  label: 'Document',
+  schema: documentRecord,
+  key: keys.document,
+});
+
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** `<prefix>-` and 16 random Crockford base-32 characters (80 bits): document and import ids. */
+export function newId(prefix: 'DOC' | 'IMP'): string {
+  return `${prefix}-${[...randomBytes(16)].map((b) => ALPHABET[b % 32]).join('')}`;
+}

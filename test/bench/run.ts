@@ -1,0 +1,27 @@
+// `npm run bench -- <benchmark> [options]`: runs one benchmark of test/bench/. Each benchmark prints
+// human-readable lines, then as its last line one JSON object with its measurements.
+const benchmarks: Record<
+  string,
+  { describe: string; load: () => Promise<{ main(argv: string[]): Promise<void> }> }
+> = {
+  sweep: {
+    describe: 'the monitoring sweep over seeded executing projects (--projects N, --departments M, …)',
+    load: () => import('./sweep.js'),
+  },
+};
+
+function usage(): never {
+  console.error('usage: npm run bench -- <benchmark> [options]\n\nbenchmarks:');
+  for (const [name, b] of Object.entries(benchmarks)) console.error(`  ${name.padEnd(8)} ${b.describe}`);
+  process.exit(2);
+}
+
+const [name, ...rest] = process.argv.slice(2);
+const benchmark = name !== undefined && Object.hasOwn(benchmarks, name) ? benchmarks[name] : undefined;
+if (!benchmark) {
+  if (name !== undefined) console.error(`unknown benchmark: ${name}`);
+  usage();
+}
+await (await benchmark.load()).main(rest);
+
+export {};
