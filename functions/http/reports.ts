@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { businessDate } from '../../shared/domain/calendar.js';
 import { RuleViolation } from '../../shared/domain/errors.js';
-import { senderAddress, sesMailer } from '../../shared/mail/ses.js';
 import { createApiHandler, logger } from '../../shared/http/api-handler.js';
 import { route } from '../../shared/http/route.js';
-import { mailRecordSchema, DynamoMailLog } from '../../shared/store/mail-log.js';
+import { senderAddress, sesMailer } from '../../shared/mail/ses.js';
+import { DynamoMailLog, mailRecordSchema } from '../../shared/store/mail-log.js';
 import { reportScope, sendReportEmails } from '../../shared/store/report-emails.js';
 
 /**

@@ -29,7 +29,7 @@ export const bureauSubject = (s: BureauSummary) => fill(t.bureauSubject, { asOf:
 const departmentCount = (s: BureauSummary) => new Set(s.projects.map((p) => p.departmentId)).size;
 
 const who = (name: string, id: string) =>
-  `${esc(name)}<div style="font-size:12px;color:${COLORS.muted};">${esc(id)}</div>`;
+  `${esc(name)}<div style="font-size:12px;color:${COLORS.muted};white-space:nowrap;">${esc(id)}</div>`;
 
 export function renderBureauHtml(s: BureauSummary): string {
   const exec = lightCounts(s.projects, 'executionLight');
@@ -93,7 +93,7 @@ export function renderBureauHtml(s: BureauSummary): string {
             esc(n.id),
             esc(n.departmentName),
             who(n.projectName, n.projectId),
-            `<b style="color:${lightColors.red};">${esc(n.dueOn)}</b>`,
+            `<b style="color:${lightColors.red};white-space:nowrap;">${esc(n.dueOn)}</b>`,
             esc(n.reasons[locale]),
           ]),
         )

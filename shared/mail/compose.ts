@@ -6,7 +6,11 @@ import { SENDER_NAME } from './ses.js';
 import { monitoringWorkbook } from './workbook.js';
 
 /** Whole messages (rendering + workbook + MIME), ready for SES. Pure: no clock (the report's time is used). */
-export async function departmentReportMessage(r: DepartmentReport, to: string[], from: string): Promise<Buffer> {
+export async function departmentReportMessage(
+  r: DepartmentReport,
+  to: string[],
+  from: string,
+): Promise<Buffer> {
   const mail = renderDepartmentReport(r);
   const xlsx = await monitoringWorkbook({
     asOf: r.asOf,
@@ -15,9 +19,16 @@ export async function departmentReportMessage(r: DepartmentReport, to: string[],
     notices: r.notices,
     clawbacks: r.clawbacks,
   });
-  return message(mail, to, from, r.generatedAt, { filename: departmentReportFileName(r), content: xlsx }, {
-    'X-Report-Key': `${r.asOf}/${r.departmentId}`,
-  });
+  return message(
+    mail,
+    to,
+    from,
+    r.generatedAt,
+    { filename: departmentReportFileName(r), content: xlsx },
+    {
+      'X-Report-Key': `${r.asOf}/${r.departmentId}`,
+    },
+  );
 }
 
 export async function bureauSummaryMessage(s: BureauSummary, to: string[], from: string): Promise<Buffer> {
@@ -29,9 +40,16 @@ export async function bureauSummaryMessage(s: BureauSummary, to: string[], from:
     notices: s.notices,
     clawbacks: s.clawbacks,
   });
-  return message(mail, to, from, s.generatedAt, { filename: bureauSummaryFileName(s), content: xlsx }, {
-    'X-Report-Key': `${s.asOf}/bureau`,
-  });
+  return message(
+    mail,
+    to,
+    from,
+    s.generatedAt,
+    { filename: bureauSummaryFileName(s), content: xlsx },
+    {
+      'X-Report-Key': `${s.asOf}/bureau`,
+    },
+  );
 }
 
 export function message(

@@ -136,7 +136,12 @@ export async function deliver(
     ...(d.departmentId ? { departmentId: d.departmentId } : {}),
     ...(d.context?.noticeId ? { noticeId: d.context.noticeId } : {}),
   });
-  const where = (d: MailDraft) => ({ scope: d.scope, key: d.key, kind: d.kind, departmentId: d.departmentId });
+  const where = (d: MailDraft) => ({
+    scope: d.scope,
+    key: d.key,
+    kind: d.kind,
+    departmentId: d.departmentId,
+  });
 
   async function one(mail: OutgoingMail, index: number): Promise<void> {
     const d = mail.draft;
@@ -159,7 +164,10 @@ export async function deliver(
       claimed = c.record;
     } catch (err) {
       opts.logger?.error('mail could not be claimed', { ...where(d), error: errorText(err) });
-      results.push({ index, put: (r) => r.failed.push({ ...outcome(d), error: errorText(err), attempts: 0 }) });
+      results.push({
+        index,
+        put: (r) => r.failed.push({ ...outcome(d), error: errorText(err), attempts: 0 }),
+      });
       return;
     }
 
@@ -180,7 +188,10 @@ export async function deliver(
         // The record stays `sending`: after the stale window a later run retries it all the same.
         opts.logger?.error('could not mark the mail failed', { ...where(d), error: errorText(markErr) });
       }
-      results.push({ index, put: (r) => r.failed.push({ ...outcome(d), error, attempts: claimed.attempts }) });
+      results.push({
+        index,
+        put: (r) => r.failed.push({ ...outcome(d), error, attempts: claimed.attempts }),
+      });
       return;
     }
 

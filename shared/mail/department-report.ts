@@ -130,13 +130,13 @@ export function noticeRows(notices: readonly ReportNotice[], locale: Locale): st
   const t = texts[locale];
   return notices.map((n) => [
     esc(n.id),
-    `${esc(n.projectName)}<div style="font-size:12px;color:${COLORS.muted};">${esc(n.projectId)}</div>`,
+    `${esc(n.projectName)}<div style="font-size:12px;color:${COLORS.muted};white-space:nowrap;">${esc(n.projectId)}</div>`,
     esc(n.reasons[locale]),
-    esc(n.issuedOn),
-    `<b>${esc(n.dueOn)}</b>`,
+    `<span style="white-space:nowrap;">${esc(n.issuedOn)}</span>`,
+    `<b style="white-space:nowrap;">${esc(n.dueOn)}</b>`,
     n.status === 'overdue'
-      ? `<span style="color:${lightColors.red};font-weight:bold;">${esc(statusText(t, n.status))}</span>`
-      : esc(statusText(t, n.status)),
+      ? `<span style="color:${lightColors.red};font-weight:bold;white-space:nowrap;">${esc(statusText(t, n.status))}</span>`
+      : `<span style="white-space:nowrap;">${esc(statusText(t, n.status))}</span>`,
   ]);
 }
 
@@ -187,7 +187,7 @@ export function renderDepartmentHtml(r: DepartmentReport): string {
       ? dataTable(
           [t.project, t.recommended, t.basis],
           r.clawbacks.map((c) => [
-            `${esc(c.projectName)}<div style="font-size:12px;color:${COLORS.muted};">${esc(c.projectId)}</div>`,
+            `${esc(c.projectName)}<div style="font-size:12px;color:${COLORS.muted};white-space:nowrap;">${esc(c.projectId)}</div>`,
             `<b style="white-space:nowrap;">${esc(formatMoney(c.recommendedFen, locale))}</b>`,
             `${esc(basisSentence(c, locale))}<div style="font-size:11px;color:${COLORS.muted};font-family:Consolas,Menlo,monospace;">${esc(c.basis.formula)}</div>`,
           ]),
@@ -222,7 +222,11 @@ export function renderDepartmentText(r: DepartmentReport): string {
   const colon = locale === 'zh-CN' ? '：' : ': ';
   const counts = lightCounts(r.projects, 'executionLight');
   const out: string[] = [];
-  out.push(t.bureau, t.deptTitle, fill(t.deptHeadline, { department: r.departmentName, asOf: r.asOf, year: r.fiscalYear }));
+  out.push(
+    t.bureau,
+    t.deptTitle,
+    fill(t.deptHeadline, { department: r.departmentName, asOf: r.asOf, year: r.fiscalYear }),
+  );
   out.push(fill(t.generated, { at: shanghaiDateTime(r.generatedAt) }), '');
   out.push(
     fill(t.summary, {
@@ -273,7 +277,9 @@ export function renderDepartmentText(r: DepartmentReport): string {
   out.push(`${numeral(3, locale)}${t.sectionClawbacks}`);
   if (!r.clawbacks.length) out.push(`  ${t.noClawbacks}`);
   for (const c of r.clawbacks) {
-    out.push(`  - ${c.projectName} (${c.projectId})${colon}${t.recommended} ${formatMoney(c.recommendedFen, locale)}`);
+    out.push(
+      `  - ${c.projectName} (${c.projectId})${colon}${t.recommended} ${formatMoney(c.recommendedFen, locale)}`,
+    );
     out.push(`    ${t.basis}${colon}${basisSentence(c, locale)}`);
     out.push(`    ${c.basis.formula}`);
   }

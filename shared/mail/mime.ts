@@ -138,7 +138,8 @@ export function buildMime(input: MimeInput): Buffer {
   }
   const sections = [`--${mixed}`, part([altType], alternative)];
   for (const a of attachments) {
-    if (!SAFE_FILENAME.test(a.filename)) throw new Error(`Attachment name must be plain ASCII: ${a.filename}`);
+    if (!SAFE_FILENAME.test(a.filename))
+      throw new Error(`Attachment name must be plain ASCII: ${a.filename}`);
     sections.push(
       `--${mixed}`,
       part(

@@ -51,7 +51,13 @@ export interface ReportClawback {
   asOf: IsoDate;
   cause: string;
   recommendedFen: number;
-  basis: { approvedAmount: number; spent: number; timeProgress: number; projectedSpend: number; formula: string };
+  basis: {
+    approvedAmount: number;
+    spent: number;
+    timeProgress: number;
+    projectedSpend: number;
+    formula: string;
+  };
 }
 
 export interface DepartmentReport {
@@ -223,9 +229,12 @@ export function nextActions(r: Pick<DepartmentReport, 'projects' | 'notices' | '
   });
   for (const n of byDue) if (n.status === 'overdue') actions.push({ kind: 'answer-overdue', ...ref(n) });
   for (const n of byDue) if (n.status === 'open') actions.push({ kind: 'answer-notice', ...ref(n) });
-  for (const n of byDue) if (n.status === 'responded') actions.push({ kind: 'await-verification', ...ref(n) });
+  for (const n of byDue)
+    if (n.status === 'responded') actions.push({ kind: 'await-verification', ...ref(n) });
   const projects = [...r.projects].sort(
-    (a, b) => (a.executionIndex ?? Infinity) - (b.executionIndex ?? Infinity) || a.projectId.localeCompare(b.projectId),
+    (a, b) =>
+      (a.executionIndex ?? Infinity) - (b.executionIndex ?? Infinity) ||
+      a.projectId.localeCompare(b.projectId),
   );
   const about = (p: ReportProject) => ({ projectId: p.projectId, projectName: p.projectName });
   for (const p of projects) {
@@ -239,9 +248,11 @@ export function nextActions(r: Pick<DepartmentReport, 'projects' | 'notices' | '
     }
   }
   for (const p of projects)
-    if (p.missingReports.length) actions.push({ kind: 'file-report', ...about(p), periods: p.missingReports });
+    if (p.missingReports.length)
+      actions.push({ kind: 'file-report', ...about(p), periods: p.missingReports });
   for (const p of projects)
-    if (p.goalLight === 'red' || p.goalLight === 'yellow') actions.push({ kind: 'goals-behind', ...about(p) });
+    if (p.goalLight === 'red' || p.goalLight === 'yellow')
+      actions.push({ kind: 'goals-behind', ...about(p) });
   for (const p of projects) if (p.divergence) actions.push({ kind: 'divergence', ...about(p) });
   for (const c of r.clawbacks) {
     actions.push({

@@ -33,7 +33,9 @@ function render(
       paragraph(esc(body), 'margin-top:14px;'),
       paragraph(esc(fill(t.noticeReason, { reason })), `color:${COLORS.muted};`),
     ].join('\n'),
-    footer: [esc(fill(t.generated, { at: shanghaiDateTime(generatedAt) })), esc(t.reminderFooter)].join('<br>'),
+    footer: [esc(fill(t.generated, { at: shanghaiDateTime(generatedAt) })), esc(t.reminderFooter)].join(
+      '<br>',
+    ),
   });
   const text = [
     t.bureau,
@@ -50,7 +52,11 @@ function render(
 }
 
 /** To the department, in its language: the notice is due in `workingDaysLeft` working days. */
-export function renderDueSoonReminder(r: ReminderInput, locale: Locale, workingDaysLeft: number): RenderedMail {
+export function renderDueSoonReminder(
+  r: ReminderInput,
+  locale: Locale,
+  workingDaysLeft: number,
+): RenderedMail {
   const t = texts[locale];
   const n = r.notice;
   const values = {

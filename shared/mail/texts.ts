@@ -48,7 +48,7 @@ const zhCN = {
     'answer-notice': '在 {due} 前答复“{project}”的整改通知 {notice}，说明原因并提出整改措施。',
     'await-verification': '“{project}”的整改通知 {notice} 已答复，等待财政局核查；请落实所报整改措施。',
     'speed-up': '加快“{project}”的支出进度：预算执行率 {rate}，序时进度 {tp}。',
-    'file-report': '补报“{project}” {periods} 期间的绩效监控报告。',
+    'file-report': '补报“{project}”在 {periods} 期间的绩效监控报告。',
     'goals-behind': '核查“{project}”绩效指标完成情况，采取措施确保年度目标实现。',
     divergence: '核实“{project}”目标进度与资金执行不一致的原因。',
     clawback: '财政局拟对“{project}”调减预算 {amount}；如有异议，请在财政局决定前联系财政局。',

@@ -40,7 +40,9 @@ export interface WorkbookInput {
 }
 
 /** One row per project, keyed as `workbookColumns` (money in yuan, exact to the fen). */
-export function workbookRows(input: WorkbookInput): Record<(typeof workbookColumns)[number]['key'], unknown>[] {
+export function workbookRows(
+  input: WorkbookInput,
+): Record<(typeof workbookColumns)[number]['key'], unknown>[] {
   return input.projects.map((p) => {
     const notices = input.notices.filter((n) => n.projectId === p.projectId);
     const clawback = input.clawbacks

@@ -52,7 +52,8 @@ export class DynamoMailLog implements MailLog {
       if (!(err instanceof Conflict)) throw err;
     }
     const found = await this.get(draft.scope, draft.key);
-    if (!found) throw new Conflict(`The record of mail ${draft.scope}/${draft.key} vanished while claiming it`);
+    if (!found)
+      throw new Conflict(`The record of mail ${draft.scope}/${draft.key} vanished while claiming it`);
     if (found.status === 'sent') return { outcome: 'sent', record: found };
     if (!canTakeOver(found, now)) return { outcome: 'busy', record: found };
     const next = claimedRecord(draft, now, found);
@@ -123,7 +124,10 @@ export class DynamoMailLog implements MailLog {
   async list(scope: string): Promise<MailRecord[]> {
     const out: MailRecord[] = [];
     for (let token: string | undefined, first = true; first || token; first = false) {
-      const page = await this.db.query({ pk: keys.mailScope(scope), limit: 100, nextToken: token }, mailRecordSchema);
+      const page = await this.db.query(
+        { pk: keys.mailScope(scope), limit: 100, nextToken: token },
+        mailRecordSchema,
+      );
       out.push(...page.items);
       token = page.nextToken;
     }

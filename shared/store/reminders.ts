@@ -1,7 +1,7 @@
 import { type IsoDate, workingDaysBetween } from '../domain/calendar.js';
 import type { RuleConfig } from '../domain/config.js';
-import type { Department } from '../domain/reference.js';
 import { type Rectification, rectificationRecord } from '../domain/rectification.js';
+import type { Department } from '../domain/reference.js';
 import { message } from '../mail/compose.js';
 import { type DeliveryLogger, type DeliveryReport, deliver, type OutgoingMail } from '../mail/delivery.js';
 import type { ReportNotice } from '../mail/model.js';
@@ -20,18 +20,25 @@ import { departments } from './reference.js';
  */
 export const reminderScope = (noticeId: string) => `REMINDER#${noticeId}`;
 
-export type ReminderDecision = { kind: 'due-soon'; workingDaysLeft: number } | { kind: 'overdue' } | undefined;
+export type ReminderDecision =
+  | { kind: 'due-soon'; workingDaysLeft: number }
+  | { kind: 'overdue' }
+  | undefined;
 
 /** What a notice calls for on `today` (pure). */
 export function reminderFor(
   r: Pick<Rectification, 'status' | 'dueOn'>,
   today: IsoDate,
-  config: Pick<RuleConfig, 'calendar'> & { monitoring: Pick<RuleConfig['monitoring'], 'reminderWorkingDays'> },
+  config: Pick<RuleConfig, 'calendar'> & {
+    monitoring: Pick<RuleConfig['monitoring'], 'reminderWorkingDays'>;
+  },
 ): ReminderDecision {
   if (r.status === 'overdue' || (r.status === 'open' && r.dueOn < today)) return { kind: 'overdue' };
   if (r.status !== 'open') return undefined;
   const left = workingDaysBetween(today, r.dueOn, config.calendar);
-  return left <= config.monitoring.reminderWorkingDays ? { kind: 'due-soon', workingDaysLeft: left } : undefined;
+  return left <= config.monitoring.reminderWorkingDays
+    ? { kind: 'due-soon', workingDaysLeft: left }
+    : undefined;
 }
 
 export interface RemindersResult extends DeliveryReport {
@@ -135,6 +142,11 @@ export async function sendReminders(
       });
     }
   }
-  const delivered = await deliver(mails, { log: new DynamoMailLog(db), mailer, from: opts.from, logger: opts.logger });
+  const delivered = await deliver(mails, {
+    log: new DynamoMailLog(db),
+    mailer,
+    from: opts.from,
+    logger: opts.logger,
+  });
   return { today: opts.today, ...delivered, skipped };
 }

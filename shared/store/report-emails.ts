@@ -4,13 +4,18 @@ import type { RuleConfig } from '../domain/config.js';
 import { Conflict } from '../domain/errors.js';
 import type { Light } from '../domain/monitoring.js';
 import { type Project, projectRecord } from '../domain/project.js';
+import {
+  type Clawback,
+  clawbackRecord,
+  type Rectification,
+  rectificationRecord,
+} from '../domain/rectification.js';
 import type { Department } from '../domain/reference.js';
-import { type Clawback, clawbackRecord, type Rectification, rectificationRecord } from '../domain/rectification.js';
 import { type Snapshot, sweepProject } from '../domain/sweep.js';
 import { bureauSubject } from '../mail/bureau-summary.js';
 import { bureauSummaryMessage, departmentReportMessage } from '../mail/compose.js';
-import { departmentSubject } from '../mail/department-report.js';
 import { type DeliveryLogger, type DeliveryReport, deliver, type OutgoingMail } from '../mail/delivery.js';
+import { departmentSubject } from '../mail/department-report.js';
 import {
   type BureauSummary,
   type DepartmentReport,
@@ -166,13 +171,9 @@ async function departmentReport(
   );
   if (!executing.length) return undefined;
   const snapshots = new Map(
-    (
-      await queryAll(
-        db,
-        { index: 'gsi2', pk: keys.departmentSnapshots(d.id, year) },
-        snapshotRecord,
-      )
-    ).map((s) => [s.projectId, s as Snapshot]),
+    (await queryAll(db, { index: 'gsi2', pk: keys.departmentSnapshots(d.id, year) }, snapshotRecord)).map(
+      (s) => [s.projectId, s as Snapshot],
+    ),
   );
   const projects: ReportProject[] = [];
   for (const p of executing) {
@@ -196,7 +197,11 @@ async function departmentReport(
     );
   }
   const clawbacks = (
-    await queryAll(db, { index: 'gsi1', pk: `DEPT#${d.id}#CLAWS`, skBeginsWith: 'recommended#' }, clawbackRecord)
+    await queryAll(
+      db,
+      { index: 'gsi1', pk: `DEPT#${d.id}#CLAWS`, skBeginsWith: 'recommended#' },
+      clawbackRecord,
+    )
   ).filter(ofYear);
   return {
     locale: d.locale,
@@ -250,7 +255,11 @@ export async function sendReportEmails(
   const mails: OutgoingMail[] = [];
   for (const { department, report } of gathered.departments) {
     if (!department.contactEmails.length) {
-      skipped.push({ kind: 'department-report', departmentId: department.id, reason: 'no contact addresses' });
+      skipped.push({
+        kind: 'department-report',
+        departmentId: department.id,
+        reason: 'no contact addresses',
+      });
       continue;
     }
     const to = [...department.contactEmails];

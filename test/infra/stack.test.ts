@@ -1,39 +1,50 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { storageEvents } from '../../functions/events/registry.js';
 import { allRoutes, apiAreas } from '../../functions/http/registry.js';
-import { schedules } from '../../functions/jobs/schedules.js';
+import { queues, schedules } from '../../functions/jobs/schedules.js';
 import { settingsFromContext } from '../../infra/aws/settings.js';
-import type { BudgetPerformanceStack } from '../../infra/aws/stack.js';
+import { type BudgetPerformanceStack, queueUrlVariable } from '../../infra/aws/stack.js';
 import { roles } from '../../shared/domain/actor.js';
 import { routeKey } from '../../shared/http/route.js';
 import { table } from '../../shared/store/table.js';
-import { buildStack, logicalId, sampleSchedule, testApp } from './synth.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: a synthesized template is untyped JSON, read field by field below
-type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+import {
+  actionsOf,
+  arnOf,
+  asList,
+  buildStack,
+  customResourceHandlerIds,
+  type DeclaredFunction,
+  declared,
+  declaredFunctions,
+  functionCount,
+  logicalId,
+  resources,
+  resourcesAllowing,
+  type Statement,
+  sampleSchedule,
+  statementsOfRole,
+  testApp,
+} from './synth.js';
 
 const areaNames = Object.keys(apiAreas);
-const asList = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
-
-function resources(template: Template, type: string): Record<string, Resource> {
-  return template.findResources(type) as Record<string, Resource>;
-}
-
-/** Every statement of the identity policies attached to a role. */
-function statementsOfRole(template: Template, roleId: string): Statement[] {
-  return Object.values(resources(template, 'AWS::IAM::Policy'))
-    .filter((p) => p.Properties.Roles.some((r: { Ref?: string }) => r.Ref === roleId))
-    .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
-}
-
-const actionsOf = (statements: Statement[]) => statements.flatMap((s) => asList(s.Action));
 const writeActions = [
   'dynamodb:BatchWriteItem',
   'dynamodb:DeleteItem',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
 ];
+const sesActions = ['ses:SendEmail', 'ses:SendRawEmail'];
+const basicExecutionRole = {
+  'Fn::Join': [
+    '',
+    ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+  ],
+};
+const tlsOnly = Match.objectLike({
+  Effect: 'Deny',
+  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+});
 
 describe('the stack built from the declarations', () => {
   let stack: BudgetPerformanceStack;
@@ -41,6 +52,7 @@ describe('the stack built from the declarations', () => {
   beforeAll(() => {
     ({ stack, template } = buildStack());
   });
+  const job = (name: string) => declaredFunctions(stack).find((f) => f.kind === 'job' && f.name === name)!;
 
   describe('the table', () => {
     it('is on demand, with point-in-time recovery, deletion protection, encryption and TTL, and is retained', () => {
@@ -134,38 +146,54 @@ describe('the stack built from the declarations', () => {
   });
 
   describe('the functions', () => {
-    it('are one per API area, on Node.js 22, arm64, with X-Ray and their own log group', () => {
-      const functions = Object.values(resources(template, 'AWS::Lambda::Function'));
-      expect(functions).toHaveLength(areaNames.length + schedules.length);
-      for (const fn of functions) {
-        expect(fn.Properties).toMatchObject({
+    const ours = () => declaredFunctions(stack);
+    const cfnOf = (f: DeclaredFunction) => resources(template, 'AWS::Lambda::Function')[logicalId(f.fn.fn)];
+
+    it('are one per API area, job, queue consumer and storage event, plus CDK’s own handlers', () => {
+      const all = Object.keys(resources(template, 'AWS::Lambda::Function'));
+      const handlers = customResourceHandlerIds(template);
+      expect(ours()).toHaveLength(functionCount());
+      expect(all).toHaveLength(functionCount() + handlers.length);
+      expect(new Set([...ours().map((f) => logicalId(f.fn.fn)), ...handlers])).toEqual(new Set(all));
+      // CDK's only handler: the one that puts the bucket's notification configuration.
+      expect(handlers).toHaveLength(storageEvents.length > 0 ? 1 : 0);
+      for (const id of handlers) expect(id).toMatch(/^BucketNotificationsHandler/);
+    });
+
+    it('run on Node.js 22, arm64, with X-Ray and their own log group', () => {
+      for (const f of ours()) {
+        expect(cfnOf(f)?.Properties, `${f.kind} ${f.name}`).toMatchObject({
           Runtime: 'nodejs22.x',
           Architectures: ['arm64'],
           Handler: 'index.handler',
           MemorySize: 512,
           TracingConfig: { Mode: 'Active' },
-          LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
+          LoggingConfig: { LogGroup: { Ref: logicalId(f.fn.logGroup) } },
         });
       }
-      for (const area of areaNames) expect(stack.functions[area]).toBeDefined();
     });
 
-    it('time out before the API does (29 s)', () => {
+    it('time out as declared: API areas before the API does (29 s), jobs after 15 minutes', () => {
       for (const area of areaNames) {
         const fn = resources(template, 'AWS::Lambda::Function')[logicalId(stack.functions[area]!.fn)];
         expect(fn?.Properties.Timeout).toBe(29);
+      }
+      for (const def of schedules) expect(cfnOf(job(def.name))?.Properties.Timeout).toBe(900);
+      for (const def of [...queues, ...storageEvents]) {
+        const f = ours().find((o) => o.name === def.name && o.kind !== 'area' && o.kind !== 'job')!;
+        expect(cfnOf(f)?.Properties.Timeout).toBe(def.timeoutSeconds);
       }
     });
 
     it('keep their logs for a year', () => {
       const groups = Object.values(resources(template, 'AWS::Logs::LogGroup'));
-      expect(groups.length).toBe(areaNames.length + schedules.length + 1); // + the API's access log
+      expect(groups.length).toBe(functionCount() + 1); // + the API's access log
       for (const group of groups) expect(group.Properties.RetentionInDays).toBe(365);
     });
 
     it('know the table, the bucket, the sender, their service name, and map errors to the sources', () => {
-      for (const fn of Object.values(resources(template, 'AWS::Lambda::Function'))) {
-        expect(fn.Properties.Environment.Variables).toMatchObject({
+      for (const f of ours()) {
+        expect(cfnOf(f)?.Properties.Environment.Variables, `${f.kind} ${f.name}`).toMatchObject({
           TABLE_NAME: { Ref: logicalId(stack.data.table) },
           BUCKET_NAME: { Ref: logicalId(stack.data.bucket) },
           SES_FROM: 'jixiao@czj.example.gov.cn',
@@ -176,16 +204,39 @@ describe('the stack built from the declarations', () => {
     });
 
     it('tell only the meta function where the Swagger UI files are', () => {
-      for (const area of areaNames) {
-        const fn = resources(template, 'AWS::Lambda::Function')[logicalId(stack.functions[area]!.fn)];
-        const dir = fn?.Properties.Environment.Variables.DOCS_ASSETS_DIR;
-        expect(dir).toBe(area === 'meta' ? '/var/task/docs-assets' : undefined);
+      for (const f of ours()) {
+        const dir = cfnOf(f)?.Properties.Environment.Variables.DOCS_ASSETS_DIR;
+        expect(dir).toBe(f.kind === 'area' && f.name === 'meta' ? '/var/task/docs-assets' : undefined);
       }
     });
 
-    it('have roles without AWS managed policies', () => {
-      for (const role of Object.values(resources(template, 'AWS::IAM::Role'))) {
-        expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    it('know the URL of exactly the queues they send to', () => {
+      for (const f of ours()) {
+        const variables = cfnOf(f)?.Properties.Environment.Variables as Record<string, unknown>;
+        const queueVariables = Object.keys(variables).filter((k) => k.endsWith('_QUEUE_URL'));
+        const sendTo = f.access.sendTo ?? [];
+        expect(queueVariables.sort(), `${f.kind} ${f.name}`).toEqual(sendTo.map(queueUrlVariable).sort());
+        for (const name of sendTo) {
+          expect(variables[queueUrlVariable(name)]).toEqual({
+            Ref: logicalId(stack.workers[name]!.queue.queue),
+          });
+        }
+      }
+    });
+
+    it('have roles without AWS managed policies; only CDK’s notifications handler has one', () => {
+      for (const f of ours()) {
+        expect(
+          resources(template, 'AWS::IAM::Role')[logicalId(f.fn.role)]?.Properties.ManagedPolicyArns,
+        ).toBeUndefined();
+      }
+      const handlerRoles = customResourceHandlerIds(template).map(
+        (id) => resources(template, 'AWS::Lambda::Function')[id]?.Properties.Role['Fn::GetAtt'][0] as string,
+      );
+      for (const [id, role] of Object.entries(resources(template, 'AWS::IAM::Role'))) {
+        if (handlerRoles.includes(id))
+          expect(role.Properties.ManagedPolicyArns).toEqual([basicExecutionRole]);
+        else expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
       }
     });
   });
@@ -249,6 +300,295 @@ describe('the stack built from the declarations', () => {
           expect(asList(s.Resource)).not.toContain('*');
         }
       }
+    });
+  });
+
+  describe('least privilege, for every declared function', () => {
+    const statementsOf = (f: DeclaredFunction) => statementsOfRole(template, logicalId(f.fn.role));
+    const label = (f: DeclaredFunction) => `${f.kind} ${f.name}`;
+
+    it('grants exactly the table access declared, on the table and its indexes, and never Scan', () => {
+      const tableArn = arnOf(stack.data.table);
+      const tableResources = [
+        tableArn,
+        ...table.indexes.map((i) => ({ 'Fn::Join': ['', [tableArn, `/index/${i.name}`]] })),
+      ];
+      for (const f of declaredFunctions(stack)) {
+        const dynamo = statementsOf(f).filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
+        const actions = actionsOf(dynamo);
+        expect(actions, label(f)).not.toContain('dynamodb:Scan');
+        if (!f.access.table) {
+          expect(dynamo, label(f)).toEqual([]);
+          continue;
+        }
+        expect(actions, label(f)).toContain('dynamodb:Query');
+        const writes = actions.filter((a) => /Put|Update|Delete|Write/.test(a)).sort();
+        expect(writes, label(f)).toEqual(f.access.table === 'readWrite' ? writeActions : []);
+        for (const s of dynamo) expect(s.Resource, label(f)).toEqual(tableResources);
+      }
+    });
+
+    it('grants bucket rights only where declared: the documents’ objects, and listing that bucket', () => {
+      const bucketArn = arnOf(stack.data.bucket);
+      for (const f of declaredFunctions(stack)) {
+        const s3 = statementsOf(f).filter((s) => actionsOf([s]).some((a) => a.startsWith('s3:')));
+        if (!f.access.bucket) {
+          expect(s3, label(f)).toEqual([]);
+          continue;
+        }
+        const objectActions =
+          f.access.bucket === 'readWrite'
+            ? ['s3:DeleteObject', 's3:GetObject', 's3:PutObject']
+            : ['s3:GetObject'];
+        expect(s3, label(f)).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ Resource: { 'Fn::Join': ['', [bucketArn, '/*']] } }),
+            expect.objectContaining({ Action: 's3:ListBucket', Resource: bucketArn }),
+          ]),
+        );
+        expect(actionsOf(s3).sort(), label(f)).toEqual([...objectActions, 's3:ListBucket'].sort());
+      }
+    });
+
+    it('lets only functions that declare sendEmail send mail, and only as the sender identity', () => {
+      for (const f of declaredFunctions(stack)) {
+        const ses = statementsOf(f).filter((s) => actionsOf([s]).some((a) => a.startsWith('ses:')));
+        if (!f.access.sendEmail) {
+          expect(ses, label(f)).toEqual([]);
+          continue;
+        }
+        expect(ses, label(f)).toHaveLength(1);
+        expect(actionsOf(ses).sort()).toEqual(sesActions);
+        const identity = JSON.stringify(ses[0]?.Resource);
+        expect(identity).toContain(`":identity/",{"Ref":"${logicalId(stack.mail.identity)}"}`);
+        expect(identity).not.toContain('*');
+      }
+    });
+
+    it('lets exactly the declared senders send to each work queue', () => {
+      const allStatements = Object.values(resources(template, 'AWS::IAM::Policy')).flatMap((p) =>
+        (p.Properties.Roles as { Ref: string }[]).map((r) => ({
+          role: r.Ref,
+          statements: p.Properties.PolicyDocument.Statement as Statement[],
+        })),
+      );
+      for (const q of queues) {
+        const queueArn = arnOf(stack.workers[q.name]!.queue.queue);
+        const senders = declaredFunctions(stack).filter((f) => f.access.sendTo?.includes(q.name));
+        const rolesThatSend = allStatements
+          .filter(({ statements }) =>
+            resourcesAllowing(statements, 'sqs:SendMessage').some(
+              (r) => JSON.stringify(r) === JSON.stringify(queueArn),
+            ),
+          )
+          .map(({ role }) => role);
+        expect(new Set(rolesThatSend), q.name).toEqual(new Set(senders.map((f) => logicalId(f.fn.role))));
+      }
+    });
+
+    it('lets the monitoring sweep send to the sweep queue, and otherwise only to its own dead-letter queue', () => {
+      const sweep = job('monitoring-sweep');
+      expect(sweep.access.sendTo).toEqual(['sweep']);
+      const variables = resources(template, 'AWS::Lambda::Function')[logicalId(sweep.fn.fn)]?.Properties
+        .Environment.Variables;
+      expect(variables.SWEEP_QUEUE_URL).toEqual({ Ref: logicalId(stack.workers.sweep!.queue.queue) });
+      const sendsTo = resourcesAllowing(statementsOf(sweep), 'sqs:SendMessage');
+      expect(sendsTo).toHaveLength(2);
+      expect(sendsTo).toEqual(
+        expect.arrayContaining([
+          arnOf(stack.workers.sweep!.queue.queue),
+          arnOf(stack.jobs['monitoring-sweep']!.schedule.deadLetters), // failed runs (Lambda on-failure destination)
+        ]),
+      );
+      for (const f of declaredFunctions(stack).filter((o) => o.fn !== sweep.fn)) {
+        const vars = resources(template, 'AWS::Lambda::Function')[logicalId(f.fn.fn)]?.Properties.Environment
+          .Variables;
+        expect(vars.SWEEP_QUEUE_URL, label(f)).toBeUndefined();
+      }
+    });
+  });
+
+  describe('the work queues', () => {
+    const worker = (name: string) => stack.workers[name]!;
+
+    it('are one queue and one dead-letter queue per declared queue, encrypted', () => {
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', queues.length);
+      for (const q of queues) {
+        const { queue, deadLetters } = worker(q.name).queue;
+        const cfn = resources(template, 'AWS::SQS::Queue');
+        expect(cfn[logicalId(queue)]?.Properties).toMatchObject({
+          SqsManagedSseEnabled: true,
+          VisibilityTimeout: Math.min(q.timeoutSeconds * 6, 43_200),
+          RedrivePolicy: { deadLetterTargetArn: arnOf(deadLetters), maxReceiveCount: 3 },
+        });
+        expect(cfn[logicalId(deadLetters)]?.Properties).toMatchObject({
+          SqsManagedSseEnabled: true,
+          MessageRetentionPeriod: 14 * 24 * 3600,
+        });
+      }
+    });
+
+    it('accept TLS only', () => {
+      for (const q of queues) {
+        const { queue, deadLetters } = worker(q.name).queue;
+        for (const target of [queue, deadLetters]) {
+          template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+            Queues: [{ Ref: logicalId(target) }],
+            PolicyDocument: { Statement: Match.arrayWith([tlsOnly]) },
+          });
+        }
+      }
+    });
+
+    it('are consumed by their function in batches of the declared size, reporting failures per message', () => {
+      for (const q of queues) {
+        template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+          EventSourceArn: arnOf(worker(q.name).queue.queue),
+          FunctionName: { Ref: logicalId(worker(q.name).fn.fn) },
+          BatchSize: q.batchSize,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+        });
+      }
+    });
+
+    it('let the consumer receive and delete from its own queue only', () => {
+      for (const q of queues) {
+        const statements = statementsOfRole(template, logicalId(worker(q.name).fn.role));
+        const sqs = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('sqs:')));
+        expect(actionsOf(sqs)).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']));
+        for (const s of sqs) expect(asList(s.Resource)).toEqual([arnOf(worker(q.name).queue.queue)]);
+      }
+    });
+
+    it('alarm when a message lands in the dead-letter queue', () => {
+      const topic = { Ref: Object.keys(resources(template, 'AWS::SNS::Topic'))[0] };
+      for (const q of queues) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [
+            {
+              Name: 'QueueName',
+              Value: { 'Fn::GetAtt': [logicalId(worker(q.name).queue.deadLetters), 'QueueName'] },
+            },
+          ],
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          AlarmActions: [topic],
+        });
+      }
+    });
+  });
+
+  describe('the storage events', () => {
+    const event = (name: string) => stack.storageEvents[name]!;
+
+    it('notify their function of every object created under the declared prefix', () => {
+      template.resourceCountIs('Custom::S3BucketNotifications', 1);
+      template.hasResourceProperties('Custom::S3BucketNotifications', {
+        BucketName: { Ref: logicalId(stack.data.bucket) },
+        NotificationConfiguration: {
+          LambdaFunctionConfigurations: storageEvents.map((def) => ({
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: def.prefix }] } },
+            LambdaFunctionArn: arnOf(event(def.name).fn.fn),
+          })),
+        },
+      });
+    });
+
+    it('upload-arrived reacts to uploads/', () => {
+      expect(storageEvents.find((e) => e.name === 'upload-arrived')?.prefix).toBe('uploads/');
+    });
+
+    it('may be invoked by S3 for the documents bucket of this account only', () => {
+      for (const def of storageEvents) {
+        template.hasResourceProperties('AWS::Lambda::Permission', {
+          Action: 'lambda:InvokeFunction',
+          FunctionName: arnOf(event(def.name).fn.fn),
+          Principal: 's3.amazonaws.com',
+          SourceAccount: { Ref: 'AWS::AccountId' },
+          SourceArn: arnOf(stack.data.bucket),
+        });
+      }
+    });
+
+    it('keep failed events in an encrypted, TLS-only dead-letter queue, and alarm', () => {
+      for (const def of storageEvents) {
+        const { fn, event: e } = event(def.name);
+        template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+          FunctionName: { Ref: logicalId(fn.fn) },
+          MaximumRetryAttempts: 2,
+          DestinationConfig: { OnFailure: { Destination: arnOf(e.deadLetters) } },
+        });
+        expect(resources(template, 'AWS::SQS::Queue')[logicalId(e.deadLetters)]?.Properties).toMatchObject({
+          SqsManagedSseEnabled: true,
+          MessageRetentionPeriod: 14 * 24 * 3600,
+        });
+        template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+          Queues: [{ Ref: logicalId(e.deadLetters) }],
+          PolicyDocument: { Statement: Match.arrayWith([tlsOnly]) },
+        });
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [
+            { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(e.deadLetters), 'QueueName'] } },
+          ],
+        });
+      }
+    });
+
+    it('upload-arrived may read and write the documents and the table', () => {
+      const { fn } = event('upload-arrived');
+      const statements = statementsOfRole(template, logicalId(fn.role));
+      const bucketArn = arnOf(stack.data.bucket);
+      expect(resourcesAllowing(statements, 's3:GetObject')).toEqual([
+        { 'Fn::Join': ['', [bucketArn, '/*']] },
+      ]);
+      expect(resourcesAllowing(statements, 's3:PutObject')).toEqual([
+        { 'Fn::Join': ['', [bucketArn, '/*']] },
+      ]);
+      expect(resourcesAllowing(statements, 's3:DeleteObject')).toEqual([
+        { 'Fn::Join': ['', [bucketArn, '/*']] },
+      ]);
+      expect(resourcesAllowing(statements, 's3:ListBucket')).toEqual([bucketArn]);
+      expect(actionsOf(statements)).toEqual(expect.arrayContaining(['dynamodb:Query', ...writeActions]));
+    });
+
+    it('are configured by CDK’s handler, which may put this bucket’s notifications and nothing else', () => {
+      const [handlerId] = customResourceHandlerIds(template);
+      const roleId = resources(template, 'AWS::Lambda::Function')[handlerId!]?.Properties.Role[
+        'Fn::GetAtt'
+      ][0];
+      expect(statementsOfRole(template, roleId)).toEqual([
+        { Effect: 'Allow', Action: 's3:PutBucketNotification', Resource: arnOf(stack.data.bucket) },
+      ]);
+    });
+  });
+
+  describe('the schedules', () => {
+    it('are one per declared job', () => {
+      template.resourceCountIs('AWS::Scheduler::Schedule', schedules.length);
+      for (const def of schedules) {
+        template.hasResourceProperties('AWS::Scheduler::Schedule', {
+          ScheduleExpression: def.cron,
+          ScheduleExpressionTimezone: def.timezone,
+          State: 'ENABLED',
+          Target: Match.objectLike({
+            Arn: arnOf(job(def.name).fn.fn),
+            Input: JSON.stringify(def.input ?? {}),
+            DeadLetterConfig: { Arn: arnOf(stack.jobs[def.name]!.schedule.deadLetters) },
+          }),
+        });
+      }
+    });
+
+    it('run the monitoring sweep at 02:00 Shanghai time every day', () => {
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'cron(0 2 * * ? *)',
+        ScheduleExpressionTimezone: 'Asia/Shanghai',
+        Target: Match.objectLike({ Arn: arnOf(job('monitoring-sweep').fn.fn) }),
+      });
     });
   });
 
@@ -380,11 +720,11 @@ describe('the stack built from the declarations', () => {
 
     it('alarms on every function’s errors (≥ 1 in five minutes) to the alarm topic', () => {
       const topic = { Ref: Object.keys(resources(template, 'AWS::SNS::Topic'))[0] };
-      for (const area of areaNames) {
+      for (const f of declaredFunctions(stack)) {
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           Namespace: 'AWS/Lambda',
           MetricName: 'Errors',
-          Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(stack.functions[area]!.fn) } }],
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(f.fn.fn) } }],
           Statistic: 'Sum',
           Period: 300,
           Threshold: 1,
@@ -406,28 +746,41 @@ describe('the stack built from the declarations', () => {
       });
       template.resourceCountIs('AWS::SNS::Subscription', 0);
     });
-
-    it('has a schedule for each declared job (none are declared yet)', () => {
-      template.resourceCountIs('AWS::Scheduler::Schedule', schedules.length);
-    });
   });
 });
+
+/** The second (and last) stack this file synthesizes: a job with every kind of access, an alarm address, a portal origin. */
+const portal = 'https://portal.example.gov.cn';
+let variant: ReturnType<typeof buildStack> | undefined;
+const buildVariant = () => {
+  variant ??= buildStack({
+    schedules: [sampleSchedule],
+    alarmEmail: 'ops@czj.example.gov.cn',
+    allowedOrigins: [portal],
+  });
+  return variant;
+};
 
 describe('a declared schedule', () => {
   let stack: BudgetPerformanceStack;
   let template: Template;
   beforeAll(() => {
-    ({ stack, template } = buildStack({ schedules: [sampleSchedule], alarmEmail: 'ops@czj.example.gov.cn' }));
+    ({ stack, template } = buildVariant());
   });
   const job = () => stack.jobs[sampleSchedule.name]!;
 
   it('gets its own function', () => {
-    template.resourceCountIs('AWS::Lambda::Function', areaNames.length + 1);
+    const d = { ...declared, schedules: [sampleSchedule] };
+    expect(declaredFunctions(stack, d)).toHaveLength(functionCount(d));
+    template.resourceCountIs(
+      'AWS::Lambda::Function',
+      functionCount(d) + customResourceHandlerIds(template).length,
+    );
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: `Scheduled job ${sampleSchedule.name}`,
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
-      Timeout: 300,
+      Timeout: 900,
     });
   });
 
@@ -573,17 +926,42 @@ describe('settings from the CDK context', () => {
   });
 
   it('opens CORS on the API and the bucket for the allowed origins', () => {
-    const { template } = buildStack({ allowedOrigins: ['https://portal.example.gov.cn'] });
+    const { template } = buildVariant();
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: Match.objectLike({
-        AllowOrigins: ['https://portal.example.gov.cn'],
+        AllowOrigins: [portal],
         AllowHeaders: Match.arrayWith(['authorization', 'idempotency-key', 'if-match']),
       }),
     });
     template.hasResourceProperties('AWS::S3::Bucket', {
       CorsConfiguration: {
-        CorsRules: [Match.objectLike({ AllowedOrigins: Match.arrayWith(['https://portal.example.gov.cn']) })],
+        CorsRules: [Match.objectLike({ AllowedOrigins: Match.arrayWith([portal]) })],
       },
     });
+  });
+});
+
+describe('declarations the stack refuses (before anything is synthesized)', () => {
+  it('a function sending to an undeclared queue', () => {
+    const careless = { ...sampleSchedule, access: { sendTo: ['nowhere' as 'sweep'] } };
+    expect(() => buildStack({ schedules: [careless] })).toThrow(/undeclared queue nowhere/);
+  });
+
+  it('two queues of one name, and two storage events of one name', () => {
+    expect(() => buildStack({ queues: [...queues, ...queues] })).toThrow(/declared twice/);
+    expect(() => buildStack({ storageEvents: [...storageEvents, ...storageEvents] })).toThrow(
+      /declared twice/,
+    );
+  });
+
+  it('storage events whose prefixes overlap (S3 would reject them at deploy time)', () => {
+    const [first] = storageEvents;
+    const nested = { ...first!, name: 'nested', prefix: `${first!.prefix}csv/` };
+    expect(() => buildStack({ storageEvents: [first!, nested] })).toThrow(/overlap/);
+  });
+
+  it('names queue URL variables as the environment allows', () => {
+    expect(queueUrlVariable('sweep')).toBe('SWEEP_QUEUE_URL');
+    expect(queueUrlVariable('report-mail')).toBe('REPORT_MAIL_QUEUE_URL');
   });
 });

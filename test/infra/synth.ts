@@ -5,7 +5,13 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { type StorageEventDef, storageEvents } from '../../functions/events/registry.js';
 import { apiAreas } from '../../functions/http/registry.js';
-import { type Access, type QueueDef, type ScheduleDef, queues, schedules } from '../../functions/jobs/schedules.js';
+import {
+  type Access,
+  type QueueDef,
+  queues,
+  type ScheduleDef,
+  schedules,
+} from '../../functions/jobs/schedules.js';
 import type { AppFunction } from '../../infra/aws/constructs/app-function.js';
 import { repoRoot } from '../../infra/aws/settings.js';
 import { BudgetPerformanceStack, type BudgetPerformanceStackProps } from '../../infra/aws/stack.js';
@@ -70,7 +76,9 @@ export const actionsOf = (statements: Statement[]) => statements.flatMap((s) => 
 
 /** The resources of the statements that allow `action`. */
 export const resourcesAllowing = (statements: Statement[], action: string) =>
-  statements.filter((s) => s.Effect === 'Allow' && actionsOf([s]).includes(action)).flatMap((s) => asList(s.Resource));
+  statements
+    .filter((s) => s.Effect === 'Allow' && actionsOf([s]).includes(action))
+    .flatMap((s) => asList(s.Resource));
 
 export const arnOf = (construct: IConstruct) => ({ 'Fn::GetAtt': [logicalId(construct), 'Arn'] });
 
@@ -97,7 +105,10 @@ export interface DeclaredFunction {
 }
 
 /** Every function of our own in the stack, each found by the declaration it was built from. */
-export function declaredFunctions(stack: BudgetPerformanceStack, d: Declarations = declared): DeclaredFunction[] {
+export function declaredFunctions(
+  stack: BudgetPerformanceStack,
+  d: Declarations = declared,
+): DeclaredFunction[] {
   const found = <T>(kind: DeclaredFunction['kind'], name: string, value: T | undefined): T => {
     if (!value) throw new Error(`The stack has no function for the ${kind} ${name}`);
     return value;

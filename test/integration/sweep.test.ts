@@ -2,7 +2,7 @@
 // that change nothing, an expenditure racing a sweep, a redelivered department message, and the SQS worker's
 // per-message failures. Departments and executing projects are seeded directly through the store.
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type LocalDynamo, startDynamo } from '../../infra/local/dynamodb.js';
 import { ensureTable, localDynamoClient } from '../../infra/local/table.js';
 import type { Actor } from '../../shared/domain/actor.js';
@@ -19,7 +19,7 @@ import {
 } from '../../shared/domain/rectification.js';
 import type { Department } from '../../shared/domain/reference.js';
 import { listAudit } from '../../shared/store/audit.js';
-import { Db } from '../../shared/store/db.js';
+import type { Db } from '../../shared/store/db.js';
 import type { ChangeContext } from '../../shared/store/entity-store.js';
 import { recordExpenditure } from '../../shared/store/expenditures.js';
 import {
@@ -42,7 +42,15 @@ const yuan = (y: number) => Math.round(y * 100);
 
 function department(id: string): Department {
   const at = '2026-01-02T02:00:00.000Z';
-  return { id, name: `Department ${id}`, contactEmails: [`${id.toLowerCase()}@example.cn`], locale: 'zh-CN', version: 1, createdAt: at, updatedAt: at };
+  return {
+    id,
+    name: `Department ${id}`,
+    contactEmails: [`${id.toLowerCase()}@example.cn`],
+    locale: 'zh-CN',
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  };
 }
 
 /** An executing project of 1,000,000.00 budgeted on 2026-01-05, with `spent` yuan dated 2026-03-15. */
@@ -67,7 +75,13 @@ function executing(id: string, departmentId: string, spent: number): Project {
       configVersion: 1,
     },
     goalReviews: [],
-    budget: { initialFen: yuan(1_000_000), approvedFen: yuan(1_000_000), approvedAt: at, approvedBy: 'f', configVersion: 1 },
+    budget: {
+      initialFen: yuan(1_000_000),
+      approvedFen: yuan(1_000_000),
+      approvedAt: at,
+      approvedBy: 'f',
+      configVersion: 1,
+    },
     spentFen: yuan(spent),
     spendByDate: spent ? { '2026-03-15': yuan(spent) } : {},
     reports: [],
@@ -82,11 +96,13 @@ function executing(id: string, departmentId: string, spent: number): Project {
 async function seed(db: Db, layout: Record<string, [string, number][]>): Promise<void> {
   for (const [deptId, list] of Object.entries(layout)) {
     await db.write(departments.createActions(department(deptId), ctx()));
-    for (const [id, spent] of list) await db.write(projects.createActions(executing(id, deptId, spent), ctx()));
+    for (const [id, spent] of list)
+      await db.write(projects.createActions(executing(id, deptId, spent), ctx()));
   }
 }
 
-const sweepAt = (db: Db, asOf: string) => runSweepHere(db, { asOf, trigger: 'request', actor: finance, now: NOW });
+const sweepAt = (db: Db, asOf: string) =>
+  runSweepHere(db, { asOf, trigger: 'request', actor: finance, now: NOW });
 
 /** Every notice of a department, from its partition. */
 async function noticesOf(db: Db, departmentId: string): Promise<Rectification[]> {
@@ -206,7 +222,11 @@ describe('runSweepHere', () => {
 
     const notice = await rectifications.get(db, 'R-P2026-RED00001-execution-2026-06-30');
     const clawback = await clawbacks.get(db, 'C-P2026-RED00001-2026-07-31');
-    expect(later).toMatchObject({ rectificationsOverdue: 1, clawbacksRecommended: 1, rectificationsIssued: 0 });
+    expect(later).toMatchObject({
+      rectificationsOverdue: 1,
+      clawbacksRecommended: 1,
+      rectificationsIssued: 0,
+    });
     expect(notice?.status).toBe('overdue');
     expect(clawback).toMatchObject({
       status: 'recommended',
@@ -295,7 +315,9 @@ describe('an expenditure during a sweep', () => {
     expect(project).toMatchObject({
       spentFen: yuan(105_000),
       spendByDate: { '2026-03-15': yuan(100_000), '2026-06-20': yuan(5_000) },
-      rectifications: { 'R-P2026-RED00002-execution-2026-06-30': expect.objectContaining({ status: 'open' }) },
+      rectifications: {
+        'R-P2026-RED00002-execution-2026-06-30': expect.objectContaining({ status: 'open' }),
+      },
     });
     expect((await getSnapshot(db, 'P2026-RED00002'))?.spentAmount).toBe(105_000);
   });
@@ -321,7 +343,12 @@ describe('an expenditure during a sweep', () => {
 describe('a department counted twice (a redelivered worker message)', () => {
   it('addDepartmentCounts refuses the second time with a Conflict', async () => {
     await seed(db, { 'D-A': [['P2026-RED00004', 100_000]] });
-    const { sweep } = await planSweep(db, { asOf: '2026-06-30', trigger: 'schedule', actor: finance, now: NOW });
+    const { sweep } = await planSweep(db, {
+      asOf: '2026-06-30',
+      trigger: 'schedule',
+      actor: finance,
+      now: NOW,
+    });
     const counts = { ...emptyCounts(), projectsScanned: 1 };
     await addDepartmentCounts(db, sweep.sweepId, 'D-A', counts, NOW);
 
@@ -332,7 +359,12 @@ describe('a department counted twice (a redelivered worker message)', () => {
 
   it('runDepartment twice for the same message counts the department once', async () => {
     await seed(db, { 'D-A': [['P2026-RED00005', 100_000]], 'D-B': [] });
-    const { sweep, work } = await planSweep(db, { asOf: '2026-06-30', trigger: 'schedule', actor: finance, now: NOW });
+    const { sweep, work } = await planSweep(db, {
+      asOf: '2026-06-30',
+      trigger: 'schedule',
+      actor: finance,
+      now: NOW,
+    });
     const message = work.find((w) => w.departmentId === 'D-A')!;
 
     await runDepartment(db, message, { actor: finance, now: NOW });
@@ -359,20 +391,19 @@ describe('the sweep worker (functions/jobs/sweep-worker.ts)', () => {
     dynamo = await startDynamo({});
     const table = 'sweep-worker-test';
     await ensureTable(localDynamoClient(dynamo.endpoint), table);
-    Object.assign(process.env, {
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      TABLE_NAME: table,
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-    });
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
+    vi.stubEnv('TABLE_NAME', table);
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
     handler = (await import('../../functions/jobs/sweep-worker.js')).handler;
     const { defaultDeps } = await import('../../shared/http/deps.js');
     workerDb = defaultDeps().db;
   });
 
   afterAll(async () => {
+    vi.unstubAllEnvs();
     await dynamo?.close();
   });
 

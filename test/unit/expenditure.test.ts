@@ -31,7 +31,13 @@ function project(over: Partial<Project> = {}): Project {
     exAnteRequired: false,
     configVersion: 1,
     goalReviews: [],
-    budget: { initialFen: yuan(1_000_000), approvedFen: yuan(1_000_000), approvedAt: at, approvedBy: 'f', configVersion: 1 },
+    budget: {
+      initialFen: yuan(1_000_000),
+      approvedFen: yuan(1_000_000),
+      approvedAt: at,
+      approvedBy: 'f',
+      configVersion: 1,
+    },
     spentFen: yuan(900_000),
     spendByDate: { '2026-03-01': yuan(900_000) },
     reports: [],
@@ -51,7 +57,8 @@ const input = (over: Partial<ExpenditureInput> = {}): ExpenditureInput => ({
   ...over,
 });
 
-const apply = (p: Project, i: ExpenditureInput, now = NOW) => applyExpenditure(p, i, { by: 'dept-user', now });
+const apply = (p: Project, i: ExpenditureInput, now = NOW) =>
+  applyExpenditure(p, i, { by: 'dept-user', now });
 
 function thrown(fn: () => unknown): AppError {
   try {

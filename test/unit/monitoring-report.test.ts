@@ -4,7 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, Conflict } from '../../shared/domain/errors.js';
 import { indicatorLibrary } from '../../shared/domain/indicator-library.js';
-import { fileReport, type MonitoringReportInput, monitoringReportInput } from '../../shared/domain/monitoring-report.js';
+import {
+  fileReport,
+  type MonitoringReportInput,
+  monitoringReportInput,
+} from '../../shared/domain/monitoring-report.js';
 import type { Project } from '../../shared/domain/project.js';
 
 /** 2026-07-05 10:00 in Shanghai. */
@@ -24,7 +28,13 @@ function project(over: Partial<Project> = {}): Project {
     status: 'executing',
     exAnteRequired: false,
     configVersion: 1,
-    goals: { overallGoal: 'g', indicators: structuredClone(education), warnings: [], savedAt: at, configVersion: 1 },
+    goals: {
+      overallGoal: 'g',
+      indicators: structuredClone(education),
+      warnings: [],
+      savedAt: at,
+      configVersion: 1,
+    },
     goalReviews: [],
     spentFen: 0,
     spendByDate: {},
@@ -51,7 +61,8 @@ const report = (over: Partial<MonitoringReportInput> = {}): MonitoringReportInpu
   indicators: lines(),
   ...over,
 });
-const replace = (n: number, line: Partial<Line>) => lines().map((l, i) => (i === n ? { ...l, ...line } : l)) as Line[];
+const replace = (n: number, line: Partial<Line>) =>
+  lines().map((l, i) => (i === n ? { ...l, ...line } : l)) as Line[];
 
 function thrown(fn: () => unknown): AppError {
   try {
@@ -113,28 +124,29 @@ describe('fileReport', () => {
   });
 
   it('an unknown indicator → 422 naming it, and the one left out', () => {
-    expect(paths(() => fileReport(project(), report({ indicators: replace(0, { name: '不存在' }) }), NOW))).toEqual([
-      'indicators[0].name',
-      'indicators',
-    ]);
+    expect(
+      paths(() => fileReport(project(), report({ indicators: replace(0, { name: '不存在' }) }), NOW)),
+    ).toEqual(['indicators[0].name', 'indicators']);
   });
 
   it('an indicator reported twice → 422 on the second', () => {
     const twice = [...lines(), lines()[0]!];
 
-    expect(paths(() => fileReport(project(), report({ indicators: twice }), NOW))).toEqual(['indicators[7].name']);
+    expect(paths(() => fileReport(project(), report({ indicators: twice }), NOW))).toEqual([
+      'indicators[7].name',
+    ]);
   });
 
   it('a quantitative indicator without actual → 422 on actual', () => {
-    expect(paths(() => fileReport(project(), report({ indicators: replace(0, { actual: undefined }) }), NOW))).toEqual([
-      'indicators[0].actual',
-    ]);
+    expect(
+      paths(() => fileReport(project(), report({ indicators: replace(0, { actual: undefined }) }), NOW)),
+    ).toEqual(['indicators[0].actual']);
   });
 
   it('a qualitative indicator without tier → 422 on tier', () => {
-    expect(paths(() => fileReport(project(), report({ indicators: replace(5, { tier: undefined }) }), NOW))).toEqual([
-      'indicators[5].tier',
-    ]);
+    expect(
+      paths(() => fileReport(project(), report({ indicators: replace(5, { tier: undefined }) }), NOW)),
+    ).toEqual(['indicators[5].tier']);
   });
 
   it('a possible miss without a cause → 422 on deviationCause', () => {
@@ -162,11 +174,15 @@ describe('fileReport', () => {
   it('an indicator left out → 422 naming it', () => {
     const err = thrown(() => fileReport(project(), report({ indicators: lines().slice(1) }), NOW));
 
-    expect(err.errors).toEqual([{ path: 'indicators', message: expect.stringContaining(education[0]!.name) }]);
+    expect(err.errors).toEqual([
+      { path: 'indicators', message: expect.stringContaining(education[0]!.name) },
+    ]);
   });
 
   it('a project that is not executing → 409', () => {
-    expect(thrown(() => fileReport(project({ status: 'in_library' }), report(), NOW))).toBeInstanceOf(Conflict);
+    expect(thrown(() => fileReport(project({ status: 'in_library' }), report(), NOW))).toBeInstanceOf(
+      Conflict,
+    );
   });
 });
 

@@ -259,7 +259,9 @@ describe('indicator index and light (target 100, six months: due 50)', () => {
   it('with a plan, the plan’s share is the time progress: share 0.4, target 100, actual 40 → 100', () => {
     const tp = timeProgress('2026-06-30', PLAN);
 
-    expect(indicatorResult(quantitative('>=', 100), { name: 'indicator', actual: 40 }, tp, bands)).toMatchObject({
+    expect(
+      indicatorResult(quantitative('>=', 100), { name: 'indicator', actual: 40 }, tp, bands),
+    ).toMatchObject({
       index: 100,
       light: 'green',
     });
@@ -334,8 +336,12 @@ describe('goal progress and divergence', () => {
 
 describe('reports', () => {
   const report = (period: string, filedOn: string): FiledReport => ({ period, filedOn, indicators: [] });
-  const missing = (reports: FiledReport[], asOf: string, budgetedOn = '2026-01-05', cfg: RuleConfig = config) =>
-    missingReports(reports, asOf, 2026, budgetedOn, cfg);
+  const missing = (
+    reports: FiledReport[],
+    asOf: string,
+    budgetedOn = '2026-01-05',
+    cfg: RuleConfig = config,
+  ) => missingReports(reports, asOf, 2026, budgetedOn, cfg);
 
   it('nothing is missing on the deadline itself (April period: 10 May)', () => {
     expect(missing([], '2026-05-10')).toEqual([]);

@@ -34,7 +34,13 @@ function project(over: Partial<Project> = {}): Project {
     exAnteRequired: false,
     configVersion: 1,
     goalReviews: [],
-    budget: { initialFen: yuan(1_000_000), approvedFen: yuan(1_000_000), approvedAt: at, approvedBy: 'f', configVersion: 1 },
+    budget: {
+      initialFen: yuan(1_000_000),
+      approvedFen: yuan(1_000_000),
+      approvedAt: at,
+      approvedBy: 'f',
+      configVersion: 1,
+    },
     spentFen: yuan(100_000),
     spendByDate: { '2026-03-15': yuan(100_000) },
     reports: [],
@@ -72,14 +78,21 @@ const recommended = (): Clawback =>
       id: 'C-P2026-TESTRCT1-2026-07-31',
       cause: 'rectification:R-P2026-TESTRCT1-execution-2026-06-30',
       recommendedFen: yuan(828_571),
-      basis: { approvedAmount: 1_000_000, spent: 100_000, timeProgress: 0.5833, projectedSpend: 171_428.57, formula: 'f' },
+      basis: {
+        approvedAmount: 1_000_000,
+        spent: 100_000,
+        timeProgress: 0.5833,
+        projectedSpend: 171_428.57,
+        formula: 'f',
+      },
     },
     '2026-07-31',
     'S-2',
     1,
     ISSUED,
   );
-const pending = (over: Partial<Project> = {}) => project({ pendingClawbackId: 'C-P2026-TESTRCT1-2026-07-31', ...over });
+const pending = (over: Partial<Project> = {}) =>
+  project({ pendingClawbackId: 'C-P2026-TESTRCT1-2026-07-31', ...over });
 
 function thrown(fn: () => unknown): AppError {
   try {
@@ -158,20 +171,37 @@ describe('verify (bureau)', () => {
 
 describe('decide (bureau)', () => {
   it('accept without an amount cuts the recommended amount and clears the pending recommendation', () => {
-    const out = decide(recommended(), pending(), { decision: 'accept', reason: '执行滞后' }, 'finance-user', NOW);
+    const out = decide(
+      recommended(),
+      pending(),
+      { decision: 'accept', reason: '执行滞后' },
+      'finance-user',
+      NOW,
+    );
 
     expect(out.cutFen).toBe(yuan(828_571));
     expect(out.project.budget).toMatchObject({ approvedFen: yuan(171_429), initialFen: yuan(1_000_000) });
     expect(out.project).toMatchObject({ pendingClawbackId: undefined, version: 9 });
     expect(out.clawback).toMatchObject({
       status: 'accepted',
-      decision: { decision: 'accept', amountFen: yuan(828_571), reason: '执行滞后', decidedBy: 'finance-user' },
+      decision: {
+        decision: 'accept',
+        amountFen: yuan(828_571),
+        reason: '执行滞后',
+        decidedBy: 'finance-user',
+      },
       version: 2,
     });
   });
 
   it('accept a smaller amount cuts that amount', () => {
-    const out = decide(recommended(), pending(), { decision: 'accept', amount: 500_000, reason: 'r' }, 'f', NOW);
+    const out = decide(
+      recommended(),
+      pending(),
+      { decision: 'accept', amount: 500_000, reason: 'r' },
+      'f',
+      NOW,
+    );
 
     expect(out.project.budget?.approvedFen).toBe(yuan(500_000));
   });
@@ -187,7 +217,8 @@ describe('decide (bureau)', () => {
 
   it('accept an amount of 0 → 422 on amount', () => {
     expect(
-      thrown(() => decide(recommended(), pending(), { decision: 'accept', amount: 0, reason: 'r' }, 'f', NOW)).status,
+      thrown(() => decide(recommended(), pending(), { decision: 'accept', amount: 0, reason: 'r' }, 'f', NOW))
+        .status,
     ).toBe(422);
   });
 
@@ -202,7 +233,13 @@ describe('decide (bureau)', () => {
   it('accept down to exactly what is spent is allowed', () => {
     const spentMore = pending({ spentFen: yuan(200_000) });
 
-    const out = decide(recommended(), spentMore, { decision: 'accept', amount: 800_000, reason: 'r' }, 'f', NOW);
+    const out = decide(
+      recommended(),
+      spentMore,
+      { decision: 'accept', amount: 800_000, reason: 'r' },
+      'f',
+      NOW,
+    );
 
     expect(out.project.budget?.approvedFen).toBe(yuan(200_000));
   });
@@ -211,8 +248,14 @@ describe('decide (bureau)', () => {
     const out = decide(recommended(), pending(), { decision: 'reject', reason: '四季度集中支付' }, 'f', NOW);
 
     expect(out.cutFen).toBe(0);
-    expect(out.clawback).toMatchObject({ status: 'rejected', decision: { decision: 'reject', amountFen: undefined } });
-    expect(out.project).toMatchObject({ pendingClawbackId: undefined, budget: { approvedFen: yuan(1_000_000) } });
+    expect(out.clawback).toMatchObject({
+      status: 'rejected',
+      decision: { decision: 'reject', amountFen: undefined },
+    });
+    expect(out.project).toMatchObject({
+      pendingClawbackId: undefined,
+      budget: { approvedFen: yuan(1_000_000) },
+    });
   });
 
   it('reject with an amount → 422 on amount', () => {
@@ -226,23 +269,30 @@ describe('decide (bureau)', () => {
   it.each(['accepted', 'rejected'] as const)('a recommendation %s already → 409', (status) => {
     const done = { ...recommended(), status };
 
-    expect(thrown(() => decide(done, pending(), { decision: 'reject', reason: 'r' }, 'f', NOW))).toBeInstanceOf(
-      Conflict,
-    );
+    expect(
+      thrown(() => decide(done, pending(), { decision: 'reject', reason: 'r' }, 'f', NOW)),
+    ).toBeInstanceOf(Conflict);
   });
 
   it('409 wins over 422: a decided recommendation with too large an amount', () => {
     const done = { ...recommended(), status: 'accepted' as const };
 
     expect(
-      thrown(() => decide(done, pending(), { decision: 'accept', amount: 9_999_999, reason: 'r' }, 'f', NOW)).status,
+      thrown(() => decide(done, pending(), { decision: 'accept', amount: 9_999_999, reason: 'r' }, 'f', NOW))
+        .status,
     ).toBe(409);
   });
 });
 
 describe('clawbackView', () => {
   it('shows yuan: recommendedAmount and the decision’s amount', () => {
-    const { clawback } = decide(recommended(), pending(), { decision: 'accept', amount: 1_000.5, reason: 'r' }, 'f', NOW);
+    const { clawback } = decide(
+      recommended(),
+      pending(),
+      { decision: 'accept', amount: 1_000.5, reason: 'r' },
+      'f',
+      NOW,
+    );
 
     const view = clawbackView(clawback);
 

@@ -101,7 +101,10 @@ describe('sweepProject: the snapshot', () => {
   });
 
   it('counts only the spend dated on or before asOf', () => {
-    const p = executing({ spentFen: yuan(400_000), spendByDate: { '2026-03-15': yuan(300_000), '2026-07-01': yuan(100_000) } });
+    const p = executing({
+      spentFen: yuan(400_000),
+      spendByDate: { '2026-03-15': yuan(300_000), '2026-07-01': yuan(100_000) },
+    });
 
     expect(sweep(p, '2026-06-30').snapshot).toMatchObject({ spentAmount: 300_000, executionIndex: 60 });
   });
@@ -207,15 +210,21 @@ describe('sweepProject: rectification notices', () => {
     ]);
   });
 
-  it.each(['open', 'responded', 'overdue'] as const)('with an %s notice of that cause none is issued', (status) => {
-    expect(sweep(red(withNotice(status)), '2026-07-01').notices).toEqual([]);
-  });
+  it.each(['open', 'responded', 'overdue'] as const)(
+    'with an %s notice of that cause none is issued',
+    (status) => {
+      expect(sweep(red(withNotice(status)), '2026-07-01').notices).toEqual([]);
+    },
+  );
 
-  it.each(['resolved', 'not_resolved'] as const)('after a %s notice a new red light issues a new one', (status) => {
-    const { notices } = sweep(red(withNotice(status)), '2026-07-31');
+  it.each(['resolved', 'not_resolved'] as const)(
+    'after a %s notice a new red light issues a new one',
+    (status) => {
+      const { notices } = sweep(red(withNotice(status)), '2026-07-31');
 
-    expect(notices.map((n) => n.id)).toEqual(['R-P2026-TESTSWP1-execution-2026-07-31']);
-  });
+      expect(notices.map((n) => n.id)).toEqual(['R-P2026-TESTSWP1-execution-2026-07-31']);
+    },
+  );
 
   it('an open notice of the other cause does not hold back an execution notice', () => {
     const p = red(withNotice('open', 'goal', 'R-P2026-TESTSWP1-goal-2026-06-30'));
@@ -269,7 +278,9 @@ describe('sweepProject: clawback recommendations', () => {
   });
 
   it('a notice verified not_resolved brings a clawback', () => {
-    expect(sweep(red(withNotice('not_resolved')), '2026-07-20').clawback?.cause).toBe(`rectification:${NOTICE}`);
+    expect(sweep(red(withNotice('not_resolved')), '2026-07-20').clawback?.cause).toBe(
+      `rectification:${NOTICE}`,
+    );
   });
 
   it('a resolved notice brings none', () => {
@@ -346,7 +357,11 @@ describe('the scheduled sweep', () => {
     try {
       const runs = job.nextRuns(3, new Date('2026-08-30T12:00:00Z')).map((d) => d.toISOString());
 
-      expect(runs).toEqual(['2026-08-30T18:00:00.000Z', '2026-08-31T18:00:00.000Z', '2026-09-01T18:00:00.000Z']);
+      expect(runs).toEqual([
+        '2026-08-30T18:00:00.000Z',
+        '2026-08-31T18:00:00.000Z',
+        '2026-09-01T18:00:00.000Z',
+      ]);
     } finally {
       job.stop();
     }
