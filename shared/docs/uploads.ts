@@ -87,7 +87,11 @@ export async function uploadLinkOf(
     size: document.size,
     expiresIn: opts.expiresIn ?? UPLOAD_LINK_SECONDS,
   });
-  const token = signPageToken(opts.secret ?? (await uploadPageSecret()), document.id, new Date(link.expiresAt));
+  const token = signPageToken(
+    opts.secret ?? (await uploadPageSecret()),
+    document.id,
+    new Date(link.expiresAt),
+  );
   return { documentId: document.id, ...link, pageUrl: `${opts.baseUrl}${pagePath(token)}` };
 }
 
