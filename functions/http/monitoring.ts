@@ -22,7 +22,7 @@ import {
   withNotice,
 } from '../../shared/domain/rectification.js';
 import { createApiHandler } from '../../shared/http/api-handler.js';
-import { Reply, type Request, route } from '../../shared/http/route.js';
+import { changeContext, Reply, type Request, route } from '../../shared/http/route.js';
 import { fiscalYear, idParams, pageOf, pageQuery } from '../../shared/http/schemas.js';
 import { auditAction } from '../../shared/store/audit.js';
 import type { Db } from '../../shared/store/db.js';
@@ -36,19 +36,11 @@ import {
   snapshotRecord,
   sweepRecord,
 } from '../../shared/store/monitoring.js';
-import { projects } from '../../shared/store/projects.js';
+import { getOwnProject, projects } from '../../shared/store/projects.js';
 import { runSweepHere } from '../../shared/store/sweep-runner.js';
 
 /** Execution and monitoring: expenditures, monitoring reports, sweeps, lights, rectifications, clawbacks. */
 const area = 'monitoring' as const;
-const changeContext = (req: Request) => ({ actor: req.actor, now: req.now, requestId: req.requestId });
-
-async function loadProject(req: Request<{ id: string }>) {
-  const p = await projects.get(req.deps.db, req.params.id);
-  if (!p) throw new NotFound(`Project ${req.params.id}`);
-  assertOwnDepartment(req.actor, p.departmentId, `Project ${req.params.id}`);
-  return p;
-}
 
 const expenditure = z
   .object({ projectId: z.string(), voucherNo: z.string(), date: z.string(), amount: z.number() })
@@ -70,7 +62,7 @@ export const routes = [
     response: expenditure,
     status: 201,
     async handle(req) {
-      const project = await loadProject(req);
+      const project = await getOwnProject(req.deps.db, req.actor, req.params.id);
       const out = await recordExpenditure(req.deps.db, changeContext(req), project.id, req.body, project);
       const body = { ...expenditureView(out.expenditure), cumulativeAmount: fenToYuan(out.project.spentFen) };
       return out.outcome === 'known' ? new Reply(200, body) : body;
@@ -87,7 +79,7 @@ export const routes = [
     query: pageQuery,
     response: pageOf(expenditure).extend({ cumulativeAmount: z.number() }),
     async handle(req) {
-      const project = await loadProject(req);
+      const project = await getOwnProject(req.deps.db, req.actor, req.params.id);
       const page = await listExpenditures(req.deps.db, project.id, req.query);
       return {
         items: page.items.map(expenditureView),
@@ -115,7 +107,7 @@ routes.push(
     response: z.looseObject({ projectId: z.string(), period: z.string() }),
     status: 201,
     async handle(req) {
-      const before = await loadProject(req);
+      const before = await getOwnProject(req.deps.db, req.actor, req.params.id);
       const after = fileReport(before, req.body, req.now);
       const at = req.now.toISOString();
       const report = {
@@ -192,7 +184,7 @@ routes.push(
     params: idParams,
     response: snapshotRecord,
     async handle(req) {
-      const project = await loadProject(req);
+      const project = await getOwnProject(req.deps.db, req.actor, req.params.id);
       const snapshot = await getSnapshot(req.deps.db, project.id);
       if (!snapshot)
         throw new NotFound(`A monitoring result for project ${project.id} (no sweep has covered it yet)`);

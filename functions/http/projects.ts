@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { assertOwnDepartment } from '../../shared/domain/actor.js';
-import { Conflict, NotFound, RuleViolation } from '../../shared/domain/errors.js';
+import { Conflict, RuleViolation } from '../../shared/domain/errors.js';
 import { goalsInput } from '../../shared/domain/indicators.js';
 import {
   approveBudget,
@@ -19,11 +18,11 @@ import {
 } from '../../shared/domain/project.js';
 import { nextStatus, type ProjectEvent, projectStatuses } from '../../shared/domain/project-status.js';
 import { createApiHandler } from '../../shared/http/api-handler.js';
-import { type Request, route } from '../../shared/http/route.js';
+import { changeContext, type Request, route } from '../../shared/http/route.js';
 import { fiscalYear, idParams, pageOf, pageQuery } from '../../shared/http/schemas.js';
 import { currentConfig } from '../../shared/store/config.js';
 import { checkIfMatch } from '../../shared/store/entity-store.js';
-import { listProjects, newProjectId, projects } from '../../shared/store/projects.js';
+import { getOwnProject, listProjects, newProjectId, projects } from '../../shared/store/projects.js';
 import { departments } from '../../shared/store/reference.js';
 
 /** Projects: intake, ex-ante assessment, goals and their review, the project library, the budget. */
@@ -36,13 +35,6 @@ const projectSchema = z
     description: 'A project with its goals, assessment and budget (money in yuan)',
   });
 
-async function loadProject(req: Request<{ id: string }>): Promise<Project> {
-  const p = await projects.get(req.deps.db, req.params.id);
-  if (!p) throw new NotFound(`Project ${req.params.id}`);
-  assertOwnDepartment(req.actor, p.departmentId, `Project ${req.params.id}`);
-  return p;
-}
-
 /**
  * One audited change of a project, in the contract's order: 404 (missing or another department's),
  * 409 (the status does not allow it, or another state conflict `apply` finds, e.g. submitting without
@@ -54,7 +46,7 @@ async function changeProject(
   action: string,
   apply: (p: Project, d: Decision) => Project,
 ): Promise<Project> {
-  const before = await loadProject(req);
+  const before = await getOwnProject(req.deps.db, req.actor, req.params.id);
   nextStatus(event, before.status);
   const config = await currentConfig(req.deps.db, before.fiscalYear);
   let after: Project | undefined;
@@ -70,8 +62,6 @@ async function changeProject(
   await req.deps.db.write(projects.updateActions(before, after, changeContext(req), action));
   return after;
 }
-
-const changeContext = (req: Request) => ({ actor: req.actor, now: req.now, requestId: req.requestId });
 
 /** The current fiscal year in Asia/Shanghai (UTC+8, no daylight saving). */
 const currentFiscalYear = (now: Date) => new Date(now.getTime() + 8 * 3600_000).getUTCFullYear();
@@ -140,7 +130,7 @@ export const routes = [
     summary: 'One project with its goals, assessment and budget',
     params: idParams,
     response: projectSchema,
-    handle: async (req) => projectView(await loadProject(req)),
+    handle: async (req) => projectView(await getOwnProject(req.deps.db, req.actor, req.params.id)),
   }),
   route({
     area,

@@ -76,4 +76,7 @@ export function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodT
   return def as unknown as RouteDef;
 }
 
+/** Who changes what, when: what every audited write of a request needs. */
+export const changeContext = (req: Request) => ({ actor: req.actor, now: req.now, requestId: req.requestId });
+
 export const routeKey = (r: { method: string; path: string }) => `${r.method} ${r.path}`;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Actor } from '../domain/actor.js';
+import { type Actor, assertOwnDepartment } from '../domain/actor.js';
+import { NotFound } from '../domain/errors.js';
 import { type Project, projectRecord } from '../domain/project.js';
 import type { ProjectStatus } from '../domain/project-status.js';
 import type { Db, Page } from './db.js';
@@ -58,4 +59,12 @@ export async function listProjects(db: Db, actor: Actor, f: ProjectFilter): Prom
     { index: 'gsi2', pk: keys.yearProjects(year), skBeginsWith: prefix, ...page },
     projectRecord,
   );
+}
+
+/** The project, if the caller may see it: another department's is as missing as one that does not exist. */
+export async function getOwnProject(db: Db, actor: Actor, id: string): Promise<Project> {
+  const p = await projects.get(db, id);
+  if (!p) throw new NotFound(`Project ${id}`);
+  assertOwnDepartment(actor, p.departmentId, `Project ${id}`);
+  return p;
 }
