@@ -1,4 +1,5 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import {
   storageEvents as declaredStorageEvents,
@@ -24,6 +25,7 @@ import { Identity } from './constructs/identity.js';
 import { Mail } from './constructs/mail.js';
 import { JobSchedule } from './constructs/schedules.js';
 import { StorageEvent } from './constructs/storage-event.js';
+import { UploadPageSecret } from './constructs/upload-page-secret.js';
 import { WorkQueue } from './constructs/work-queue.js';
 import type { Settings } from './settings.js';
 
@@ -87,6 +89,8 @@ export class BudgetPerformanceStack extends Stack {
   readonly jobs: Record<string, { fn: AppFunction; schedule: JobSchedule }> = {};
   readonly workers: Record<string, { fn: AppFunction; queue: WorkQueue }> = {};
   readonly storageEvents: Record<string, { fn: AppFunction; event: StorageEvent }> = {};
+  /** The key of upload-page links, when some declaration reads it. */
+  readonly uploadPageSecret?: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: BudgetPerformanceStackProps) {
     super(scope, id, props);
@@ -115,16 +119,25 @@ export class BudgetPerformanceStack extends Stack {
       SES_FROM: mail.from,
       POWERTOOLS_SERVICE_NAME: 'budget-performance',
     };
+    const queueDefs = props.queues ?? declaredQueues;
+    const storageEvents = props.storageEvents ?? declaredStorageEvents;
+    const accesses = [...Object.values(areas), ...schedules, ...queueDefs, ...storageEvents].map(
+      (d) => d.access,
+    );
+    // The key of upload-page links exists when some declaration reads it.
+    if (accesses.some((a) => a.uploadPageSecret)) {
+      this.uploadPageSecret = new UploadPageSecret(this, 'UploadPage').secret;
+    }
     const targets: AccessTargets = {
       table: this.data.table,
       indexNames: this.data.indexNames,
       bucket: this.data.bucket,
       mail,
+      uploadPageSecret: this.uploadPageSecret,
     };
 
     // The work queues come first: a function that sends to one gets its URL (`<NAME>_QUEUE_URL`) and the
     // right to send to it — that queue only — whatever it is (a job, a worker, an API area).
-    const queueDefs = props.queues ?? declaredQueues;
     const workQueues: Record<string, WorkQueue> = {};
     for (const def of queueDefs) {
       if (workQueues[def.name]) throw new Error(`Queue ${def.name} is declared twice`);
@@ -149,6 +162,9 @@ export class BudgetPerformanceStack extends Stack {
           ...environment,
           ...options.environment,
           ...Object.fromEntries(sendTo.map(([name, q]) => [queueUrlVariable(name), q.queue.queueUrl])),
+          ...(def.access.uploadPageSecret && this.uploadPageSecret
+            ? { UPLOAD_PAGE_SECRET_ARN: this.uploadPageSecret.secretArn }
+            : {}),
         },
       });
       grantAccess(fn.role, def.access, targets);
@@ -200,7 +216,6 @@ export class BudgetPerformanceStack extends Stack {
       this.jobs[def.name] = { fn, schedule };
     }
 
-    const storageEvents = props.storageEvents ?? declaredStorageEvents;
     checkStorageEvents(storageEvents);
     for (const def of storageEvents) {
       const id = `${pascal(def.name)}Handler`;

@@ -81,6 +81,7 @@ describe('cdk-nag AwsSolutions', () => {
       'AwsSolutions-IAM5[Resource::*]', // X-Ray has no resource-level permissions
       'AwsSolutions-IAM5[Resource::<bucket>/*]', // document keys are made at run time
       'AwsSolutions-L1', // Node.js 22 on purpose
+      'AwsSolutions-SMG4', // the upload-page HMAC key: rotation would break the links of warm processes
       'AwsSolutions-SQS3', // a dead-letter queue needs no dead-letter queue
     ]);
   });

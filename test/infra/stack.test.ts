@@ -296,7 +296,7 @@ describe('the stack built from the declarations', () => {
       for (const s of all) {
         const actions = asList(s.Action);
         expect(actions.some((a) => a === '*' || a.endsWith(':*'))).toBe(false);
-        if (actions.some((a) => /^(dynamodb|s3|ses|sqs|lambda):/.test(a))) {
+        if (actions.some((a) => /^(dynamodb|s3|ses|sqs|lambda|secretsmanager):/.test(a))) {
           expect(asList(s.Resource)).not.toContain('*');
         }
       }
@@ -363,6 +363,38 @@ describe('the stack built from the declarations', () => {
         expect(identity).toContain(`":identity/",{"Ref":"${logicalId(stack.mail.identity)}"}`);
         expect(identity).not.toContain('*');
       }
+    });
+
+    it('lets only functions that declare it read the upload-page secret, and that secret only', () => {
+      const readers = declaredFunctions(stack).filter((f) => f.access.uploadPageSecret);
+      expect(readers.map((f) => f.name).sort()).toEqual(['documents', 'imports']);
+      const secret = { Ref: logicalId(stack.uploadPageSecret!) };
+      for (const f of declaredFunctions(stack)) {
+        const statements = statementsOf(f).filter((s) =>
+          actionsOf([s]).some((a) => a.startsWith('secretsmanager:')),
+        );
+        const variables = resources(template, 'AWS::Lambda::Function')[logicalId(f.fn.fn)]?.Properties
+          .Environment.Variables;
+        if (!f.access.uploadPageSecret) {
+          expect(statements, label(f)).toEqual([]);
+          expect(variables.UPLOAD_PAGE_SECRET_ARN, label(f)).toBeUndefined();
+          continue;
+        }
+        expect(actionsOf(statements).sort(), label(f)).toEqual([
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:GetSecretValue',
+        ]);
+        for (const s of statements) expect(s.Resource, label(f)).toEqual(secret);
+        expect(variables.UPLOAD_PAGE_SECRET_ARN, label(f)).toEqual(secret);
+      }
+    });
+
+    it('generates the upload-page secret in AWS, so its value is in no template', () => {
+      template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+      template.hasResourceProperties('AWS::SecretsManager::Secret', {
+        GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
+        SecretString: Match.absent(),
+      });
     });
 
     it('lets exactly the declared senders send to each work queue', () => {
@@ -881,6 +913,22 @@ describe('a declared schedule', () => {
     const identity = JSON.stringify(ses[0]?.Resource);
     expect(identity).toContain(`":identity/",{"Ref":"${logicalId(stack.mail.identity)}"}`);
     expect(identity).not.toContain('*');
+  });
+
+  it('gets the queue and the secret it declares: their ARN or URL, and the right to that one only', () => {
+    const statements = statementsOfRole(template, logicalId(job().fn.role));
+    expect(resourcesAllowing(statements, 'sqs:SendMessage')).toEqual(
+      expect.arrayContaining([arnOf(stack.workers.sweep!.queue.queue)]),
+    );
+    expect(resourcesAllowing(statements, 'secretsmanager:GetSecretValue')).toEqual([
+      { Ref: logicalId(stack.uploadPageSecret!) },
+    ]);
+    const variables = resources(template, 'AWS::Lambda::Function')[logicalId(job().fn.fn)]?.Properties
+      .Environment.Variables;
+    expect(variables).toMatchObject({
+      SWEEP_QUEUE_URL: { Ref: logicalId(stack.workers.sweep!.queue.queue) },
+      UPLOAD_PAGE_SECRET_ARN: { Ref: logicalId(stack.uploadPageSecret!) },
+    });
   });
 
   it('subscribes the bureau’s alarm address when one is given', () => {

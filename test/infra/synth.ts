@@ -30,7 +30,13 @@ export const sampleSchedule: ScheduleDef = {
   timezone: 'Asia/Shanghai',
   entry: 'test/infra/fixtures/sample-job.ts',
   input: { kind: 'sweep', daysAhead: 0 },
-  access: { table: 'readWrite', bucket: 'readWrite', sendEmail: true },
+  access: {
+    table: 'readWrite',
+    bucket: 'readWrite',
+    sendEmail: true,
+    sendTo: ['sweep'],
+    uploadPageSecret: true,
+  },
 };
 
 /** A fresh app with cdk.json's flags; bundling is skipped (`aws:cdk:bundling-stacks: []`), so this is fast. */

@@ -2,6 +2,7 @@ import { Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
 import type { Access } from '../../../functions/jobs/schedules.js';
 import type { Mail } from './mail.js';
@@ -13,6 +14,8 @@ export interface AccessTargets {
   indexNames: readonly string[];
   bucket: s3.IBucket;
   mail: Mail;
+  /** The key of upload-page links; present when some declaration reads it. */
+  uploadPageSecret?: secretsmanager.ISecret;
 }
 
 // Transactions need no actions of their own: TransactWriteItems is authorised per item as
@@ -36,7 +39,7 @@ const objectRead = ['s3:GetObject'];
 const objectWrite = ['s3:PutObject', 's3:DeleteObject'];
 
 /**
- * Least privilege from the declaration: a function gets exactly the table, bucket and mail rights its
+ * Least privilege from the declaration: a function gets exactly the table, bucket, mail and secret rights its
  * `access` names. These are CDK's grantReadData / grantReadWriteData and grantRead / grantReadWrite
  * narrowed — no Scan, no stream actions, none of their wildcards (`index/*`, `s3:GetObject*`) — so
  * nothing here needs a cdk-nag acknowledgement except object keys, which only exist at run time.
@@ -63,6 +66,12 @@ export function grantAccess(role: iam.IRole & IConstruct, access: Access, target
     });
   }
   if (access.sendEmail) targets.mail.grantSend(role);
+  if (access.uploadPageSecret) {
+    if (!targets.uploadPageSecret)
+      throw new Error('A declaration reads the upload-page secret, but there is none');
+    // secretsmanager:GetSecretValue and DescribeSecret on this one secret.
+    targets.uploadPageSecret.grantRead(role);
+  }
 }
 
 function logicalIdOf(bucket: s3.IBucket): string {
