@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Conflict } from '../../shared/domain/errors.js';
 import { IdempotencyGuard, type Replay } from '../../shared/http/idempotency.js';
 import type { Db } from '../../shared/store/db.js';
-import { type LocalDb, startLocalDb } from './local-db.js';
+import { errorOf } from '../support/errors.js';
+import { useFreshDb } from './local-db.js';
 
 // Integration tier: the Idempotency-Key guard against the real local DynamoDB.
 const scope = { sub: 'user-finance', routeKey: 'POST /v1/departments', key: 'key-1' };
@@ -14,28 +15,9 @@ const response: Replay = {
   body: JSON.stringify({ ...body, version: 1 }),
 };
 
-async function errorOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the operation to fail, but it succeeded');
-}
-
-let local: LocalDb;
 let db: Db;
-
-beforeAll(async () => {
-  local = await startLocalDb();
-});
-
-afterAll(async () => {
-  await local?.close();
-});
-
-beforeEach(async () => {
-  db = await local.freshDb();
+useFreshDb((fresh) => {
+  db = fresh;
 });
 
 describe('IdempotencyGuard', () => {

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { type LocalDynamo, startDynamo } from '../../infra/local/dynamodb.js';
 import { ensureTable, localDynamoClient } from '../../infra/local/table.js';
 import { Db } from '../../shared/store/db.js';
@@ -43,4 +44,21 @@ async function waitUntilActive(client: DynamoDBClient, name: string): Promise<vo
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   throw new Error(`table ${name} did not become ACTIVE`);
+}
+
+/**
+ * Registers a test file's hooks (call it at the top level): one local DynamoDB for the file, closed after it,
+ * and a Db on a fresh table before each test, handed to `use`.
+ */
+export function useFreshDb(use: (db: Db) => void): void {
+  let local: LocalDb | undefined;
+  beforeAll(async () => {
+    local = await startLocalDb();
+  });
+  afterAll(async () => {
+    await local?.close();
+  });
+  beforeEach(async () => {
+    use(await local!.freshDb());
+  });
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../shared/domain/actor.js';
 import { defaultRuleValues } from '../../shared/domain/config.js';
 import { Conflict } from '../../shared/domain/errors.js';
@@ -8,7 +8,8 @@ import { currentConfig, newConfigVersion, saveConfigActions } from '../../shared
 import type { Db } from '../../shared/store/db.js';
 import type { ChangeContext } from '../../shared/store/entity-store.js';
 import { departments } from '../../shared/store/reference.js';
-import { type LocalDb, startLocalDb } from './local-db.js';
+import { errorOf } from '../support/errors.js';
+import { useFreshDb } from './local-db.js';
 
 // Integration tier: the store against the real local DynamoDB (dynalite with transactions, in process).
 const finance: Actor = { sub: 'user-finance', role: 'finance' };
@@ -27,28 +28,9 @@ function dept(id: string, version = 1, name = `Department ${id}`): Department {
   };
 }
 
-async function errorOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the operation to fail, but it succeeded');
-}
-
-let local: LocalDb;
 let db: Db;
-
-beforeAll(async () => {
-  local = await startLocalDb();
-});
-
-afterAll(async () => {
-  await local?.close();
-});
-
-beforeEach(async () => {
-  db = await local.freshDb();
+useFreshDb((fresh) => {
+  db = fresh;
 });
 
 describe('departments.createActions', () => {

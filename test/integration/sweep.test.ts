@@ -2,12 +2,11 @@
 // that change nothing, an expenditure racing a sweep, a redelivered department message, and the SQS worker's
 // per-message failures. Departments and executing projects are seeded directly through the store.
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type LocalDynamo, startDynamo } from '../../infra/local/dynamodb.js';
 import { ensureTable, localDynamoClient } from '../../infra/local/table.js';
 import type { Actor } from '../../shared/domain/actor.js';
 import { Conflict } from '../../shared/domain/errors.js';
-import { indicatorLibrary } from '../../shared/domain/indicator-library.js';
 import type { Project } from '../../shared/domain/project.js';
 import {
   decide,
@@ -33,12 +32,13 @@ import {
 import { projects } from '../../shared/store/projects.js';
 import { departments } from '../../shared/store/reference.js';
 import { planSweep, runDepartment, runSweepHere } from '../../shared/store/sweep-runner.js';
-import { type LocalDb, startLocalDb } from './local-db.js';
+import { yuan } from '../support/money.js';
+import { educationGoals, executingProject, spentOn } from '../support/projects.js';
+import { useFreshDb } from './local-db.js';
 
 const finance: Actor = { sub: 'user-finance', role: 'finance' };
 const NOW = new Date('2026-11-28T02:00:00.000Z');
 const ctx = (now = NOW): ChangeContext => ({ actor: finance, now, requestId: 'req-sweep' });
-const yuan = (y: number) => Math.round(y * 100);
 
 function department(id: string): Department {
   const at = '2026-01-02T02:00:00.000Z';
@@ -54,44 +54,15 @@ function department(id: string): Department {
 }
 
 /** An executing project of 1,000,000.00 budgeted on 2026-01-05, with `spent` yuan dated 2026-03-15. */
-function executing(id: string, departmentId: string, spent: number): Project {
-  const at = '2026-01-05T02:00:00.000Z';
-  return {
+const executing = (id: string, departmentId: string, spent: number): Project =>
+  executingProject({
     id,
     departmentId,
-    fiscalYear: 2026,
     name: `项目 ${id}`,
-    kind: 'project',
-    isNew: false,
-    requestedFen: yuan(1_000_000),
-    status: 'executing',
-    exAnteRequired: false,
-    configVersion: 1,
-    goals: {
-      overallGoal: '新增学位1200个',
-      indicators: structuredClone(indicatorLibrary.education.indicators),
-      warnings: [],
-      savedAt: at,
-      configVersion: 1,
-    },
-    goalReviews: [],
-    budget: {
-      initialFen: yuan(1_000_000),
-      approvedFen: yuan(1_000_000),
-      approvedAt: at,
-      approvedBy: 'f',
-      configVersion: 1,
-    },
-    spentFen: yuan(spent),
-    spendByDate: spent ? { '2026-03-15': yuan(spent) } : {},
-    reports: [],
-    rectifications: {},
-    clawbackCauses: [],
+    goals: educationGoals(),
+    ...(spent ? spentOn(spent) : {}),
     version: 6,
-    createdAt: at,
-    updatedAt: at,
-  };
-}
+  });
 
 async function seed(db: Db, layout: Record<string, [string, number][]>): Promise<void> {
   for (const [deptId, list] of Object.entries(layout)) {
@@ -129,19 +100,9 @@ async function answerAndVerify(db: Db, id: string, result: 'resolved' | 'not_res
   }
 }
 
-let local: LocalDb;
 let db: Db;
-
-beforeAll(async () => {
-  local = await startLocalDb();
-});
-
-afterAll(async () => {
-  await local?.close();
-});
-
-beforeEach(async () => {
-  db = await local.freshDb();
+useFreshDb((fresh) => {
+  db = fresh;
 });
 
 describe('runSweepHere', () => {

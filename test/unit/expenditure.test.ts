@@ -2,7 +2,7 @@
 // only `executing` (else 409), not after the self-evaluation (409), a date in the fiscal year and not after
 // today (422), spend never above the current budget (422) — and what counts as the same voucher again.
 import { describe, expect, it } from 'vitest';
-import { AppError, Conflict, RuleViolation } from '../../shared/domain/errors.js';
+import { type AppError, Conflict, RuleViolation } from '../../shared/domain/errors.js';
 import {
   applyExpenditure,
   type Expenditure,
@@ -11,44 +11,16 @@ import {
   sameExpenditure,
 } from '../../shared/domain/expenditure.js';
 import type { Project } from '../../shared/domain/project.js';
+import { thrown } from '../support/errors.js';
+import { yuan } from '../support/money.js';
+import { executingProject, spentOn } from '../support/projects.js';
 
-const yuan = (y: number) => Math.round(y * 100);
 /** 2026-06-15 10:00 in Shanghai. */
 const NOW = new Date('2026-06-15T02:00:00.000Z');
 
 /** An executing project of 1,000,000.00 with 900,000.00 spent. */
-function project(over: Partial<Project> = {}): Project {
-  const at = '2026-01-05T02:00:00.000Z';
-  return {
-    id: 'P2026-TESTEXP1',
-    departmentId: 'D-EDU',
-    fiscalYear: 2026,
-    name: '义务教育学校改扩建',
-    kind: 'project',
-    isNew: false,
-    requestedFen: yuan(1_000_000),
-    status: 'executing',
-    exAnteRequired: false,
-    configVersion: 1,
-    goalReviews: [],
-    budget: {
-      initialFen: yuan(1_000_000),
-      approvedFen: yuan(1_000_000),
-      approvedAt: at,
-      approvedBy: 'f',
-      configVersion: 1,
-    },
-    spentFen: yuan(900_000),
-    spendByDate: { '2026-03-01': yuan(900_000) },
-    reports: [],
-    rectifications: {},
-    clawbackCauses: [],
-    version: 9,
-    createdAt: at,
-    updatedAt: at,
-    ...over,
-  };
-}
+const project = (over: Partial<Project> = {}): Project =>
+  executingProject({ id: 'P2026-TESTEXP1', ...spentOn(900_000, '2026-03-01'), version: 9, ...over });
 
 const input = (over: Partial<ExpenditureInput> = {}): ExpenditureInput => ({
   voucherNo: 'V-0001',
@@ -60,15 +32,6 @@ const input = (over: Partial<ExpenditureInput> = {}): ExpenditureInput => ({
 const apply = (p: Project, i: ExpenditureInput, now = NOW) =>
   applyExpenditure(p, i, { by: 'dept-user', now });
 
-function thrown(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error('expected an error, none was thrown');
-}
 const paths = (err: AppError) => err.errors?.map((e) => e.path);
 
 describe('applyExpenditure', () => {

@@ -2,7 +2,7 @@
 // goals answered once — quantitative with `actual`, qualitative with `tier` — a period of the fiscal year
 // not after this month, a cause and measures wherever the target may be missed; only while executing.
 import { describe, expect, it } from 'vitest';
-import { AppError, Conflict } from '../../shared/domain/errors.js';
+import { Conflict } from '../../shared/domain/errors.js';
 import { indicatorLibrary } from '../../shared/domain/indicator-library.js';
 import {
   fileReport,
@@ -10,42 +10,17 @@ import {
   monitoringReportInput,
 } from '../../shared/domain/monitoring-report.js';
 import type { Project } from '../../shared/domain/project.js';
+import { thrown } from '../support/errors.js';
+import { educationGoals, executingProject } from '../support/projects.js';
 
 /** 2026-07-05 10:00 in Shanghai. */
 const NOW = new Date('2026-07-05T02:00:00.000Z');
 const education = indicatorLibrary.education.indicators;
 
+/** An executing project with the education goals and, unlike the shared one, no budget. */
 function project(over: Partial<Project> = {}): Project {
-  const at = '2026-01-05T02:00:00.000Z';
-  return {
-    id: 'P2026-TESTRPT1',
-    departmentId: 'D-EDU',
-    fiscalYear: 2026,
-    name: '义务教育学校改扩建',
-    kind: 'project',
-    isNew: false,
-    requestedFen: 100_000_000,
-    status: 'executing',
-    exAnteRequired: false,
-    configVersion: 1,
-    goals: {
-      overallGoal: 'g',
-      indicators: structuredClone(education),
-      warnings: [],
-      savedAt: at,
-      configVersion: 1,
-    },
-    goalReviews: [],
-    spentFen: 0,
-    spendByDate: {},
-    reports: [],
-    rectifications: {},
-    clawbackCauses: [],
-    version: 7,
-    createdAt: at,
-    updatedAt: at,
-    ...over,
-  };
+  const { budget: _none, ...p } = executingProject({ id: 'P2026-TESTRPT1', goals: educationGoals('g') });
+  return { ...p, ...over };
 }
 
 type Line = MonitoringReportInput['indicators'][number];
@@ -64,15 +39,6 @@ const report = (over: Partial<MonitoringReportInput> = {}): MonitoringReportInpu
 const replace = (n: number, line: Partial<Line>) =>
   lines().map((l, i) => (i === n ? { ...l, ...line } : l)) as Line[];
 
-function thrown(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error('expected an error, none was thrown');
-}
 const paths = (fn: () => unknown) => thrown(fn).errors?.map((e) => e.path);
 
 describe('fileReport', () => {

@@ -2,7 +2,7 @@
 // 2026 and a fixed moment: the ex-ante threshold, the assessment, the goal review, the library, the budget.
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, type RuleConfig } from '../../shared/domain/config.js';
-import { AppError, Conflict, RuleViolation } from '../../shared/domain/errors.js';
+import { Conflict, RuleViolation } from '../../shared/domain/errors.js';
 import { indicatorLibrary } from '../../shared/domain/indicator-library.js';
 import type { GoalsInput } from '../../shared/domain/indicators.js';
 import {
@@ -19,6 +19,7 @@ import {
   setGoals,
   submit,
 } from '../../shared/domain/project.js';
+import { thrown } from '../support/errors.js';
 
 const config = defaultConfig(2026);
 const now = new Date('2026-03-02T02:00:00.000Z');
@@ -65,17 +66,6 @@ const assessment = (total: number, over: Partial<AssessmentInput> = {}): Assessm
   conclusion: guidanceFor(total, config.exAnte),
   ...over,
 });
-
-/** Runs `fn` and returns the AppError it threw (fails the test when it throws nothing or something else). */
-function thrown(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error('expected an error, none was thrown');
-}
 
 /** A project in the library: no assessment needed (2,000,000), goals approved. */
 const inLibrary = () =>

@@ -2,7 +2,7 @@
 // answers an open or overdue notice, the bureau verifies a responded one; the bureau accepts a recommendation
 // (by default the recommended amount, never more, never below what is spent) or rejects it.
 import { describe, expect, it } from 'vitest';
-import { AppError, Conflict, RuleViolation } from '../../shared/domain/errors.js';
+import { Conflict, RuleViolation } from '../../shared/domain/errors.js';
 import type { Project, RectificationStatus } from '../../shared/domain/project.js';
 import {
   type Clawback,
@@ -15,43 +15,16 @@ import {
   verify,
   withNotice,
 } from '../../shared/domain/rectification.js';
+import { thrown } from '../support/errors.js';
+import { yuan } from '../support/money.js';
+import { executingProject, spentOn } from '../support/projects.js';
 
-const yuan = (y: number) => Math.round(y * 100);
 const ISSUED = new Date('2026-06-30T18:00:00.000Z');
 const NOW = new Date('2026-07-20T02:00:00.000Z');
 
-function project(over: Partial<Project> = {}): Project {
-  const at = '2026-01-05T02:00:00.000Z';
-  return {
-    id: 'P2026-TESTRCT1',
-    departmentId: 'D-EDU',
-    fiscalYear: 2026,
-    name: '义务教育学校改扩建',
-    kind: 'project',
-    isNew: false,
-    requestedFen: yuan(1_000_000),
-    status: 'executing',
-    exAnteRequired: false,
-    configVersion: 1,
-    goalReviews: [],
-    budget: {
-      initialFen: yuan(1_000_000),
-      approvedFen: yuan(1_000_000),
-      approvedAt: at,
-      approvedBy: 'f',
-      configVersion: 1,
-    },
-    spentFen: yuan(100_000),
-    spendByDate: { '2026-03-15': yuan(100_000) },
-    reports: [],
-    rectifications: {},
-    clawbackCauses: [],
-    version: 8,
-    createdAt: at,
-    updatedAt: at,
-    ...over,
-  };
-}
+/** An executing project of 1,000,000.00 with 100,000.00 spent. */
+const project = (over: Partial<Project> = {}): Project =>
+  executingProject({ id: 'P2026-TESTRCT1', ...spentOn(100_000), version: 8, ...over });
 
 const reason = { 'zh-CN': '预算执行进度滞后（红灯）', en: 'Spending lags (red)' };
 const notice = (status: RectificationStatus = 'open'): Rectification => ({
@@ -93,16 +66,6 @@ const recommended = (): Clawback =>
   );
 const pending = (over: Partial<Project> = {}) =>
   project({ pendingClawbackId: 'C-P2026-TESTRCT1-2026-07-31', ...over });
-
-function thrown(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error('expected an error, none was thrown');
-}
 
 describe('issueNotice and the project summary', () => {
   it('a new notice is open, version 1, with its reason in both languages', () => {

@@ -10,58 +10,25 @@ import { schedules } from '../../functions/jobs/schedules.js';
 import { cronJob } from '../../infra/local/cron.js';
 import { loadJob } from '../../infra/local/scheduler.js';
 import { defaultConfig, type RuleConfig } from '../../shared/domain/config.js';
-import { indicatorLibrary } from '../../shared/domain/indicator-library.js';
 import type { Project, RectificationStatus } from '../../shared/domain/project.js';
 import { sweepProject } from '../../shared/domain/sweep.js';
+import { yuan } from '../support/money.js';
+import { approvedBudget, educationGoals, executingProject, spentOn } from '../support/projects.js';
 
 const config = defaultConfig(2026);
 const ID = 'P2026-TESTSWP1';
-const yuan = (y: number) => Math.round(y * 100);
 
 /** An executing project of 1,000,000.00 budgeted in January, with the education goals. */
-function executing(over: Partial<Project> = {}): Project {
-  const at = '2026-01-05T02:00:00.000Z';
-  return {
+const executing = (over: Partial<Project> = {}): Project =>
+  executingProject({
     id: ID,
-    departmentId: 'D-EDU',
-    fiscalYear: 2026,
-    name: '义务教育学校改扩建',
-    kind: 'project',
-    isNew: false,
-    requestedFen: yuan(1_000_000),
-    status: 'executing',
-    exAnteRequired: false,
-    configVersion: 1,
-    goals: {
-      overallGoal: '新增学位1200个',
-      indicators: structuredClone(indicatorLibrary.education.indicators),
-      warnings: [],
-      savedAt: at,
-      configVersion: 1,
-    },
-    goalReviews: [],
-    budget: {
-      initialFen: yuan(1_000_000),
-      approvedFen: yuan(1_000_000),
-      approvedAt: at,
-      approvedBy: 'finance-user',
-      configVersion: 1,
-    },
-    spentFen: 0,
-    spendByDate: {},
-    reports: [],
-    rectifications: {},
-    clawbackCauses: [],
-    version: 7,
-    createdAt: at,
-    updatedAt: at,
+    goals: educationGoals(),
+    budget: approvedBudget({ approvedBy: 'finance-user' }),
     ...over,
-  };
-}
+  });
 
 /** The project with `yuan` spent on 2026-03-15. */
-const spending = (amount: number, over: Partial<Project> = {}) =>
-  executing({ spentFen: yuan(amount), spendByDate: { '2026-03-15': yuan(amount) }, ...over });
+const spending = (amount: number, over: Partial<Project> = {}) => executing({ ...spentOn(amount), ...over });
 
 /** Red all year: 100,000.00 of 1,000,000.00 (index 20 at June). */
 const red = (over: Partial<Project> = {}) => spending(100_000, over);
