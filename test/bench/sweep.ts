@@ -24,7 +24,7 @@ const USAGE = `usage: npm run bench -- sweep [--projects N] [--departments M] [-
   --departments  departments they are spread over (default 50)
   --concurrency  departments swept at a time (default 4, the product's default)
   --store        the local database in memory (default) or in a temporary directory (LevelDB on disk)
-  --cpu-profile  write a V8 CPU profile of the first sweep to FILE (.cpuprofile)`;
+  --cpu-profile  write V8 CPU profiles of the sweeps to FILE and FILE-second (.cpuprofile)`;
 
 const AS_OF = '2026-08-31';
 /** The scheduled sweep of a checkpoint runs the next morning (09:00 in Shanghai). */
@@ -82,11 +82,13 @@ const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
 
 /** The largest RSS seen, sampled every 50 ms (and at start and stop). */
 function rssSampler() {
-  let peak = process.memoryUsage.rss();
+  const start = process.memoryUsage.rss();
+  let peak = start;
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss());
   }, 50);
   return {
+    start,
     stop() {
       clearInterval(timer);
       peak = Math.max(peak, process.memoryUsage.rss());
@@ -200,7 +202,7 @@ export async function main(argv: string[]): Promise<void> {
       console.log(
         `${label}: ${summary.sweepId}, ${seconds.toFixed(2)} s wall, ` +
           `${((used.user + used.system) / 1e6).toFixed(2)} s CPU (client and database share this process), ` +
-          `peak RSS ${mb(peakRss)} MB`,
+          `peak RSS ${mb(peakRss)} MB (${mb(rss.start)} MB at its start: the seeded database lives in this process)`,
       );
       console.log(
         `  scanned ${summary.projectsScanned} projects in ${summary.departmentsDone}/${summary.departments} ` +
@@ -227,12 +229,12 @@ export async function main(argv: string[]): Promise<void> {
     };
 
     const first = await sweep('sweep 1 (fresh)', opts.cpuProfile);
-    const second = await sweep('sweep 2 (same day, nothing changed)');
+    const secondProfile = opts.cpuProfile?.replace(/(\.cpuprofile)?$/, '-second.cpuprofile');
+    await sweep('sweep 2 (same day, nothing changed)', secondProfile);
     console.log(
       `process: max RSS ${mb(process.resourceUsage().maxRSS * 1024)} MB over the whole run (seeding included)`,
     );
-    if (opts.cpuProfile) console.log(`CPU profile of sweep 1: ${opts.cpuProfile}`);
-    void second;
+    if (opts.cpuProfile) console.log(`CPU profiles of the sweeps: ${opts.cpuProfile}, ${secondProfile}`);
 
     const projects = first.summary.projectsScanned;
     console.log(

@@ -1,6 +1,6 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
 import { departmentReportMessage } from '../../shared/mail/compose.js';
 import {
   type ClaimResult,
@@ -114,7 +114,8 @@ function reportMails(): OutgoingMail[] {
 
 let clock: Date;
 let log: MemoryMailLog;
-let logger: DeliveryLogger & { error: ReturnType<typeof vi.fn> };
+type LogFn = (message: string, extra: Record<string, unknown>) => void;
+let logger: DeliveryLogger & { error: Mock<LogFn> };
 let messageNo: number;
 /** Recipients whose sends SES refuses. */
 let refuse: Set<string>;
@@ -128,7 +129,7 @@ const sentTo = () =>
 beforeEach(() => {
   clock = new Date('2026-09-01T01:00:00Z');
   log = new MemoryMailLog();
-  logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+  logger = { info: vi.fn<LogFn>(), warn: vi.fn<LogFn>(), error: vi.fn<LogFn>() };
   messageNo = 0;
   refuse = new Set();
   ses.reset();
