@@ -5,6 +5,9 @@ import { defineConfig } from 'vitest/config';
 // once (globalSetup) and talks HTTP to it.
 export default defineConfig({
   test: {
+    // The JSON report lets .ci/run print a plain "N passed, N failed" line.
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/vitest.json' },
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 30_000 } },

@@ -114,7 +114,23 @@ export async function main(argv: string[]): Promise<void> {
   const dir = opts.store === 'disk' ? await mkdtemp(join(tmpdir(), 'bench-sweep-')) : undefined;
   const dynamo = await startDynamo({ path: dir });
   process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
+  /** Clients to destroy before the database closes: they keep idle sockets open. */
+  const clients: { destroy(): void }[] = [];
+  try {
+    await run(opts, dynamo.endpoint, dir, clients);
+  } finally {
+    for (const c of clients) c.destroy();
+    await dynamo.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  }
+}
 
+async function run(
+  opts: Options,
+  endpoint: string,
+  dir: string | undefined,
+  clients: { destroy(): void }[],
+): Promise<void> {
   const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
   const { ensureTable, localDynamoClient } = await import('../../infra/local/table.js');
   const { documentClient } = await import('../../shared/store/client.js');
@@ -124,135 +140,129 @@ export async function main(argv: string[]): Promise<void> {
   const { countRequests } = await import('./request-counter.js');
 
   // Seeding goes through a client of its own, so the product client counts only the sweeps.
-  const seedClient = localDynamoClient(dynamo.endpoint);
+  const seedClient = localDynamoClient(endpoint);
   const seedDoc = DynamoDBDocumentClient.from(seedClient, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
-  try {
-    console.log(
-      `bench sweep: ${opts.projects} projects in ${opts.departments} departments, as of ${AS_OF}, ` +
-        `concurrency ${opts.concurrency}, database ${opts.store === 'disk' ? `on disk (${dir})` : 'in memory'}`,
-    );
-    await ensureTable(seedClient, TABLE);
+  clients.push(seedClient, documentClient());
 
-    // ------------------------------------------------------------ seed (not measured)
-    const seedStarted = performance.now();
-    const seedDb = new Db(seedDoc, TABLE);
-    const { items, mix } = seedItems({
-      projects: opts.projects,
-      departments: opts.departments,
-      fiscalYear: Number(AS_OF.slice(0, 4)),
+  console.log(
+    `bench sweep: ${opts.projects} projects in ${opts.departments} departments, as of ${AS_OF}, ` +
+      `concurrency ${opts.concurrency}, database ${opts.store === 'disk' ? `on disk (${dir})` : 'in memory'}`,
+  );
+  await ensureTable(seedClient, TABLE);
+
+  // ------------------------------------------------------------ seed (not measured)
+  const seedStarted = performance.now();
+  const seedDb = new Db(seedDoc, TABLE);
+  const { items, mix } = seedItems({
+    projects: opts.projects,
+    departments: opts.departments,
+    fiscalYear: Number(AS_OF.slice(0, 4)),
+    asOf: AS_OF,
+  });
+  const writer = async () => {
+    for (;;) {
+      const chunk = [];
+      for (let next = items.next(); !next.done; next = items.next()) {
+        chunk.push(next.value);
+        if (chunk.length === 25) break;
+      }
+      if (!chunk.length) return;
+      await seedDb.batchPut(chunk);
+    }
+  };
+  await Promise.all(Array.from({ length: SEED_PARALLEL }, writer));
+  const seedSeconds = (performance.now() - seedStarted) / 1000;
+  console.log(
+    `seeded ${mix.items} items (${mix.departments} departments, ${mix.projects} projects, ` +
+      `${mix.smallestDepartment}–${mix.largestDepartment} per department) in ${seedSeconds.toFixed(1)} s`,
+  );
+  console.log(
+    `  drawn: execution ${fmt(mix.execution)}, with a disbursement plan ${mix.withPlan}; ` +
+      `reports ${fmt(mix.reports)}; goal progress ${fmt(mix.goalClass)}; June notices ${fmt(mix.juneNotices)}`,
+  );
+
+  // ------------------------------------------------------------ the sweeps (measured)
+  const client = documentClient();
+  const counter = countRequests(client.middlewareStack);
+  const db = new Db();
+
+  const sweep = async (label: string, profile?: string) => {
+    counter.reset();
+    const session = profile ? new Session() : undefined;
+    if (session) {
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    }
+    const rss = rssSampler();
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    const summary = await runSweepHere(db, {
       asOf: AS_OF,
+      trigger: 'request',
+      actor: ACTOR,
+      now: NOW,
+      concurrency: opts.concurrency,
     });
-    const writer = async () => {
-      for (;;) {
-        const chunk = [];
-        for (let next = items.next(); !next.done; next = items.next()) {
-          chunk.push(next.value);
-          if (chunk.length === 25) break;
-        }
-        if (!chunk.length) return;
-        await seedDb.batchPut(chunk);
-      }
-    };
-    await Promise.all(Array.from({ length: SEED_PARALLEL }, writer));
-    const seedSeconds = (performance.now() - seedStarted) / 1000;
+    const seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    const peakRss = rss.stop();
+    if (session && profile) {
+      const { profile: data } = await session.post('Profiler.stop');
+      await writeFile(profile, JSON.stringify(data));
+      session.disconnect();
+    }
+    const { requests, commands } = counter.total();
+    const byCommand = counter.byCommand();
     console.log(
-      `seeded ${mix.items} items (${mix.departments} departments, ${mix.projects} projects, ` +
-        `${mix.smallestDepartment}–${mix.largestDepartment} per department) in ${seedSeconds.toFixed(1)} s`,
+      `${label}: ${summary.sweepId}, ${seconds.toFixed(2)} s wall, ` +
+        `${((used.user + used.system) / 1e6).toFixed(2)} s CPU (client and database share this process), ` +
+        `peak RSS ${mb(peakRss)} MB (${mb(rss.start)} MB at its start: the seeded database lives in this process)`,
     );
     console.log(
-      `  drawn: execution ${fmt(mix.execution)}, with a disbursement plan ${mix.withPlan}; ` +
-        `reports ${fmt(mix.reports)}; goal progress ${fmt(mix.goalClass)}; June notices ${fmt(mix.juneNotices)}`,
+      `  scanned ${summary.projectsScanned} projects in ${summary.departmentsDone}/${summary.departments} ` +
+        `departments; execution lights ${fmt(summary.lights)}`,
     );
-
-    // ------------------------------------------------------------ the sweeps (measured)
-    const client = documentClient();
-    const counter = countRequests(client.middlewareStack);
-    const db = new Db();
-
-    const sweep = async (label: string, profile?: string) => {
-      counter.reset();
-      const session = profile ? new Session() : undefined;
-      if (session) {
-        session.connect();
-        await session.post('Profiler.enable');
-        await session.post('Profiler.start');
-      }
-      const rss = rssSampler();
-      const cpu = process.cpuUsage();
-      const started = performance.now();
-      const summary = await runSweepHere(db, {
-        asOf: AS_OF,
-        trigger: 'request',
-        actor: ACTOR,
-        now: NOW,
-        concurrency: opts.concurrency,
-      });
-      const seconds = (performance.now() - started) / 1000;
-      const used = process.cpuUsage(cpu);
-      const peakRss = rss.stop();
-      if (session && profile) {
-        const { profile: data } = await session.post('Profiler.stop');
-        await writeFile(profile, JSON.stringify(data));
-        session.disconnect();
-      }
-      const { requests, commands } = counter.total();
-      const byCommand = counter.byCommand();
-      console.log(
-        `${label}: ${summary.sweepId}, ${seconds.toFixed(2)} s wall, ` +
-          `${((used.user + used.system) / 1e6).toFixed(2)} s CPU (client and database share this process), ` +
-          `peak RSS ${mb(peakRss)} MB (${mb(rss.start)} MB at its start: the seeded database lives in this process)`,
-      );
-      console.log(
-        `  scanned ${summary.projectsScanned} projects in ${summary.departmentsDone}/${summary.departments} ` +
-          `departments; execution lights ${fmt(summary.lights)}`,
-      );
-      console.log(
-        `  notices issued ${summary.rectificationsIssued}, marked overdue ${summary.rectificationsOverdue}, ` +
-          `clawbacks recommended ${summary.clawbacksRecommended}, snapshots written ${summary.snapshotsWritten}`,
-      );
-      console.log(
-        `  ${requests} HTTP requests (${commands} commands), ${(requests / summary.projectsScanned).toFixed(4)} per project:`,
-      );
-      for (const [name, s] of Object.entries(byCommand)) {
-        console.log(
-          `    ${name.padEnd(18)} ${String(s.requests).padStart(7)} requests ` +
-            `${(s.requests / summary.projectsScanned).toFixed(4).padStart(8)}/project  ` +
-            `${String(s.items).padStart(8)} items  ${(s.ms / 1000).toFixed(2).padStart(8)} s summed latency`,
-        );
-      }
-      if (summary.projectsScanned !== opts.projects) {
-        console.log(`  WARNING: the sweep scanned ${summary.projectsScanned} of ${opts.projects} projects`);
-      }
-      return { summary, seconds, requests, peakRss };
-    };
-
-    const first = await sweep('sweep 1 (fresh)', opts.cpuProfile);
-    const secondProfile = opts.cpuProfile?.replace(/(\.cpuprofile)?$/, '-second.cpuprofile');
-    await sweep('sweep 2 (same day, nothing changed)', secondProfile);
     console.log(
-      `process: max RSS ${mb(process.resourceUsage().maxRSS * 1024)} MB over the whole run (seeding included)`,
+      `  notices issued ${summary.rectificationsIssued}, marked overdue ${summary.rectificationsOverdue}, ` +
+        `clawbacks recommended ${summary.clawbacksRecommended}, snapshots written ${summary.snapshotsWritten}`,
     );
-    if (opts.cpuProfile) console.log(`CPU profiles of the sweeps: ${opts.cpuProfile}, ${secondProfile}`);
-
-    const projects = first.summary.projectsScanned;
     console.log(
-      JSON.stringify({
-        projects,
-        seconds: round(first.seconds, 2),
-        projectsPerSecond: round(projects / first.seconds, 1),
-        requestsPerProject: round(first.requests / projects, 4),
-        peakRssMb: mb(first.peakRss),
-      }),
+      `  ${requests} HTTP requests (${commands} commands), ${(requests / summary.projectsScanned).toFixed(4)} per project:`,
     );
-  } finally {
-    documentClient().destroy();
-    seedDoc.destroy();
-    seedClient.destroy();
-    await dynamo.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  }
+    for (const [name, s] of Object.entries(byCommand)) {
+      console.log(
+        `    ${name.padEnd(18)} ${String(s.requests).padStart(7)} requests ` +
+          `${(s.requests / summary.projectsScanned).toFixed(4).padStart(8)}/project  ` +
+          `${String(s.items).padStart(8)} items  ${(s.ms / 1000).toFixed(2).padStart(8)} s summed latency`,
+      );
+    }
+    if (summary.projectsScanned !== opts.projects) {
+      console.log(`  WARNING: the sweep scanned ${summary.projectsScanned} of ${opts.projects} projects`);
+    }
+    return { summary, seconds, requests, peakRss };
+  };
+
+  const first = await sweep('sweep 1 (fresh)', opts.cpuProfile);
+  const secondProfile = opts.cpuProfile?.replace(/(\.cpuprofile)?$/, '-second.cpuprofile');
+  await sweep('sweep 2 (same day, nothing changed)', secondProfile);
+  console.log(
+    `process: max RSS ${mb(process.resourceUsage().maxRSS * 1024)} MB over the whole run (seeding included)`,
+  );
+  if (opts.cpuProfile) console.log(`CPU profiles of the sweeps: ${opts.cpuProfile}, ${secondProfile}`);
+
+  const projects = first.summary.projectsScanned;
+  console.log(
+    JSON.stringify({
+      projects,
+      seconds: round(first.seconds, 2),
+      projectsPerSecond: round(projects / first.seconds, 1),
+      requestsPerProject: round(first.requests / projects, 4),
+      peakRssMb: mb(first.peakRss),
+    }),
+  );
 }
 
 function fmt(counts: Record<string, number>): string {
