@@ -68,6 +68,7 @@ export async function loadDemoData(
   info: RuntimeInfo,
   tokenFor: TokenFor,
   fiscalYear: number,
+  today: string,
 ): Promise<string> {
   const finance = apiCaller(info, await tokenFor('finance'));
   for (const d of demoDepartments) await finance('POST', '/v1/departments', d);
@@ -171,5 +172,75 @@ export async function loadDemoData(
   await finance('POST', `/v1/projects/${clinic}/goal-review`, { grade: 'good' });
   await finance('POST', `/v1/projects/${clinic}/budget`, { approvedAmount: 2_400_000 });
 
-  return `${demoDepartments.length} departments, ${demoAgencies.length} agencies, 7 projects of ${fiscalYear} in every status`;
+  const monitoring = await demoMonitoring({ finance, edu, health }, { school, clinic }, fiscalYear, today);
+  return `${demoDepartments.length} departments, ${demoAgencies.length} agencies, 7 projects of ${fiscalYear} in every status${monitoring}`;
+}
+
+/**
+ * The year so far: spend on the executing projects, a monitoring report, the bureau's address in the rules,
+ * a sweep as of the last checkpoint (lights, notices, clawbacks) and its report emails — so the mail page
+ * and the monitoring routes have something to show. Dates never pass today.
+ */
+async function demoMonitoring(
+  callers: { finance: Call; edu: Call; health: Call },
+  ids: { school: string; clinic: string },
+  fiscalYear: number,
+  today: string,
+): Promise<string> {
+  const { finance, edu, health } = callers;
+  const config = (await finance('GET', `/v1/config/${fiscalYear}`)) as Record<string, unknown>;
+  const { fiscalYear: _y, version, isDefault: _d, createdAt: _c, createdBy: _b, ...values } = config;
+  await finance('PUT', `/v1/config/${fiscalYear}`, {
+    ...values,
+    bureauEmails: ['jixiao@finance.example.gov.cn'],
+  });
+  const on = (md: string) => `${fiscalYear}-${md}`;
+  const spend = async (dept: Call, id: string, rows: [string, number][]) => {
+    for (const [i, [md, amount]] of rows.entries()) {
+      if (on(md) > today) continue;
+      await dept('POST', `/v1/projects/${id}/expenditures`, {
+        voucherNo: `DEMO-${i + 1}`,
+        date: on(md),
+        amount,
+      });
+    }
+  };
+  await spend(edu, ids.school, [
+    ['02-20', 300_000],
+    ['04-20', 900_000],
+    ['07-10', 800_000],
+  ]);
+  await spend(health, ids.clinic, [
+    ['01-25', 200_000],
+    ['03-28', 400_000],
+    ['06-15', 500_000],
+    ['09-18', 400_000],
+  ]);
+  const checkpoints = (values.monitoring as { checkpoints: string[] }).checkpoints
+    .map(on)
+    .filter((d) => d < today);
+  const asOf = checkpoints.at(-1);
+  if (!asOf) return '';
+  const library = (await health('GET', '/v1/indicator-templates?category=health')) as {
+    goalSet: { indicators: { name: string; operator: string; target?: number }[] };
+  };
+  await health('POST', `/v1/projects/${ids.clinic}/monitoring-reports`, {
+    period: asOf.slice(0, 7),
+    indicators: library.goalSet.indicators.map((i) =>
+      i.operator === 'qualitative'
+        ? {
+            name: i.name,
+            tier: 'partly_achieved',
+            likelihood: 'possible',
+            deviationCause: '进度偏慢',
+            measures: '加强督导',
+          }
+        : { name: i.name, actual: (i.target ?? 0) * 0.7, likelihood: 'certain' },
+    ),
+  });
+  await finance('POST', '/v1/monitoring/sweeps', { asOf });
+  await finance('POST', '/v1/monitoring/report-emails', { asOf });
+  // …and today's sweep, which also sees the report just filed (a report counts from the day it is filed).
+  await finance('POST', '/v1/monitoring/sweeps', { asOf: today });
+  return `; spend, a report, sweeps as of ${asOf} (with its report emails) and today`;
 }

@@ -1,3 +1,4 @@
+import { businessDate, yearOf } from '../../shared/domain/calendar.js';
 import { loadDemoData, type TokenFor } from './demo.js';
 import { localSettings } from './env.js';
 import { loadOrCreateKeys, signToken } from './idp.js';
@@ -31,8 +32,8 @@ async function main() {
         departmentId,
         sub: `demo-${departmentId ?? 'bureau'}`.toLowerCase(),
       });
-    const fiscalYear = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
-    log(`demo data loaded: ${await loadDemoData(info, tokenFor, fiscalYear)}`);
+    const today = businessDate(new Date());
+    log(`demo data loaded: ${await loadDemoData(info, tokenFor, yearOf(today), today)}`);
   }
 
   console.log(
