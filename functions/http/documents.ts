@@ -3,12 +3,7 @@ import { uploadPageSecret, verifyPageToken } from '../../shared/docs/page-token.
 import { downloadUrl, s3Storage } from '../../shared/docs/storage.js';
 import { messagePage, type PageReply, uploadFormPage } from '../../shared/docs/upload-page.js';
 import { apiBaseUrl, pagePath } from '../../shared/docs/uploads.js';
-import {
-  assertMayRead,
-  type DocumentRecord,
-  documentStatuses,
-  ownerTypes,
-} from '../../shared/domain/document.js';
+import { assertMayRead, type DocumentRecord, documentRecord } from '../../shared/domain/document.js';
 import { NotFound } from '../../shared/domain/errors.js';
 import { createApiHandler } from '../../shared/http/api-handler.js';
 import { Reply, route } from '../../shared/http/route.js';
@@ -19,28 +14,10 @@ import { documents } from '../../shared/store/documents.js';
 const area = 'documents' as const;
 const tags = ['Documents'];
 
-export const documentView = z
-  .object({
-    id: z.string(),
-    kind: z.string(),
-    status: z.enum(documentStatuses),
-    fileName: z.string(),
-    contentType: z.string().meta({ description: 'As declared by the upload link' }),
-    size: z.int().meta({ description: 'Bytes, as declared by the upload link' }),
-    sha256: z.string().optional().meta({ description: 'Lowercase hex, once the upload arrived' }),
-    actualSize: z.int().optional(),
-    detectedType: z.string().optional().meta({ description: 'The real type, by magic bytes' }),
-    reason: z.string().optional().meta({ description: 'Why it was rejected' }),
-    ownerType: z.enum(ownerTypes),
-    departmentId: z.string().optional(),
-    agencyId: z.string().optional(),
-    projectId: z.string().optional(),
-    evaluationId: z.string().optional(),
-    importId: z.string().optional(),
-    createdAt: z.string(),
-    receivedAt: z.string().optional(),
-    checkedAt: z.string().optional(),
-    version: z.int(),
+/** The record as the API shows it: everything but the storage internals, plus a download link. */
+export const documentView = documentRecord
+  .omit({ key: true, eTag: true, createdBy: true })
+  .extend({
     downloadUrl: z.string().optional().meta({ description: 'A short-lived GET link, once received' }),
     downloadUrlExpiresAt: z.string().optional(),
   })

@@ -43,6 +43,15 @@ export interface ReportNotice {
   status: NoticeStatus;
 }
 
+/** A rectification notice as the mails show it, with the status they should say. */
+export function toReportNotice(
+  r: Omit<ReportNotice, 'status'> & { cause: ReportNotice['cause'] },
+  status: NoticeStatus,
+): ReportNotice {
+  const { id, projectId, projectName, departmentId, cause, reasons, issuedOn, dueOn } = r;
+  return { id, projectId, projectName, departmentId, cause, reasons, issuedOn, dueOn, status };
+}
+
 export interface ReportClawback {
   id: string;
   projectId: string;

@@ -4,7 +4,7 @@ import { type Rectification, rectificationRecord } from '../domain/rectification
 import type { Department } from '../domain/reference.js';
 import { message } from '../mail/compose.js';
 import { type DeliveryLogger, type DeliveryReport, deliver, type OutgoingMail } from '../mail/delivery.js';
-import type { ReportNotice } from '../mail/model.js';
+import { toReportNotice } from '../mail/model.js';
 import { renderDueSoonReminder, renderOverdueNotice } from '../mail/reminders.js';
 import type { Mailer } from '../mail/ses.js';
 import { currentConfig } from './config.js';
@@ -46,18 +46,6 @@ export interface RemindersResult extends DeliveryReport {
   skipped: { noticeId: string; kind: 'due-soon' | 'overdue'; reason: string }[];
 }
 
-const notice = (r: Rectification, status: ReportNotice['status']): ReportNotice => ({
-  id: r.id,
-  projectId: r.projectId,
-  projectName: r.projectName,
-  departmentId: r.departmentId,
-  cause: r.cause,
-  reasons: r.reasons,
-  issuedOn: r.issuedOn,
-  dueOn: r.dueOn,
-  status,
-});
-
 export async function sendReminders(
   db: Db,
   mailer: Mailer,
@@ -93,7 +81,7 @@ export async function sendReminders(
     if (!decision) continue;
     const dept = await departmentOf(r.departmentId);
     const input = {
-      notice: notice(r, decision.kind === 'overdue' ? 'overdue' : 'open'),
+      notice: toReportNotice(r, decision.kind === 'overdue' ? 'overdue' : 'open'),
       departmentName: dept?.name ?? r.departmentId,
       generatedAt: opts.now,
     };

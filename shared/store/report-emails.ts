@@ -23,6 +23,7 @@ import {
   type ReportNotice,
   type ReportProject,
   reportProject,
+  toReportNotice,
 } from '../mail/model.js';
 import type { Mailer } from '../mail/ses.js';
 import { configVersion, currentConfig } from './config.js';
@@ -75,17 +76,7 @@ const byUrgency = (a: ReportProject, b: ReportProject) =>
 /** A notice as the mails show it: an open one past its due date is shown as overdue. */
 function reportNotice(r: Rectification, today: IsoDate): ReportNotice {
   const status = r.status === 'open' && r.dueOn < today ? 'overdue' : (r.status as ReportNotice['status']);
-  return {
-    id: r.id,
-    projectId: r.projectId,
-    projectName: r.projectName,
-    departmentId: r.departmentId,
-    cause: r.cause,
-    reasons: r.reasons,
-    issuedOn: r.issuedOn,
-    dueOn: r.dueOn,
-    status,
-  };
+  return toReportNotice(r, status);
 }
 
 const reportClawback = (c: Clawback): ReportClawback => ({

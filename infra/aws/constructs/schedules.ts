@@ -1,11 +1,12 @@
-import { Aws, Duration, Validations } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ScheduleDef } from '../../../functions/jobs/schedules.js';
+import { deadLetterQueue } from './dead-letters.js';
 
 export interface JobScheduleProps {
   schedule: ScheduleDef;
@@ -33,15 +34,10 @@ export class JobSchedule extends Construct {
     if (!awsCron.test(def.cron))
       throw new Error(`Schedule ${def.name}: ${def.cron} is not an AWS cron(...) expression`);
 
-    this.deadLetters = new sqs.Queue(this, 'DeadLetters', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetters).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: `This queue is the dead-letter queue of schedule ${def.name} (scheduler target and Lambda on-failure destination); a dead-letter queue needs none of its own.`,
-    });
+    this.deadLetters = deadLetterQueue(
+      this,
+      `schedule ${def.name} (scheduler target and Lambda on-failure destination)`,
+    );
 
     this.role = new iam.Role(this, 'SchedulerRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com').withConditions({

@@ -3,9 +3,10 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import type { StorageEventDef } from '../../../functions/events/registry.js';
+import { deadLetterQueue } from './dead-letters.js';
 
 export interface StorageEventProps {
   event: StorageEventDef;
@@ -29,15 +30,7 @@ export class StorageEvent extends Construct {
     const def = props.event;
     if (!def.prefix) throw new Error(`Storage event ${def.name} needs a key prefix`);
 
-    this.deadLetters = new sqs.Queue(this, 'DeadLetters', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetters).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: `This queue is the dead-letter queue (Lambda on-failure destination) of storage event ${def.name}; a dead-letter queue needs none of its own.`,
-    });
+    this.deadLetters = deadLetterQueue(this, `storage event ${def.name} (Lambda on-failure destination)`);
     props.fn.configureAsyncInvoke({
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),

@@ -1,9 +1,10 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { QueueDef } from '../../../functions/jobs/schedules.js';
+import { deadLetterQueue } from './dead-letters.js';
 
 export interface WorkQueueProps {
   queue: QueueDef;
@@ -24,15 +25,7 @@ export class WorkQueue extends Construct {
     super(scope, id);
     const def = props.queue;
     this.def = def;
-    this.deadLetters = new sqs.Queue(this, 'DeadLetters', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetters).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: `This queue is the dead-letter queue of the ${def.name} work queue; a dead-letter queue needs none of its own.`,
-    });
+    this.deadLetters = deadLetterQueue(this, `the ${def.name} work queue`);
     this.queue = new sqs.Queue(this, 'Queue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
