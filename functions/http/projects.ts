@@ -22,6 +22,7 @@ import { changeContext, type Request, route } from '../../shared/http/route.js';
 import { fiscalYear, idParams, pageOf, pageQuery } from '../../shared/http/schemas.js';
 import { currentConfig } from '../../shared/store/config.js';
 import { checkIfMatch } from '../../shared/store/entity-store.js';
+import { getSnapshot } from '../../shared/store/monitoring.js';
 import { getOwnProject, listProjects, newProjectId, projects } from '../../shared/store/projects.js';
 import { departments } from '../../shared/store/reference.js';
 
@@ -127,10 +128,15 @@ export const routes = [
     path: '/v1/projects/{id}',
     roles: ['finance', 'department'],
     tags,
-    summary: 'One project with its goals, assessment and budget',
+    summary: 'One project with its goals, assessment, budget and latest monitoring',
+    description: '`monitoring` is the result of the most recent sweep that covered the project (absent before one).',
     params: idParams,
     response: projectSchema,
-    handle: async (req) => projectView(await getOwnProject(req.deps.db, req.actor, req.params.id)),
+    async handle(req) {
+      const project = await getOwnProject(req.deps.db, req.actor, req.params.id);
+      const monitoring = project.status === 'executing' ? await getSnapshot(req.deps.db, project.id) : undefined;
+      return { ...projectView(project), ...(monitoring ? { monitoring } : {}) };
+    },
   }),
   route({
     area,

@@ -181,6 +181,18 @@ describe('spend, sweep, see the lights', () => {
     expect(seen.indicators.every((i: Json) => i.light === 'none' && i.index === null)).toBe(true);
   });
 
+  it('GET /v1/projects/{id} carries the latest monitoring result', async () => {
+    const dept = await newDepartment();
+    const p = await executingProject(dept, 1_200_000);
+    await spent(dept, p.id, ['2026-02-10', 360_000]);
+
+    await sweep('2026-06-30');
+
+    const res = await api(`/v1/projects/${p.id}`, { token: dept.bearer });
+    expect(res.status).toBe(200);
+    expect(res.json.monitoring).toMatchObject({ asOf: '2026-06-30', executionIndex: 60, executionLight: 'yellow' });
+  });
+
   it('at the bands: 359,940.00 → 59.99 red, 479,940.00 → 79.99 yellow, 480,000.00 → 80.00 green', async () => {
     const dept = await newDepartment();
     const spends = [359_940, 479_940, 480_000];
