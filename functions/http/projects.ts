@@ -129,12 +129,14 @@ export const routes = [
     roles: ['finance', 'department'],
     tags,
     summary: 'One project with its goals, assessment, budget and latest monitoring',
-    description: '`monitoring` is the result of the most recent sweep that covered the project (absent before one).',
+    description:
+      '`monitoring` is the result of the most recent sweep that covered the project (absent before one).',
     params: idParams,
     response: projectSchema,
     async handle(req) {
       const project = await getOwnProject(req.deps.db, req.actor, req.params.id);
-      const monitoring = project.status === 'executing' ? await getSnapshot(req.deps.db, project.id) : undefined;
+      const monitoring =
+        project.status === 'executing' ? await getSnapshot(req.deps.db, project.id) : undefined;
       return { ...projectView(project), ...(monitoring ? { monitoring } : {}) };
     },
   }),

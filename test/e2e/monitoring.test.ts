@@ -190,7 +190,11 @@ describe('spend, sweep, see the lights', () => {
 
     const res = await api(`/v1/projects/${p.id}`, { token: dept.bearer });
     expect(res.status).toBe(200);
-    expect(res.json.monitoring).toMatchObject({ asOf: '2026-06-30', executionIndex: 60, executionLight: 'yellow' });
+    expect(res.json.monitoring).toMatchObject({
+      asOf: '2026-06-30',
+      executionIndex: 60,
+      executionLight: 'yellow',
+    });
   });
 
   it('at the bands: 359,940.00 → 59.99 red, 479,940.00 → 79.99 yellow, 480,000.00 → 80.00 green', async () => {
