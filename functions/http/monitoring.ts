@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type Actor, assertOwnDepartment } from '../../shared/domain/actor.js';
-import { businessDate } from '../../shared/domain/calendar.js';
+import { businessDate, yearOf } from '../../shared/domain/calendar.js';
 import { Conflict, NotFound, RuleViolation } from '../../shared/domain/errors.js';
 import { expenditureInput, expenditureView } from '../../shared/domain/expenditure.js';
 import { fenToYuan } from '../../shared/domain/money.js';
@@ -199,21 +199,23 @@ routes.push(
     tags: ['Monitoring'],
     summary: 'Projects with their lights (a department sees its own)',
     description:
-      '`light` filters on the worse of the execution and goal lights (red, yellow, blue, green, none).',
+      '`light` filters on the worse of the execution and goal lights (red, yellow, blue, green, none); ' +
+      '`fiscalYear` defaults to the current one.',
     query: pageQuery.extend({
-      fiscalYear,
+      fiscalYear: fiscalYear.optional(),
       light: z.enum(lights).optional(),
       departmentId: z.string().max(32).optional(),
     }),
     response: pageOf(snapshotRecord),
-    async handle({ query, actor, deps }) {
+    async handle({ query, actor, deps, now }) {
       const departmentId = actor.role === 'department' ? actor.departmentId! : query.departmentId;
+      const year = query.fiscalYear ?? yearOf(businessDate(now));
       const page = { limit: query.limit, nextToken: query.nextToken };
       if (departmentId !== undefined) {
         return deps.db.query(
           {
             index: 'gsi2',
-            pk: keys.departmentSnapshots(departmentId, query.fiscalYear),
+            pk: keys.departmentSnapshots(departmentId, year),
             skBeginsWith: query.light && `${query.light}#`,
             ...page,
           },
@@ -223,7 +225,7 @@ routes.push(
       return deps.db.query(
         {
           index: 'gsi1',
-          pk: keys.yearSnapshots(query.fiscalYear),
+          pk: keys.yearSnapshots(year),
           skBeginsWith: query.light && `${query.light}#`,
           ...page,
         },

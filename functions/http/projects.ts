@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { businessDate, yearOf } from '../../shared/domain/calendar.js';
 import { Conflict, RuleViolation } from '../../shared/domain/errors.js';
 import { goalsInput } from '../../shared/domain/indicators.js';
 import {
@@ -64,9 +65,6 @@ async function changeProject(
   return after;
 }
 
-/** The current fiscal year in Asia/Shanghai (UTC+8, no daylight saving). */
-const currentFiscalYear = (now: Date) => new Date(now.getTime() + 8 * 3600_000).getUTCFullYear();
-
 export const routes = [
   route({
     area,
@@ -114,7 +112,7 @@ export const routes = [
     response: pageOf(projectSchema),
     async handle({ query, actor, deps, now }) {
       const ownOrNamed = actor.role === 'department' || query.departmentId !== undefined;
-      const fiscalYear = query.fiscalYear ?? (ownOrNamed ? undefined : currentFiscalYear(now));
+      const fiscalYear = query.fiscalYear ?? (ownOrNamed ? undefined : yearOf(businessDate(now)));
       if (actor.role === 'department' && query.departmentId && query.departmentId !== actor.departmentId) {
         return { items: [] };
       }

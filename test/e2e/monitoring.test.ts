@@ -606,6 +606,12 @@ describe('what a department sees', () => {
     expect(flags.map((f) => f.projectId).sort()).toEqual([a.project.id, yellow.id].sort());
   });
 
+  it('its flags without a fiscal year: the current one (the system’s today is in 2026)', async () => {
+    const flags = await listAll('/v1/monitoring/flags', a.dept.bearer);
+
+    expect(flags.map((f) => f.projectId).sort()).toEqual([a.project.id, yellow.id].sort());
+  });
+
   it('its red flags: only its red project', async () => {
     const flags = await listAll(`/v1/monitoring/flags?fiscalYear=${YEAR}&light=red`, a.dept.bearer);
 
