@@ -1,3 +1,4 @@
+import { now as clockNow } from '../../shared/clock.js';
 import { type ArrivalDeps, processArrival } from '../../shared/docs/arrival.js';
 import { runExpenditureImport } from '../../shared/docs/imports.js';
 import { isObjectCreated, s3Event } from '../../shared/docs/s3-event.js';
@@ -73,5 +74,5 @@ export function createUploadArrivedHandler(getDeps: () => ArrivalDeps) {
 export const handler = createUploadArrivedHandler(() => ({
   db: defaultDeps().db,
   storage: s3Storage,
-  now: () => new Date(),
+  now: clockNow,
 }));

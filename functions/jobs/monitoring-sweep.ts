@@ -1,5 +1,6 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
+import { now as clockNow } from '../../shared/clock.js';
 import type { Actor } from '../../shared/domain/actor.js';
 import { addDays, businessDate } from '../../shared/domain/calendar.js';
 import { checkpointsOf } from '../../shared/domain/monitoring.js';
@@ -51,7 +52,7 @@ async function sweep(db: Db, asOf: string, now: Date) {
 
 export async function handler(event: unknown = {}) {
   const { asOf } = input.parse(event ?? {});
-  const now = new Date();
+  const now = clockNow();
   const { db } = defaultDeps();
   const today = asOf ?? businessDate(now);
   const yesterday = addDays(today, -1);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { now as clockNow } from '../../shared/clock.js';
 import { businessDate } from '../../shared/domain/calendar.js';
 import { logger } from '../../shared/http/api-handler.js';
 import { defaultDeps } from '../../shared/http/deps.js';
@@ -14,7 +15,7 @@ const input = z.object({ asOf: z.iso.date().optional() }).loose();
 
 export async function handler(event: unknown = {}) {
   const { asOf } = input.parse(event ?? {});
-  const now = new Date();
+  const now = clockNow();
   const { db } = defaultDeps();
   const today = asOf ?? businessDate(now);
   const result = await sendReminders(db, sesMailer(), { today, now, from: senderAddress(), logger });

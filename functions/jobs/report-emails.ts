@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { now as clockNow } from '../../shared/clock.js';
 import { addDays, businessDate, type IsoDate, yearOf } from '../../shared/domain/calendar.js';
 import type { RuleConfig } from '../../shared/domain/config.js';
 import { checkpointsOf } from '../../shared/domain/monitoring.js';
@@ -35,7 +36,7 @@ export async function dueCheckpoint(
 
 export async function handler(event: unknown = {}) {
   const { asOf } = input.parse(event ?? {});
-  const now = new Date();
+  const now = clockNow();
   const { db } = defaultDeps();
   const today = businessDate(now);
   const day = asOf ?? (await dueCheckpoint(today, (year) => currentConfig(db, year)));

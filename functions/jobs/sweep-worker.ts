@@ -1,5 +1,6 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
+import { now as clockNow } from '../../shared/clock.js';
 import { logger } from '../../shared/http/api-handler.js';
 import { defaultDeps } from '../../shared/http/deps.js';
 import { runDepartment } from '../../shared/store/sweep-runner.js';
@@ -24,7 +25,7 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
   for (const record of event.Records) {
     try {
       const w = work.parse(JSON.parse(record.body));
-      await runDepartment(db, w, { actor: systemActor, now: new Date(), requestId: record.messageId });
+      await runDepartment(db, w, { actor: systemActor, now: clockNow(), requestId: record.messageId });
     } catch (err) {
       logger.error('sweep worker failed for a department', {
         messageId: record.messageId,

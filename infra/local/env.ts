@@ -25,5 +25,15 @@ export function localSettings() {
       idp: port('IDP_PORT', 9400),
     },
     demoData: process.env.DEMO_DATA !== '0',
+    /** Run the system as if today were this business day (tests); unset: the real day. */
+    localToday: localToday(process.env.LOCAL_TODAY),
   };
+}
+
+function localToday(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(`${raw}T00:00:00Z`))) {
+    throw new Error(`LOCAL_TODAY=${raw} is not a date (YYYY-MM-DD)`);
+  }
+  return raw;
 }

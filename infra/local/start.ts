@@ -1,3 +1,4 @@
+import { now as clockNow } from '../../shared/clock.js';
 import { businessDate, yearOf } from '../../shared/domain/calendar.js';
 import { loadDemoData, type TokenFor } from './demo.js';
 import { localSettings } from './env.js';
@@ -32,7 +33,7 @@ async function main() {
         departmentId,
         sub: `demo-${departmentId ?? 'bureau'}`.toLowerCase(),
       });
-    const today = businessDate(new Date());
+    const today = businessDate(clockNow());
     log(`demo data loaded: ${await loadDemoData(info, tokenFor, yearOf(today), today)}`);
   }
 

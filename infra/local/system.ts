@@ -4,6 +4,7 @@ import path from 'node:path';
 import sesModule from 'aws-ses-v2-local';
 import S3rver from 's3rver';
 import type { ScheduleDef } from '../../functions/jobs/schedules.js';
+import { offsetToBusinessDay } from '../../shared/clock.js';
 import { startDynamo } from './dynamodb.js';
 import { startGateway } from './gateway.js';
 import { LOCAL_AUDIENCE, loadOrCreateKeys, startIdpServer } from './idp.js';
@@ -25,6 +26,8 @@ export interface SystemOptions {
   ports: { api: number; dynamodb: number; s3: number; ses: number; idp: number };
   log: (line: string) => void;
   logRequests?: boolean;
+  /** Run as if today were this business day (shifts the clock by whole days; see shared/clock.ts). */
+  localToday?: string;
 }
 
 export interface RuntimeInfo {
@@ -91,6 +94,13 @@ export async function startSystem(
       s3: `http://${host}:${s3Address.port}`,
       ses: `http://${host}:${portOf(ses)}`,
     };
+    if (opts.localToday) {
+      const offset = offsetToBusinessDay(opts.localToday, new Date());
+      process.env.CLOCK_OFFSET_MS = String(offset);
+      opts.log(
+        `the clock is set to ${opts.localToday} (LOCAL_TODAY): ${offset / 86_400_000} days from the real one`,
+      );
+    }
     Object.assign(process.env, {
       AWS_REGION: 'us-east-1',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

@@ -5,6 +5,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
+import { now as clockNow } from '../clock.js';
 import type { Actor } from '../domain/actor.js';
 import { AppError, BadRequest, NotFound, PayloadTooLarge, UnsupportedMediaType } from '../domain/errors.js';
 import { actorFromClaims, assertRole, type Claims } from './auth.js';
@@ -101,7 +102,7 @@ export function createApiHandler(routes: RouteDef[], getDeps: () => Deps = defau
     if (body.deferred) throw body.deferred;
 
     const deps = getDeps();
-    const now = new Date();
+    const now = clockNow();
     const idempotencyKey = event.headers['idempotency-key'];
     const guard =
       route.method === 'POST' && idempotencyKey && route.roles !== 'public'

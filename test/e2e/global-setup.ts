@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import type { RuntimeInfo } from '../../infra/local/system.js';
+import { SYSTEM_TODAY } from './today.js';
 
 export type E2eRuntime = RuntimeInfo & { pid: number };
 
@@ -37,6 +38,8 @@ export function systemEnv(dataDir: string, overrides: Record<string, string> = {
     IDP_PORT: '0',
     DEMO_DATA: '0',
     LOG_REQUESTS: '0',
+    // The tests' dates are fixed in fiscal year 2026: the system runs as if today were SYSTEM_TODAY.
+    LOCAL_TODAY: SYSTEM_TODAY,
     ...overrides,
   };
 }

@@ -8,11 +8,11 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signPageToken } from '../../shared/docs/page-token.js';
 import { api, createDepartment, dataDir, expectProblem, financeToken, token, uniqueId } from './support.js';
+import { dayAfter, SYSTEM_TODAY } from './today.js';
 
-const shanghaiNow = () => new Date(Date.now() + 8 * 3600_000);
-const YEAR = shanghaiNow().getUTCFullYear();
-const TODAY = shanghaiNow().toISOString().slice(0, 10);
-const TOMORROW = new Date(shanghaiNow().getTime() + 86_400_000).toISOString().slice(0, 10);
+const TODAY = SYSTEM_TODAY;
+const YEAR = Number(TODAY.slice(0, 4));
+const TOMORROW = dayAfter(TODAY);
 
 let finance: string;
 let goalSet: unknown[];

@@ -18,13 +18,14 @@ import {
   token,
   uniqueId,
 } from './support.js';
+import { SYSTEM_TODAY } from './today.js';
 
 /** The fiscal year of these walks; today (the system's clock) is in it, so 2026 dates before today are past. */
 const YEAR = 2026;
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Today in Asia/Shanghai, as the system sees it. */
-const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+const today = () => SYSTEM_TODAY;
 
 // biome-ignore lint/suspicious/noExplicitAny: bodies as the API answered them; the assertions check them
 type Json = any;

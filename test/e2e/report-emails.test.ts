@@ -9,6 +9,7 @@
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ApiResponse, api, expectProblem, financeToken, runtime, token, uniqueId } from './support.js';
+import { dayAfter, SYSTEM_TODAY } from './today.js';
 
 const YEAR = 2026;
 const AS_OF = '2026-08-31';
@@ -349,7 +350,7 @@ describe('what the route refuses', () => {
   });
 
   it('a day after today → 422 on asOf', async () => {
-    const tomorrow = new Date(Date.now() + 8 * 3600_000 + 86_400_000).toISOString().slice(0, 10);
+    const tomorrow = dayAfter(SYSTEM_TODAY);
 
     expect(expectProblem(await reportEmails(tomorrow), 422).errors?.map((e) => e.path)).toEqual(['asOf']);
   });
