@@ -3,8 +3,8 @@ import { type ArrivalDeps, processArrival } from '../../shared/docs/arrival.js';
 import { runExpenditureImport } from '../../shared/docs/imports.js';
 import { isObjectCreated, s3Event } from '../../shared/docs/s3-event.js';
 import { bucketName, s3Storage } from '../../shared/docs/storage.js';
-import { logger } from '../../shared/http/api-handler.js';
 import { defaultDeps } from '../../shared/http/deps.js';
+import { logger } from '../../shared/logger.js';
 
 /**
  * An upload arrived (S3 `ObjectCreated:*` under `uploads/`, declared in ./registry.ts): each record's

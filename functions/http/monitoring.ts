@@ -172,7 +172,7 @@ routes.push(
     query: pageQuery,
     response: pageOf(sweepRecord),
     handle: ({ query, deps }) =>
-      deps.db.query({ index: 'gsi1', pk: 'SWEEPS', newestFirst: true, ...query }, sweepRecord),
+      deps.db.query({ index: 'gsi1', pk: keys.sweepsPartition, newestFirst: true, ...query }, sweepRecord),
   }),
   route({
     area,
@@ -242,7 +242,7 @@ routes.push(
     summary: 'Rectification notices (a department sees its own), by status',
     query: pageQuery.extend({ status: z.enum(rectificationStatuses).optional() }),
     response: pageOf(rectificationRecord),
-    handle: ({ query, actor, deps }) => listByStatus(deps.db, actor, 'RECTS', query, rectificationRecord),
+    handle: ({ query, actor, deps }) => listByStatus(deps.db, actor, 'notices', query, rectificationRecord),
   }),
   route({
     area,
@@ -278,7 +278,7 @@ routes.push(
     query: pageQuery.extend({ status: z.enum(clawbackStatuses).optional() }),
     response: pageOf(z.looseObject({ id: z.string(), recommendedAmount: z.number() })),
     async handle({ query, actor, deps }) {
-      const page = await listByStatus(deps.db, actor, 'CLAWS', query, clawbackRecord);
+      const page = await listByStatus(deps.db, actor, 'clawbacks', query, clawbackRecord);
       return { items: page.items.map(clawbackView), nextToken: page.nextToken };
     },
   }),
@@ -347,16 +347,20 @@ routes.push(
 async function listByStatus<S extends z.ZodType>(
   db: Db,
   actor: Actor,
-  partition: 'RECTS' | 'CLAWS',
+  partition: 'notices' | 'clawbacks',
   query: { status?: string; limit?: number; nextToken?: string },
   schema: S,
 ) {
   const prefix = query.status ? `${query.status}#` : undefined;
   const page = { limit: query.limit, nextToken: query.nextToken, skBeginsWith: prefix };
   if (actor.role === 'department') {
-    return db.query({ index: 'gsi1', pk: `DEPT#${actor.departmentId}#${partition}`, ...page }, schema);
+    const own = partition === 'notices' ? keys.departmentNotices : keys.departmentClawbacks;
+    return db.query({ index: 'gsi1', pk: own(actor.departmentId!), ...page }, schema);
   }
-  return db.query({ index: 'gsi2', pk: partition, ...page }, schema);
+  return db.query(
+    { index: 'gsi2', pk: partition === 'notices' ? keys.allNotices : keys.allClawbacks, ...page },
+    schema,
+  );
 }
 
 /** A notice's change, with the project's summary of it and the audit record, in one transaction. */

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { businessDate } from '../../shared/domain/calendar.js';
 import { RuleViolation } from '../../shared/domain/errors.js';
-import { createApiHandler, logger } from '../../shared/http/api-handler.js';
+import { createApiHandler } from '../../shared/http/api-handler.js';
 import { route } from '../../shared/http/route.js';
+import { logger } from '../../shared/logger.js';
 import { senderAddress, sesMailer } from '../../shared/mail/ses.js';
 import { DynamoMailLog, mailRecordSchema } from '../../shared/store/mail-log.js';
 import { reportScope, sendReportEmails } from '../../shared/store/report-emails.js';

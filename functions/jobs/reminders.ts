@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { now as clockNow } from '../../shared/clock.js';
 import { businessDate } from '../../shared/domain/calendar.js';
-import { logger } from '../../shared/http/api-handler.js';
 import { defaultDeps } from '../../shared/http/deps.js';
+import { logger } from '../../shared/logger.js';
 import { senderAddress, sesMailer } from '../../shared/mail/ses.js';
 import { sendReminders } from '../../shared/store/reminders.js';
 

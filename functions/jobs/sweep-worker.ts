@@ -1,8 +1,8 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { now as clockNow } from '../../shared/clock.js';
-import { logger } from '../../shared/http/api-handler.js';
 import { defaultDeps } from '../../shared/http/deps.js';
+import { logger } from '../../shared/logger.js';
 import { runDepartment } from '../../shared/store/sweep-runner.js';
 import { systemActor } from './monitoring-sweep.js';
 

@@ -1,4 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -8,6 +7,7 @@ import type {
 import { now as clockNow } from '../clock.js';
 import type { Actor } from '../domain/actor.js';
 import { AppError, BadRequest, NotFound, PayloadTooLarge, UnsupportedMediaType } from '../domain/errors.js';
+import { logger } from '../logger.js';
 import { actorFromClaims, assertRole, type Claims } from './auth.js';
 import { type Deps, defaultDeps } from './deps.js';
 import { IdempotencyGuard, type Replay } from './idempotency.js';
@@ -26,7 +26,6 @@ export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
 
 export const MAX_BODY_BYTES = 256 * 1024;
-export const logger = new Logger({ serviceName: 'budget-performance' });
 
 interface ParsedBody {
   value: unknown;

@@ -127,6 +127,26 @@ export class Db {
     };
   }
 
+  /** Every page of a Query in turn (`limit` is the page size): for work that must see the whole list. */
+  async *pages<S extends z.ZodType>(
+    spec: Omit<QuerySpec, 'nextToken'>,
+    schema: S,
+  ): AsyncGenerator<z.infer<S>[]> {
+    let nextToken: string | undefined;
+    do {
+      const page = await this.query({ ...spec, nextToken }, schema);
+      yield page.items;
+      nextToken = page.nextToken;
+    } while (nextToken);
+  }
+
+  /** Every item of a Query, page by page. */
+  async all<S extends z.ZodType>(spec: Omit<QuerySpec, 'nextToken'>, schema: S): Promise<z.infer<S>[]> {
+    const out: z.infer<S>[] = [];
+    for await (const items of this.pages(spec, schema)) out.push(...items);
+    return out;
+  }
+
   /**
    * Reads many items by key (consistent reads, 100 keys a request, retrying what DynamoDB leaves
    * unprocessed); the answer is in the order of `keys`, undefined where there is no item.

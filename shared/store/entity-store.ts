@@ -52,6 +52,15 @@ export function entityStore<S extends z.ZodType<Versioned & Record<string, unkno
       );
       return { items: out.items.map(strip), nextToken: out.nextToken };
     },
+    /** The whole list, page by page (reference data: departments, agencies). */
+    async all(db: Db): Promise<T[]> {
+      if (!opts.listPartition) throw new Error(`${opts.type} has no list partition`);
+      const items = await db.all(
+        { index: opts.listPartition.index, pk: opts.listPartition.pk, limit: 100 },
+        opts.schema,
+      );
+      return items.map(strip);
+    },
     createActions(entity: T, ctx: ChangeContext, action = 'create'): WriteAction[] {
       return [
         { kind: 'create', item: toItem(entity), conflict: `${opts.label} ${entity.id} already exists` },

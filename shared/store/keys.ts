@@ -70,16 +70,21 @@ export const keys: Keys = {
   yearSnapshots: (fiscalYear: number) => `MON#${fiscalYear}`,
   rectification: (id: string) => ({ pk: `RECT#${id}`, sk: 'RECT' }),
   rectificationIndexes: (r: { id: string; departmentId: string; status: string; issuedOn: string }) => ({
-    gsi1pk: `DEPT#${r.departmentId}#RECTS`,
+    gsi1pk: keys.departmentNotices(r.departmentId),
     gsi1sk: `${r.status}#${r.issuedOn}#${r.id}`,
-    gsi2pk: 'RECTS',
+    gsi2pk: keys.allNotices,
     gsi2sk: `${r.status}#${r.issuedOn}#${r.id}`,
   }),
+  departmentNotices: (departmentId: string) => `DEPT#${departmentId}#RECTS`,
+  allNotices: 'RECTS',
+  departmentClawbacks: (departmentId: string) => `DEPT#${departmentId}#CLAWS`,
+  allClawbacks: 'CLAWS',
+  sweepsPartition: 'SWEEPS',
   clawback: (id: string) => ({ pk: `CLAW#${id}`, sk: 'CLAW' }),
   clawbackIndexes: (c: { id: string; departmentId: string; status: string; asOf: string }) => ({
-    gsi1pk: `DEPT#${c.departmentId}#CLAWS`,
+    gsi1pk: keys.departmentClawbacks(c.departmentId),
     gsi1sk: `${c.status}#${c.asOf}#${c.id}`,
-    gsi2pk: 'CLAWS',
+    gsi2pk: keys.allClawbacks,
     gsi2sk: `${c.status}#${c.asOf}#${c.id}`,
   }),
   monitoringReport: (projectId: string, period: string, at: string) => ({
@@ -92,7 +97,7 @@ export const keys: Keys = {
   }),
   sweep: (sweepId: string) => ({ pk: `SWEEP#${sweepId}`, sk: 'SWEEP' }),
   sweepIndexes: (s: { asOf: string; startedAt: string }) => ({
-    gsi1pk: 'SWEEPS',
+    gsi1pk: keys.sweepsPartition,
     gsi1sk: `${s.asOf}#${s.startedAt}`,
   }),
   document: (id: string) => ({ pk: `DOC#${id}`, sk: 'DOC' }),
@@ -144,6 +149,11 @@ interface Keys {
     issuedOn: string;
   }): Record<string, string>;
   clawback(id: string): { pk: string; sk: string };
+  departmentNotices(departmentId: string): string;
+  allNotices: string;
+  departmentClawbacks(departmentId: string): string;
+  allClawbacks: string;
+  sweepsPartition: string;
   clawbackIndexes(c: {
     id: string;
     departmentId: string;

@@ -122,15 +122,6 @@ export class DynamoMailLog implements MailLog {
 
   /** The records of one occasion (a report's asOf), by key. */
   async list(scope: string): Promise<MailRecord[]> {
-    const out: MailRecord[] = [];
-    for (let token: string | undefined, first = true; first || token; first = false) {
-      const page = await this.db.query(
-        { pk: keys.mailScope(scope), limit: 100, nextToken: token },
-        mailRecordSchema,
-      );
-      out.push(...page.items);
-      token = page.nextToken;
-    }
-    return out;
+    return this.db.all({ pk: keys.mailScope(scope), limit: 100 }, mailRecordSchema);
   }
 }

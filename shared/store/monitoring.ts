@@ -140,19 +140,11 @@ export async function sweepDepartment(db: Db, job: SweepJob): Promise<SweepCount
   const counts = emptyCounts();
   const fiscalYear = job.config.fiscalYear;
   const previous = new Map<string, Snapshot>();
-  for (let token: string | undefined, first = true; first || token; first = false) {
-    const page = await db.query(
-      {
-        index: 'gsi2',
-        pk: keys.departmentSnapshots(job.departmentId, fiscalYear),
-        limit: 500,
-        nextToken: token,
-      },
-      snapshotRecord,
-    );
-    for (const s of page.items) previous.set(s.projectId, s as Snapshot);
-    token = page.nextToken;
-  }
+  const snapshots = await db.all(
+    { index: 'gsi2', pk: keys.departmentSnapshots(job.departmentId, fiscalYear), limit: 500 },
+    snapshotRecord,
+  );
+  for (const s of snapshots) previous.set(s.projectId, s as Snapshot);
   const changed: Item[] = [];
   /** A project's result once its decisions (if any) are written: counted, and its snapshot kept if it moved. */
   const settle = (result: ProjectSweep) => {
@@ -192,18 +184,17 @@ export async function sweepDepartment(db: Db, job: SweepJob): Promise<SweepCount
     }
     for (const d of decided) settle(d.result);
   };
-  for (let token: string | undefined, first = true; first || token; first = false) {
-    const page = await db.query(
-      {
-        index: 'gsi1',
-        pk: keys.departmentProjects(job.departmentId),
-        skBeginsWith: `${fiscalYear}#executing#`,
-        limit: PAGE,
-        nextToken: token,
-      },
-      projectRecord,
-    );
-    for (const project of page.items) {
+  const pages = db.pages(
+    {
+      index: 'gsi1',
+      pk: keys.departmentProjects(job.departmentId),
+      skBeginsWith: `${fiscalYear}#executing#`,
+      limit: PAGE,
+    },
+    projectRecord,
+  );
+  for await (const page of pages) {
+    for (const project of page) {
       const result = sweepProject(project, job.asOf, job.sweepId, job.config);
       const actions = decisionActions(project, result, job);
       if (!actions.length) {
@@ -216,7 +207,6 @@ export async function sweepDepartment(db: Db, job: SweepJob): Promise<SweepCount
       groupActions += actions.length;
       groupBytes += bytes;
     }
-    token = page.nextToken;
   }
   await flush();
   await db.batchPut(changed);

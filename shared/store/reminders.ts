@@ -9,6 +9,7 @@ import { renderDueSoonReminder, renderOverdueNotice } from '../mail/reminders.js
 import type { Mailer } from '../mail/ses.js';
 import { currentConfig } from './config.js';
 import type { Db } from './db.js';
+import { keys } from './keys.js';
 import { DynamoMailLog } from './mail-log.js';
 import { departments } from './reference.js';
 
@@ -53,14 +54,12 @@ export async function sendReminders(
 ): Promise<RemindersResult> {
   const notices: Rectification[] = [];
   for (const status of ['open', 'overdue']) {
-    for (let token: string | undefined, first = true; first || token; first = false) {
-      const page = await db.query(
-        { index: 'gsi2', pk: 'RECTS', skBeginsWith: `${status}#`, limit: 100, nextToken: token },
+    notices.push(
+      ...(await db.all(
+        { index: 'gsi2', pk: keys.allNotices, skBeginsWith: `${status}#`, limit: 100 },
         rectificationRecord,
-      );
-      notices.push(...page.items);
-      token = page.nextToken;
-    }
+      )),
+    );
   }
   const configs = new Map<number, Promise<RuleConfig>>();
   const configOf = (year: number) => {

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { businessDate, type IsoDate, yearOf } from '../domain/calendar.js';
 import type { RuleConfig } from '../domain/config.js';
 import { Conflict } from '../domain/errors.js';
@@ -27,7 +26,7 @@ import {
 } from '../mail/model.js';
 import type { Mailer } from '../mail/ses.js';
 import { configVersion, currentConfig } from './config.js';
-import type { Db, QuerySpec } from './db.js';
+import type { Db } from './db.js';
 import { keys } from './keys.js';
 import { DynamoMailLog } from './mail-log.js';
 import { type SweepRecord, snapshotRecord, sweepRecord } from './monitoring.js';
@@ -42,22 +41,12 @@ export const reportScope = (asOf: IsoDate) => `REPORT#${asOf}`;
 export const BUREAU_KEY = 'BUREAU';
 export const departmentKey = (id: string) => `DEPT#${id}`;
 
-async function queryAll<S extends z.ZodType>(db: Db, spec: QuerySpec, schema: S): Promise<z.infer<S>[]> {
-  const out: z.infer<S>[] = [];
-  for (let token: string | undefined, first = true; first || token; first = false) {
-    const page = await db.query({ ...spec, limit: 100, nextToken: token }, schema);
-    out.push(...page.items);
-    token = page.nextToken;
-  }
-  return out;
-}
-
 /** The most recent sweep of `asOf`'s fiscal year on or before `asOf` (gsi1 SWEEPS: `<asOf>#<startedAt>`). */
 export async function latestSweep(db: Db, asOf: IsoDate): Promise<SweepRecord | undefined> {
   const page = await db.query(
     {
       index: 'gsi1',
-      pk: 'SWEEPS',
+      pk: keys.sweepsPartition,
       skBetween: [`${yearOf(asOf)}-01-01`, `${asOf}#~`],
       newestFirst: true,
       limit: 1,
@@ -108,12 +97,7 @@ export async function gatherReports(db: Db, sweep: SweepRecord, now: Date): Prom
   const today = businessDate(now);
   const current = await currentConfig(db, year);
   const used: RuleConfig = (await configVersion(db, year, sweep.configVersion)) ?? current;
-  const all: Department[] = [];
-  for (let token: string | undefined, first = true; first || token; first = false) {
-    const page = await departments.list(db, { limit: 100, nextToken: token });
-    all.push(...page.items);
-    token = page.nextToken;
-  }
+  const all = await departments.all(db);
 
   const gathered: GatheredReports['departments'] = [];
   const queue = [...all];
@@ -155,16 +139,16 @@ async function departmentReport(
   now: Date,
 ): Promise<DepartmentReport | undefined> {
   const year = sweep.fiscalYear;
-  const executing: Project[] = await queryAll(
-    db,
+  const executing: Project[] = await db.all(
     { index: 'gsi1', pk: keys.departmentProjects(d.id), skBeginsWith: `${year}#executing#` },
     projectRecord,
   );
   if (!executing.length) return undefined;
   const snapshots = new Map(
-    (await queryAll(db, { index: 'gsi2', pk: keys.departmentSnapshots(d.id, year) }, snapshotRecord)).map(
-      (s) => [s.projectId, s as Snapshot],
-    ),
+    (await db.all({ index: 'gsi2', pk: keys.departmentSnapshots(d.id, year) }, snapshotRecord)).map((s) => [
+      s.projectId,
+      s as Snapshot,
+    ]),
   );
   const projects: ReportProject[] = [];
   for (const p of executing) {
@@ -179,18 +163,16 @@ async function departmentReport(
   for (const status of ['overdue', 'open', 'responded']) {
     notices.push(
       ...(
-        await queryAll(
-          db,
-          { index: 'gsi1', pk: `DEPT#${d.id}#RECTS`, skBeginsWith: `${status}#` },
+        await db.all(
+          { index: 'gsi1', pk: keys.departmentNotices(d.id), skBeginsWith: `${status}#` },
           rectificationRecord,
         )
       ).filter(ofYear),
     );
   }
   const clawbacks = (
-    await queryAll(
-      db,
-      { index: 'gsi1', pk: `DEPT#${d.id}#CLAWS`, skBeginsWith: 'recommended#' },
+    await db.all(
+      { index: 'gsi1', pk: keys.departmentClawbacks(d.id), skBeginsWith: 'recommended#' },
       clawbackRecord,
     )
   ).filter(ofYear);

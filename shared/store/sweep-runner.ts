@@ -34,12 +34,7 @@ export async function planSweep(
 ): Promise<{ sweep: SweepStart; config: RuleConfig; work: DepartmentWork[] }> {
   const fiscalYear = yearOf(opts.asOf);
   const config = await currentConfig(db, fiscalYear);
-  const ids: string[] = [];
-  for (let token: string | undefined, first = true; first || token; first = false) {
-    const page = await departments.list(db, { limit: 100, nextToken: token });
-    ids.push(...page.items.map((d) => d.id));
-    token = page.nextToken;
-  }
+  const ids = (await departments.all(db)).map((d) => d.id);
   const sweep: SweepStart = {
     sweepId: newSweepId(opts.asOf),
     asOf: opts.asOf,

@@ -238,7 +238,7 @@ describe('an expenditure during a sweep', () => {
   function racing(target: Db, during: () => Promise<unknown>): Db {
     let fired = false;
     return new Proxy(target, {
-      get(t, prop) {
+      get(t, prop, receiver) {
         if (prop === 'query') {
           return async (...args: Parameters<Db['query']>) => {
             const page = await t.query(...args);
@@ -249,8 +249,9 @@ describe('an expenditure during a sweep', () => {
             return page;
           };
         }
+        // Bound to the proxy, so the store's own paging (`pages` → `query`) goes through the hook too.
         const value = Reflect.get(t, prop, t);
-        return typeof value === 'function' ? value.bind(t) : value;
+        return typeof value === 'function' ? value.bind(receiver) : value;
       },
     });
   }

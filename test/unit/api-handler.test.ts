@@ -10,9 +10,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { RuleViolation } from '../../shared/domain/errors.js';
-import { createApiHandler, logger, MAX_BODY_BYTES } from '../../shared/http/api-handler.js';
+import { createApiHandler, MAX_BODY_BYTES } from '../../shared/http/api-handler.js';
 import type { Deps } from '../../shared/http/deps.js';
 import { route } from '../../shared/http/route.js';
+import { logger } from '../../shared/logger.js';
 import { Db } from '../../shared/store/db.js';
 
 // Unit tier: the middy stack driven with hand-built API Gateway v2 events; DynamoDB is a mock.
