@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { openExpenditureImport } from '../../shared/docs/imports.js';
+import { openExpenditureImport } from '../../shared/app/expenditure-import.js';
 import { apiBaseUrl } from '../../shared/docs/uploads.js';
 import { importStatuses, type RowOutcome } from '../../shared/domain/expenditure-import.js';
 import { createApiHandler } from '../../shared/http/api-handler.js';

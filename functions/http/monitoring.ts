@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { runSweepHere } from '../../shared/app/sweep.js';
 import { type Actor, assertOwnDepartment } from '../../shared/domain/actor.js';
 import { businessDate, yearOf } from '../../shared/domain/calendar.js';
 import { Conflict, NotFound, RuleViolation } from '../../shared/domain/errors.js';
@@ -37,7 +38,6 @@ import {
   sweepRecord,
 } from '../../shared/store/monitoring.js';
 import { getOwnProject, projects } from '../../shared/store/projects.js';
-import { runSweepHere } from '../../shared/store/sweep-runner.js';
 
 /** Execution and monitoring: expenditures, monitoring reports, sweeps, lights, rectifications, clawbacks. */
 const area = 'monitoring' as const;
@@ -159,7 +159,7 @@ routes.push(
           { path: 'asOf', message: `must not be after today (${today})` },
         ]);
       }
-      return runSweepHere(req.deps.db, { asOf: req.body.asOf, trigger: 'request', ...changeContext(req) });
+      return runSweepHere(req.deps, { asOf: req.body.asOf, trigger: 'request', ...changeContext(req) });
     },
   }),
   route({

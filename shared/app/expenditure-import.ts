@@ -1,6 +1,10 @@
+import { contentTypes, IMPORT_MAX_BYTES } from '../docs/content-types.js';
+import type { Storage } from '../docs/storage.js';
 import type { DocumentRecord } from '../domain/document.js';
 import { Conflict } from '../domain/errors.js';
 import { ImportFileError, planChunks, readExpenditureCsv } from '../domain/expenditure-import.js';
+import { metricNames } from '../metric-names.js';
+import { type BusinessMetrics, noMetrics } from '../metrics.js';
 import type { Db } from '../store/db.js';
 import { documents, newId } from '../store/documents.js';
 import type { ChangeContext } from '../store/entity-store.js';
@@ -13,8 +17,6 @@ import {
   markFinished,
   markProcessing,
 } from '../store/expenditure-imports.js';
-import { contentTypes, IMPORT_MAX_BYTES } from './content-types.js';
-import type { Storage } from './storage.js';
 import { newUploadDocument, type UploadLinkReply, uploadLinkOf } from './uploads.js';
 
 /**
@@ -69,6 +71,8 @@ export interface ImportRunDeps {
   db: Db;
   storage: Storage;
   now: () => Date;
+  /** Rows accepted and refused are counted; none if absent. */
+  metrics?: BusinessMetrics;
 }
 
 /**
@@ -122,7 +126,11 @@ export async function runExpenditureImport(
     return now;
   }
   log('expenditure import done', { importId: record.id, rows: file.total, ms: Date.now() - started });
-  return getImport(deps.db, record.id);
+  const done = await getImport(deps.db, record.id);
+  const metrics = deps.metrics ?? noMetrics;
+  metrics.count(metricNames.importRowsAccepted, done?.acceptedCount ?? 0);
+  metrics.count(metricNames.importRowsRefused, done?.refusedCount ?? 0);
+  return done;
 }
 
 /** The document of an import (for its GET), if it still exists. */
