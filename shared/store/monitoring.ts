@@ -14,6 +14,7 @@ import { auditAction } from './audit.js';
 import type { Db, Item, WriteAction } from './db.js';
 import { type ChangeContext, entityStore } from './entity-store.js';
 import { keys } from './keys.js';
+import { projects } from './projects.js';
 
 /**
  * Monitoring in the table: rectification notices, clawback recommendations, the snapshot of each project's
@@ -338,3 +339,81 @@ export async function latestSweep(db: Db, asOf: IsoDate): Promise<SweepRecord | 
 }
 
 export type { Clawback, Rectification };
+
+// ---------------------------------------------------------------- monitoring reports and budget adjustments
+
+/** A filed monitoring report (a second one of the same period replaces the first: it is the newest). */
+export interface MonitoringReportItem {
+  projectId: string;
+  departmentId: string;
+  period: string;
+  filedAt: string;
+  filedBy: string;
+  [field: string]: unknown;
+}
+
+/** The report, the project's new state (its reports summary) and the audit record: one transaction. */
+export function monitoringReportActions(
+  before: Project,
+  after: Project,
+  report: MonitoringReportItem,
+  ctx: ChangeContext,
+): WriteAction[] {
+  return [
+    {
+      kind: 'put',
+      item: {
+        ...keys.monitoringReport(before.id, report.period, report.filedAt),
+        type: 'monitoring-report',
+        ...report,
+      },
+    },
+    projects.replaceAction(before, after),
+    auditAction({
+      actor: ctx.actor,
+      at: ctx.now.toISOString(),
+      requestId: ctx.requestId,
+      entityType: 'project',
+      entityId: before.id,
+      action: 'file-monitoring-report',
+      before: null,
+      after: report,
+    }),
+  ];
+}
+
+export interface BudgetAdjustment {
+  projectId: string;
+  clawbackId: string;
+  reason: string;
+  beforeFen: number;
+  cutFen: number;
+  afterFen: number;
+  at: string;
+  by: string;
+}
+
+/** The record of a budget cut (an accepted clawback) and its audit record on the project. */
+export function budgetAdjustmentActions(adjustment: BudgetAdjustment, ctx: ChangeContext): WriteAction[] {
+  return [
+    {
+      kind: 'create',
+      item: {
+        ...keys.budgetAdjustment(adjustment.projectId, adjustment.at, adjustment.clawbackId),
+        type: 'budget-adjustment',
+        ...adjustment,
+      },
+      conflict: 'The adjustment exists already',
+    },
+    auditAction({
+      actor: ctx.actor,
+      at: adjustment.at,
+      requestId: ctx.requestId,
+      entityType: 'project',
+      entityId: adjustment.projectId,
+      action: 'budget-adjustment',
+      before: { approvedFen: adjustment.beforeFen },
+      after: adjustment,
+    }),
+  ];
+}
