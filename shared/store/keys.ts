@@ -131,6 +131,8 @@ export const keys: Keys = {
   departmentReportMail: (departmentId: string) => `DEPT#${departmentId}`,
   bureauReportMail: 'BUREAU',
   reminderMailScope: (noticeId: string) => `REMINDER#${noticeId}`,
+  /** gsi1 sort key prefix of the sweeps of one day (`<asOf>#`), in the SWEEPS partition. */
+  sweepsOfDay: (asOf: string) => `${asOf}#`,
   /** What GET /health reads (an item that never exists: the read proves the table answers). */
   health: { pk: 'HEALTH', sk: 'HEALTH' },
 };
@@ -201,5 +203,6 @@ interface Keys {
   departmentReportMail(departmentId: string): string;
   bureauReportMail: string;
   reminderMailScope(noticeId: string): string;
+  sweepsOfDay(asOf: string): string;
   health: { pk: string; sk: string };
 }

@@ -323,6 +323,14 @@ export async function listSweeps(db: Db, page: { limit?: number; nextToken?: str
   return db.query({ index: 'gsi1', pk: keys.sweepsPartition, newestFirst: true, ...page }, sweepRecord);
 }
 
+/** Every sweep as of one day (gsi1 SWEEPS: `<asOf>#…`), oldest first. */
+export async function sweepsOfDay(db: Db, asOf: IsoDate): Promise<SweepRecord[]> {
+  return db.all(
+    { index: 'gsi1', pk: keys.sweepsPartition, skBeginsWith: keys.sweepsOfDay(asOf), limit: 50 },
+    sweepRecord,
+  );
+}
+
 /** The most recent sweep of `asOf`'s fiscal year on or before `asOf` (gsi1 SWEEPS: `<asOf>#<startedAt>`). */
 export async function latestSweep(db: Db, asOf: IsoDate): Promise<SweepRecord | undefined> {
   const page = await db.query(
