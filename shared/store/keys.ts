@@ -19,6 +19,7 @@
  * | monitoring rep.| PROJECT#<id>               | REPORT#<period>#<at> | –                       | a project's reports         |
  * | budget adjust. | PROJECT#<id>               | ADJ#<at>#<id>      | –                         | a project's adjustments     |
  * | sweep summary  | SWEEP#<sweepId>            | SWEEP              | SWEEPS / <asOf>#<startedAt> | the sweeps, newest first  |
+ * | sweep dept.    | SWEEP#<sweepId>            | DEPT#<departmentId>| –                         | a department counted once   |
  * | mail record    | MAIL#<scope>               | <key>              | –                         | once-only mails: a report   |
  * |                | (REPORT#<asOf>,            | (DEPT#<id>, BUREAU,|                           |   per department and asOf,  |
  * |                |  REMINDER#<noticeId>)      |  due-soon, overdue)|                           |   a reminder per notice/kind|
