@@ -3,12 +3,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMonitoringSweepHandler } from '../../functions/jobs/monitoring-sweep.js';
 import { schedules } from '../../functions/jobs/schedules.js';
 import { createSweepHeartbeatHandler } from '../../functions/jobs/sweep-heartbeat.js';
 import { cronJob } from '../../infra/local/cron.js';
 import type { DepartmentWork } from '../../shared/app/sweep.js';
+import { logger } from '../../shared/logger.js';
 import { Db } from '../../shared/store/db.js';
 import { keys } from '../../shared/store/keys.js';
 import { fakeMetrics, testDeps } from '../support/deps.js';
@@ -180,5 +181,46 @@ describe('the monitoring sweep job (functions/jobs/monitoring-sweep.ts)', () => 
 
     expect(results.map((r) => r.asOf)).toEqual(['2026-06-30', '2026-07-01']);
     expect(sent).toEqual(['2026-06-30', '2026-07-01']);
+  });
+});
+
+describe('every job runs inside the Powertools logger context (shared/lambda.ts)', () => {
+  it('puts cold start, function name and the Lambda request id in each log line', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    const handler = createSweepHeartbeatHandler(testDeps({ db, logger, now: () => SIX_AM }));
+    const lines: string[] = [];
+    const level = logger.getLevelName();
+    logger.setLogLevel('INFO');
+    const capture = (chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    };
+    const spies = [
+      vi.spyOn(process.stdout, 'write').mockImplementation(capture),
+      vi.spyOn(process.stderr, 'write').mockImplementation(capture), // warnings go to stderr
+    ];
+    try {
+      const context = {
+        functionName: 'sweep-heartbeat',
+        awsRequestId: 'req-1',
+        getRemainingTimeInMillis: () => 1,
+      };
+      await handler({}, context as never);
+      await handler({}, { ...context, awsRequestId: 'req-2' } as never);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+      logger.setLogLevel(level);
+    }
+
+    const logs = lines
+      .flatMap((l) => l.split('\n'))
+      .filter((l) => l.includes('sweep heartbeat'))
+      .map((l) => JSON.parse(l));
+    // cold_start is true on a process's first invocation only (earlier tests of this file were first).
+    expect(logs.map((l) => [l.function_request_id, typeof l.cold_start, l.function_name])).toEqual([
+      ['req-1', 'boolean', 'sweep-heartbeat'],
+      ['req-2', 'boolean', 'sweep-heartbeat'],
+    ]);
+    expect(logs[1].cold_start).toBe(false);
   });
 });
