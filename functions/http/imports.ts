@@ -70,7 +70,7 @@ export const routes = [
     status: 201,
     async handle(req) {
       const ctx = { actor: req.actor, now: req.now, requestId: req.requestId };
-      const out = await openExpenditureImport(req.deps.db, ctx, req.body, apiBaseUrl(req.headers));
+      const out = await openExpenditureImport(req.deps, ctx, req.body, apiBaseUrl(req.headers));
       return { ...out, status: 'awaiting_upload' as const };
     },
   }),

@@ -40,7 +40,7 @@ import { newUploadDocument, type UploadLinkReply, uploadLinkOf } from './uploads
 export const IMPORT_KIND = 'expenditure-import';
 
 export async function openExpenditureImport(
-  db: Db,
+  deps: { db: Db },
   ctx: ChangeContext,
   body: { fileName: string; size: number; contentType?: string },
   baseUrl: string,
@@ -75,7 +75,7 @@ export async function openExpenditureImport(
     skippedCount: 0,
     refusedCount: 0,
   };
-  await db.write([...actions, ...createImportActions(record, ctx)]);
+  await deps.db.write([...actions, ...createImportActions(record, ctx)]);
   return { importId, ...(await uploadLinkOf(document, { baseUrl })) };
 }
 
@@ -146,7 +146,8 @@ export async function runExpenditureImport(
 }
 
 /** The document of an import (for its GET), if it still exists. */
-export const importDocument = (db: Db, record: ImportRecord) => documents.get(db, record.documentId);
+export const importDocument = (deps: { db: Db }, record: ImportRecord) =>
+  documents.get(deps.db, record.documentId);
 
 /**
  * Runs the planned chunks of a read file. A chunk whose outcome item exists was done before (a resumed or

@@ -76,7 +76,12 @@ export interface GatheredReports {
  * the configuration version the sweep used (the same pure function, so the same figures). Projects budgeted
  * after the sweep started are not in its report.
  */
-export async function gatherReports(db: Db, sweep: SweepRecord, now: Date): Promise<GatheredReports> {
+export async function gatherReports(
+  deps: { db: Db },
+  sweep: SweepRecord,
+  now: Date,
+): Promise<GatheredReports> {
+  const { db } = deps;
   const year = sweep.fiscalYear;
   const today = businessDate(now);
   const current = await currentConfig(db, year);
@@ -188,7 +193,7 @@ export async function sendReportEmails(
         `${sweep.departmentsDone} of ${sweep.departments} departments done; try again when it is complete`,
     );
   }
-  const gathered = await gatherReports(db, sweep, opts.now);
+  const gathered = await gatherReports(deps, sweep, opts.now);
   const scope = reportScope(opts.asOf);
   const context = { asOf: opts.asOf, sweepId: sweep.sweepId };
   const skipped: ReportEmailsResult['skipped'] = [];

@@ -60,12 +60,12 @@ export function newUploadDocument(
 
 /** Creates the pending document (with its audit record) and answers its links: the whole of a simple upload. */
 export async function openUpload(
-  db: Db,
+  deps: { db: Db },
   ctx: ChangeContext,
   spec: UploadSpec,
   baseUrl: string,
 ): Promise<UploadLinkReply> {
   const { document, actions } = newUploadDocument(spec, ctx);
-  await db.write(actions);
+  await deps.db.write(actions);
   return uploadLinkOf(document, { baseUrl });
 }

@@ -277,7 +277,7 @@ function executingProject(id: string, approvedYuan: number): Project {
 async function importFile(csv: string) {
   const body = Buffer.from(csv, 'utf8');
   const link = await m.imports.openExpenditureImport(
-    db,
+    { db },
     ctx(),
     { fileName: 'treasury.csv', size: body.length },
     'http://api.test',
@@ -356,7 +356,7 @@ describe('an expenditure import', () => {
       lines.push(`C${i},P-IMP-2,${p.fiscalYear}-01-${String(1 + (i % 28)).padStart(2, '0')},10`);
     const body = Buffer.from(lines.join('\n'));
     const link = await m.imports.openExpenditureImport(
-      db,
+      { db },
       ctx(),
       { fileName: 'c.csv', size: body.length },
       'http://x',
@@ -430,7 +430,7 @@ describe('an expenditure import', () => {
 
   it('fails when its upload is rejected (a PDF declared as CSV)', async () => {
     const link = await m.imports.openExpenditureImport(
-      db,
+      { db },
       ctx(),
       { fileName: 'x.csv', size: PDF.length },
       'http://api.test',
