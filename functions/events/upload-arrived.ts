@@ -1,14 +1,15 @@
-import { now as clockNow } from '../../shared/clock.js';
-import { type ArrivalDeps, processArrival } from '../../shared/docs/arrival.js';
-import { runExpenditureImport } from '../../shared/docs/imports.js';
+import { type ImportRunDeps, runExpenditureImport } from '../../shared/app/expenditure-import.js';
+import { type ArrivalDeps, processArrival } from '../../shared/app/upload-arrival.js';
+import { type DepsSource, defaultDeps, resolveDeps } from '../../shared/deps.js';
 import { isObjectCreated, s3Event } from '../../shared/docs/s3-event.js';
-import { bucketName, s3Storage } from '../../shared/docs/storage.js';
-import { defaultDeps } from '../../shared/http/deps.js';
-import { logger } from '../../shared/logger.js';
+import { bucketName } from '../../shared/docs/storage.js';
+import { observed } from '../../shared/lambda.js';
+import { logger as processLogger } from '../../shared/logger.js';
+import { noMetrics } from '../../shared/metrics.js';
 
 /**
  * An upload arrived (S3 `ObjectCreated:*` under `uploads/`, declared in ./registry.ts): each record's
- * document is judged (shared/docs/arrival.ts) and, for an expenditure import, the import runs. Every step
+ * document is judged (shared/app/upload-arrival.ts) and, for an expenditure import, the import runs. Every step
  * is idempotent, so a redelivered event changes nothing; a record that fails is retried by a redelivery
  * (the error is rethrown after the other records are done).
  */
@@ -19,15 +20,20 @@ export interface RecordResult {
   importStatus?: string;
 }
 
-export function createUploadArrivedHandler(getDeps: () => ArrivalDeps) {
-  return async function handler(event: unknown): Promise<{ results: RecordResult[] }> {
+export type UploadArrivedDeps = ArrivalDeps & ImportRunDeps & { logger?: typeof processLogger };
+
+export function createUploadArrivedHandler(source: DepsSource<UploadArrivedDeps>) {
+  return observed(handle, () => resolveDeps(source).metrics ?? noMetrics);
+
+  async function handle(event: unknown): Promise<{ results: RecordResult[] }> {
     const parsed = s3Event.safeParse(event);
     if (!parsed.success) {
       throw new Error(
         `Not an S3 event notification: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`,
       );
     }
-    const deps = getDeps();
+    const deps = resolveDeps(source);
+    const logger = deps.logger ?? processLogger;
     const bucket = bucketName();
     const results: RecordResult[] = [];
     const failures: unknown[] = [];
@@ -68,11 +74,7 @@ export function createUploadArrivedHandler(getDeps: () => ArrivalDeps) {
     }
     if (failures.length) throw failures[0];
     return { results };
-  };
+  }
 }
 
-export const handler = createUploadArrivedHandler(() => ({
-  db: defaultDeps().db,
-  storage: s3Storage,
-  now: clockNow,
-}));
+export const handler = createUploadArrivedHandler(defaultDeps);

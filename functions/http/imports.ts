@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { openExpenditureImport } from '../../shared/docs/imports.js';
+import { openExpenditureImport } from '../../shared/app/expenditure-import.js';
 import { apiBaseUrl } from '../../shared/docs/uploads.js';
 import { importStatuses, type RowOutcome } from '../../shared/domain/expenditure-import.js';
 import { createApiHandler } from '../../shared/http/api-handler.js';
@@ -70,7 +70,7 @@ export const routes = [
     status: 201,
     async handle(req) {
       const ctx = { actor: req.actor, now: req.now, requestId: req.requestId };
-      const out = await openExpenditureImport(req.deps.db, ctx, req.body, apiBaseUrl(req.headers));
+      const out = await openExpenditureImport(req.deps, ctx, req.body, apiBaseUrl(req.headers));
       return { ...out, status: 'awaiting_upload' as const };
     },
   }),

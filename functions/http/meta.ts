@@ -6,6 +6,7 @@ import { AppError, NotFound } from '../../shared/domain/errors.js';
 import { createApiHandler } from '../../shared/http/api-handler.js';
 import { openApiDocument } from '../../shared/http/openapi.js';
 import { Reply, route } from '../../shared/http/route.js';
+import { keys } from '../../shared/store/keys.js';
 
 /** Health, the OpenAPI document and the readable API reference (Swagger UI served from its npm package). */
 const area = 'meta' as const;
@@ -48,7 +49,7 @@ export const routes = [
     response: z.looseObject({ status: z.literal('ok') }),
     async handle({ deps }) {
       try {
-        await deps.db.get({ pk: 'HEALTH', sk: 'HEALTH' }, z.unknown());
+        await deps.db.get(keys.health, z.unknown());
       } catch (err) {
         throw new AppError(
           503,

@@ -1,43 +1,38 @@
 import { z } from 'zod';
-import { type Actor, assertOwnDepartment } from '../../shared/domain/actor.js';
+import { changeNotice, decideClawback, fileMonitoringReport } from '../../shared/app/monitoring-changes.js';
+import { runSweepHere } from '../../shared/app/sweep.js';
+import type { Actor } from '../../shared/domain/actor.js';
 import { businessDate, yearOf } from '../../shared/domain/calendar.js';
-import { Conflict, NotFound, RuleViolation } from '../../shared/domain/errors.js';
+import { NotFound, RuleViolation } from '../../shared/domain/errors.js';
 import { expenditureInput, expenditureView } from '../../shared/domain/expenditure.js';
 import { fenToYuan } from '../../shared/domain/money.js';
 import { lights } from '../../shared/domain/monitoring.js';
-import { fileReport, monitoringReportInput } from '../../shared/domain/monitoring-report.js';
+import { monitoringReportInput } from '../../shared/domain/monitoring-report.js';
 import { rectificationStatuses } from '../../shared/domain/project.js';
 import {
   clawbackRecord,
   clawbackStatuses,
   clawbackView,
-  decide,
   decisionInput,
-  type Rectification,
   rectificationRecord,
   respond,
   responseInput,
   verificationInput,
   verify,
-  withNotice,
 } from '../../shared/domain/rectification.js';
 import { createApiHandler } from '../../shared/http/api-handler.js';
 import { changeContext, Reply, type Request, route } from '../../shared/http/route.js';
 import { fiscalYear, idParams, pageOf, pageQuery } from '../../shared/http/schemas.js';
-import { auditAction } from '../../shared/store/audit.js';
-import type { Db } from '../../shared/store/db.js';
-import { checkIfMatch } from '../../shared/store/entity-store.js';
 import { listExpenditures, recordExpenditure } from '../../shared/store/expenditures.js';
-import { keys } from '../../shared/store/keys.js';
 import {
-  clawbacks,
   getSnapshot,
-  rectifications,
+  listByStatus,
+  listFlags,
+  listSweeps,
   snapshotRecord,
   sweepRecord,
 } from '../../shared/store/monitoring.js';
-import { getOwnProject, projects } from '../../shared/store/projects.js';
-import { runSweepHere } from '../../shared/store/sweep-runner.js';
+import { getOwnProject } from '../../shared/store/projects.js';
 
 /** Execution and monitoring: expenditures, monitoring reports, sweeps, lights, rectifications, clawbacks. */
 const area = 'monitoring' as const;
@@ -106,39 +101,7 @@ routes.push(
     body: monitoringReportInput,
     response: z.looseObject({ projectId: z.string(), period: z.string() }),
     status: 201,
-    async handle(req) {
-      const before = await getOwnProject(req.deps.db, req.actor, req.params.id);
-      const after = fileReport(before, req.body, req.now);
-      const at = req.now.toISOString();
-      const report = {
-        projectId: before.id,
-        departmentId: before.departmentId,
-        ...req.body,
-        filedAt: at,
-        filedBy: req.actor.sub,
-      };
-      await req.deps.db.write([
-        {
-          kind: 'put',
-          item: {
-            ...keys.monitoringReport(before.id, req.body.period, at),
-            type: 'monitoring-report',
-            ...report,
-          },
-        },
-        projects.replaceAction(before, after),
-        auditAction({
-          ...changeContext(req),
-          at,
-          entityType: 'project',
-          entityId: before.id,
-          action: 'file-monitoring-report',
-          before: null,
-          after: report,
-        }),
-      ]);
-      return report;
-    },
+    handle: (req) => fileMonitoringReport(req.deps, change(req), req.params.id, req.body),
   }),
   route({
     area,
@@ -159,7 +122,7 @@ routes.push(
           { path: 'asOf', message: `must not be after today (${today})` },
         ]);
       }
-      return runSweepHere(req.deps.db, { asOf: req.body.asOf, trigger: 'request', ...changeContext(req) });
+      return runSweepHere(req.deps, { asOf: req.body.asOf, trigger: 'request', ...changeContext(req) });
     },
   }),
   route({
@@ -171,8 +134,7 @@ routes.push(
     summary: 'The sweeps run so far, newest first, with their counts',
     query: pageQuery,
     response: pageOf(sweepRecord),
-    handle: ({ query, deps }) =>
-      deps.db.query({ index: 'gsi1', pk: keys.sweepsPartition, newestFirst: true, ...query }, sweepRecord),
+    handle: ({ query, deps }) => listSweeps(deps.db, query),
   }),
   route({
     area,
@@ -211,26 +173,7 @@ routes.push(
       const departmentId = actor.role === 'department' ? actor.departmentId! : query.departmentId;
       const year = query.fiscalYear ?? yearOf(businessDate(now));
       const page = { limit: query.limit, nextToken: query.nextToken };
-      if (departmentId !== undefined) {
-        return deps.db.query(
-          {
-            index: 'gsi2',
-            pk: keys.departmentSnapshots(departmentId, year),
-            skBeginsWith: query.light && `${query.light}#`,
-            ...page,
-          },
-          snapshotRecord,
-        );
-      }
-      return deps.db.query(
-        {
-          index: 'gsi1',
-          pk: keys.yearSnapshots(year),
-          skBeginsWith: query.light && `${query.light}#`,
-          ...page,
-        },
-        snapshotRecord,
-      );
+      return listFlags(deps.db, { departmentId, fiscalYear: year, light: query.light }, page);
     },
   }),
   route({
@@ -242,7 +185,8 @@ routes.push(
     summary: 'Rectification notices (a department sees its own), by status',
     query: pageQuery.extend({ status: z.enum(rectificationStatuses).optional() }),
     response: pageOf(rectificationRecord),
-    handle: ({ query, actor, deps }) => listByStatus(deps.db, actor, 'notices', query, rectificationRecord),
+    handle: ({ query, actor, deps }) =>
+      listByStatus(deps.db, 'notices', ownScope(actor, query), query, rectificationRecord),
   }),
   route({
     area,
@@ -254,7 +198,14 @@ routes.push(
     params: idParams,
     body: responseInput,
     response: rectificationRecord,
-    handle: (req) => changeNotice(req, (r) => respond(r, req.body, req.actor.sub, req.now), 'respond'),
+    handle: (req) =>
+      changeNotice(
+        req.deps,
+        change(req),
+        req.params.id,
+        (r) => respond(r, req.body, req.actor.sub, req.now),
+        'respond',
+      ),
   }),
   route({
     area,
@@ -266,7 +217,14 @@ routes.push(
     params: idParams,
     body: verificationInput,
     response: rectificationRecord,
-    handle: (req) => changeNotice(req, (r) => verify(r, req.body, req.actor.sub, req.now), 'verify'),
+    handle: (req) =>
+      changeNotice(
+        req.deps,
+        change(req),
+        req.params.id,
+        (r) => verify(r, req.body, req.actor.sub, req.now),
+        'verify',
+      ),
   }),
   route({
     area,
@@ -278,7 +236,7 @@ routes.push(
     query: pageQuery.extend({ status: z.enum(clawbackStatuses).optional() }),
     response: pageOf(z.looseObject({ id: z.string(), recommendedAmount: z.number() })),
     async handle({ query, actor, deps }) {
-      const page = await listByStatus(deps.db, actor, 'clawbacks', query, clawbackRecord);
+      const page = await listByStatus(deps.db, 'clawbacks', ownScope(actor, query), query, clawbackRecord);
       return { items: page.items.map(clawbackView), nextToken: page.nextToken };
     },
   }),
@@ -292,108 +250,17 @@ routes.push(
     params: idParams,
     body: decisionInput,
     response: z.looseObject({ id: z.string(), status: z.enum(clawbackStatuses) }),
-    async handle(req) {
-      const db = req.deps.db;
-      const before = await clawbacks.get(db, req.params.id);
-      if (!before) throw new NotFound(`Clawback recommendation ${req.params.id}`);
-      const project = await projects.get(db, before.projectId);
-      if (!project) throw new NotFound(`Project ${before.projectId}`);
-      const { clawback, project: after, cutFen } = decide(before, project, req.body, req.actor.sub, req.now);
-      checkIfMatch(before, req.ifMatch, `Clawback recommendation ${before.id}`);
-      const ctx = changeContext(req);
-      const actions = [
-        ...clawbacks.updateActions(before, clawback, ctx, req.body.decision),
-        projects.replaceAction(project, after),
-      ];
-      if (cutFen > 0) {
-        const at = req.now.toISOString();
-        const adjustment = {
-          projectId: project.id,
-          clawbackId: before.id,
-          reason: req.body.reason,
-          beforeFen: project.budget!.approvedFen,
-          cutFen,
-          afterFen: after.budget!.approvedFen,
-          at,
-          by: req.actor.sub,
-        };
-        actions.push(
-          {
-            kind: 'create',
-            item: {
-              ...keys.budgetAdjustment(project.id, at, before.id),
-              type: 'budget-adjustment',
-              ...adjustment,
-            },
-            conflict: 'The adjustment exists already',
-          },
-          auditAction({
-            ...ctx,
-            at,
-            entityType: 'project',
-            entityId: project.id,
-            action: 'budget-adjustment',
-            before: { approvedFen: adjustment.beforeFen },
-            after: adjustment,
-          }),
-        );
-      }
-      await db.write(actions);
-      return clawbackView(clawback);
-    },
+    handle: async (req) => clawbackView(await decideClawback(req.deps, change(req), req.params.id, req.body)),
   }),
 );
 
-async function listByStatus<S extends z.ZodType>(
-  db: Db,
-  actor: Actor,
-  partition: 'notices' | 'clawbacks',
-  query: { status?: string; limit?: number; nextToken?: string },
-  schema: S,
-) {
-  const prefix = query.status ? `${query.status}#` : undefined;
-  const page = { limit: query.limit, nextToken: query.nextToken, skBeginsWith: prefix };
-  if (actor.role === 'department') {
-    const own = partition === 'notices' ? keys.departmentNotices : keys.departmentClawbacks;
-    return db.query({ index: 'gsi1', pk: own(actor.departmentId!), ...page }, schema);
-  }
-  return db.query(
-    { index: 'gsi2', pk: partition === 'notices' ? keys.allNotices : keys.allClawbacks, ...page },
-    schema,
-  );
-}
+/** A department sees its own; the bureau everyone's. */
+const ownScope = (actor: Actor, query: { status?: string }) => ({
+  departmentId: actor.role === 'department' ? actor.departmentId! : undefined,
+  status: query.status,
+});
 
-/** A notice's change, with the project's summary of it and the audit record, in one transaction. */
-async function changeNotice(
-  req: Request<{ id: string }>,
-  apply: (r: Rectification) => Rectification,
-  action: string,
-) {
-  const db = req.deps.db;
-  for (let attempt = 1; ; attempt++) {
-    const before = await rectifications.get(db, req.params.id);
-    if (!before) throw new NotFound(`Rectification notice ${req.params.id}`);
-    assertOwnDepartment(req.actor, before.departmentId, `Rectification notice ${req.params.id}`);
-    const after = apply(before);
-    checkIfMatch(before, req.ifMatch, `Rectification notice ${before.id}`);
-    const project = await projects.get(db, before.projectId);
-    if (!project) throw new NotFound(`Project ${before.projectId}`);
-    const projectAfter = {
-      ...withNotice(project, after),
-      version: project.version + 1,
-      updatedAt: req.now.toISOString(),
-    };
-    try {
-      await db.write([
-        ...rectifications.updateActions(before, after, changeContext(req), action),
-        projects.replaceAction(project, projectAfter),
-      ]);
-      return after;
-    } catch (err) {
-      // A sweep or an expenditure moved the project meanwhile: read both again.
-      if (!(err instanceof Conflict) || attempt >= 3) throw err;
-    }
-  }
-}
+/** The change a request makes: who, when, and the version its If-Match names. */
+const change = (req: Request) => ({ ...changeContext(req), ifMatch: req.ifMatch });
 
 export const handler = createApiHandler(routes);

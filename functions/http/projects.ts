@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { changeProject as applyChange } from '../../shared/app/project-change.js';
 import { businessDate, yearOf } from '../../shared/domain/calendar.js';
-import { Conflict, RuleViolation } from '../../shared/domain/errors.js';
+import { RuleViolation } from '../../shared/domain/errors.js';
 import { goalsInput } from '../../shared/domain/indicators.js';
 import {
   approveBudget,
@@ -17,12 +18,11 @@ import {
   setGoals,
   submit,
 } from '../../shared/domain/project.js';
-import { nextStatus, type ProjectEvent, projectStatuses } from '../../shared/domain/project-status.js';
+import { type ProjectEvent, projectStatuses } from '../../shared/domain/project-status.js';
 import { createApiHandler } from '../../shared/http/api-handler.js';
 import { changeContext, type Request, route } from '../../shared/http/route.js';
 import { fiscalYear, idParams, pageOf, pageQuery } from '../../shared/http/schemas.js';
 import { currentConfig } from '../../shared/store/config.js';
-import { checkIfMatch } from '../../shared/store/entity-store.js';
 import { getSnapshot } from '../../shared/store/monitoring.js';
 import { getOwnProject, listProjects, newProjectId, projects } from '../../shared/store/projects.js';
 import { departments } from '../../shared/store/reference.js';
@@ -37,33 +37,14 @@ const projectSchema = z
     description: 'A project with its goals, assessment and budget (money in yuan)',
   });
 
-/**
- * One audited change of a project, in the contract's order: 404 (missing or another department's),
- * 409 (the status does not allow it, or another state conflict `apply` finds, e.g. submitting without
- * goals), 412 (If-Match), then the rule (422) inside `apply`.
- */
-async function changeProject(
+/** A project's change as this request makes it (shared/app/project-change.ts). */
+const changeProject = (
   req: Request<{ id: string }>,
   event: ProjectEvent,
   action: string,
   apply: (p: Project, d: Decision) => Project,
-): Promise<Project> {
-  const before = await getOwnProject(req.deps.db, req.actor, req.params.id);
-  nextStatus(event, before.status);
-  const config = await currentConfig(req.deps.db, before.fiscalYear);
-  let after: Project | undefined;
-  let refusal: unknown;
-  try {
-    after = apply(before, { by: req.actor.sub, now: req.now, config });
-  } catch (err) {
-    if (err instanceof Conflict) throw err; // 409 wins over 412
-    refusal = err;
-  }
-  checkIfMatch(before, req.ifMatch, `Project ${before.id}`);
-  if (refusal !== undefined || after === undefined) throw refusal;
-  await req.deps.db.write(projects.updateActions(before, after, changeContext(req), action));
-  return after;
-}
+) =>
+  applyChange(req.deps, { ...changeContext(req), ifMatch: req.ifMatch }, req.params.id, event, action, apply);
 
 export const routes = [
   route({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { assertDepartmentsExist, updateAgency, updateDepartment } from '../../shared/app/reference-data.js';
 import { checkRuleValues, ruleValuesSchema } from '../../shared/domain/config.js';
 import { NotFound, RuleViolation } from '../../shared/domain/errors.js';
 import { indicatorLibrary } from '../../shared/domain/indicator-library.js';
@@ -24,7 +25,6 @@ import {
   ruleConfigSchema,
   saveConfigActions,
 } from '../../shared/store/config.js';
-import type { Db } from '../../shared/store/db.js';
 import { checkIfMatch } from '../../shared/store/entity-store.js';
 import { agencies, departments } from '../../shared/store/reference.js';
 
@@ -35,14 +35,6 @@ async function mustExist<T>(found: Promise<T | undefined>, what: string): Promis
   const value = await found;
   if (value === undefined) throw new NotFound(what);
   return value;
-}
-
-async function assertDepartmentsExist(db: Db, ids: string[], field: string): Promise<void> {
-  const found = await Promise.all(ids.map((id) => departments.get(db, id)));
-  const errors = ids.flatMap((id, i) =>
-    found[i] ? [] : [{ path: `${field}[${i}]`, message: `no department ${id}` }],
-  );
-  if (errors.length) throw new RuleViolation('Some named departments do not exist', errors);
 }
 
 export const routes = [
@@ -105,13 +97,8 @@ export const routes = [
     params: idParams,
     body: departmentUpdate,
     response: department,
-    async handle({ params, body, ifMatch, actor, now, requestId, deps }) {
-      const before = await mustExist(departments.get(deps.db, params.id), `Department ${params.id}`);
-      checkIfMatch(before, ifMatch, `Department ${params.id}`);
-      const after = { ...before, ...body, version: before.version + 1, updatedAt: now.toISOString() };
-      await deps.db.write(departments.updateActions(before, after, { actor, now, requestId }));
-      return after;
-    },
+    handle: ({ params, body, ifMatch, actor, now, requestId, deps }) =>
+      updateDepartment(deps, { actor, now, requestId, ifMatch }, params.id, body),
   }),
   route({
     area,
@@ -167,14 +154,8 @@ export const routes = [
     params: idParams,
     body: agencyUpdate,
     response: agency,
-    async handle({ params, body, ifMatch, actor, now, requestId, deps }) {
-      const before = await mustExist(agencies.get(deps.db, params.id), `Agency ${params.id}`);
-      checkIfMatch(before, ifMatch, `Agency ${params.id}`);
-      await assertDepartmentsExist(deps.db, body.conflictDepartmentIds, 'conflictDepartmentIds');
-      const after = { ...before, ...body, version: before.version + 1, updatedAt: now.toISOString() };
-      await deps.db.write(agencies.updateActions(before, after, { actor, now, requestId }));
-      return after;
-    },
+    handle: ({ params, body, ifMatch, actor, now, requestId, deps }) =>
+      updateAgency(deps, { actor, now, requestId, ifMatch }, params.id, body),
   }),
   route({
     area,

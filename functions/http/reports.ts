@@ -1,12 +1,10 @@
 import { z } from 'zod';
+import { reportScope, sendReportEmails } from '../../shared/app/report-emails.js';
 import { businessDate } from '../../shared/domain/calendar.js';
 import { RuleViolation } from '../../shared/domain/errors.js';
 import { createApiHandler } from '../../shared/http/api-handler.js';
 import { route } from '../../shared/http/route.js';
-import { logger } from '../../shared/logger.js';
-import { senderAddress, sesMailer } from '../../shared/mail/ses.js';
 import { DynamoMailLog, mailRecordSchema } from '../../shared/store/mail-log.js';
-import { reportScope, sendReportEmails } from '../../shared/store/report-emails.js';
 
 /**
  * Monitoring reports by email, on demand (the schedule in functions/jobs/report-emails.ts sends the same):
@@ -67,12 +65,7 @@ export const routes = [
           { path: 'asOf', message: `must not be after today (${today})` },
         ]);
       }
-      return sendReportEmails(req.deps.db, sesMailer(), {
-        asOf: req.body.asOf,
-        now: req.now,
-        from: senderAddress(),
-        logger,
-      });
+      return sendReportEmails(req.deps, { asOf: req.body.asOf, now: req.now });
     },
   }),
   route({

@@ -1,67 +1,43 @@
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
-import { now as clockNow } from '../../shared/clock.js';
-import type { Actor } from '../../shared/domain/actor.js';
+import { type SweepDeps, scheduleSweep, sweepActor } from '../../shared/app/sweep.js';
+import { type Deps, type DepsSource, defaultDeps, resolveDeps } from '../../shared/deps.js';
 import { addDays, businessDate } from '../../shared/domain/calendar.js';
 import { checkpointsOf } from '../../shared/domain/monitoring.js';
-import { defaultDeps } from '../../shared/http/deps.js';
-import { logger } from '../../shared/logger.js';
+import { observed } from '../../shared/lambda.js';
 import { currentConfig } from '../../shared/store/config.js';
-import type { Db } from '../../shared/store/db.js';
-import { planSweep, runSweepHere } from '../../shared/store/sweep-runner.js';
 
 /**
  * The scheduled monitoring sweep (the coordinator). Daily: a sweep as of today; and when yesterday closed a
  * monitoring period of the configuration in force (a checkpoint, e.g. 08-31), first a sweep as of that
- * checkpoint — so the checkpoints follow the bureau's configuration, not a fixed cron. In AWS each
- * department becomes one SQS message for the worker (SWEEP_QUEUE_URL); without a queue (locally) the same
- * worker code runs here.
+ * checkpoint — so the checkpoints follow the bureau's configuration, not a fixed cron. Each department goes
+ * to the sweep queue of the container (shared/deps.ts: SQS in AWS, the worker's code in process locally);
+ * the use case is shared/app/sweep.ts.
  */
-export const systemActor: Actor = { sub: 'system:monitoring-sweep', role: 'finance' };
+export const systemActor = sweepActor;
 
 const input = z.object({ asOf: z.iso.date().optional() }).loose();
 
-let sqs: SQSClient | undefined;
+export type MonitoringSweepDeps = SweepDeps & Pick<Deps, 'sweepQueue' | 'now' | 'logger' | 'metrics'>;
 
-async function sweep(db: Db, asOf: string, now: Date) {
-  const queueUrl = process.env.SWEEP_QUEUE_URL;
-  if (!queueUrl) {
-    const summary = await runSweepHere(db, { asOf, trigger: 'schedule', actor: systemActor, now });
-    return {
-      sweepId: summary.sweepId,
-      asOf,
-      departments: summary.departments,
-      projectsScanned: summary.projectsScanned,
-    };
-  }
-  const { sweep, work } = await planSweep(db, { asOf, trigger: 'schedule', actor: systemActor, now });
-  sqs ??= new SQSClient({});
-  for (let i = 0; i < work.length; i += 10) {
-    const batch = work.slice(i, i + 10);
-    const out = await sqs.send(
-      new SendMessageBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: batch.map((w, n) => ({ Id: String(n), MessageBody: JSON.stringify(w) })),
-      }),
-    );
-    if (out.Failed?.length)
-      throw new Error(`SQS refused ${out.Failed.length} department messages of ${sweep.sweepId}`);
-  }
-  return { sweepId: sweep.sweepId, asOf, departments: work.length, queued: true };
+export function createMonitoringSweepHandler(source: DepsSource<MonitoringSweepDeps>) {
+  return observed(
+    async (event: unknown = {}) => {
+      const deps = resolveDeps(source);
+      const { asOf } = input.parse(event ?? {});
+      const now = deps.now();
+      const today = asOf ?? businessDate(now);
+      const yesterday = addDays(today, -1);
+      const results = [];
+      const config = await currentConfig(deps.db, Number(yesterday.slice(0, 4)));
+      if (!asOf && checkpointsOf(config.fiscalYear, config).includes(yesterday)) {
+        results.push(await scheduleSweep(deps, { asOf: yesterday, now }));
+      }
+      results.push(await scheduleSweep(deps, { asOf: today, now }));
+      deps.logger.info('monitoring sweep scheduled', { results });
+      return results;
+    },
+    () => resolveDeps(source).metrics,
+  );
 }
 
-export async function handler(event: unknown = {}) {
-  const { asOf } = input.parse(event ?? {});
-  const now = clockNow();
-  const { db } = defaultDeps();
-  const today = asOf ?? businessDate(now);
-  const yesterday = addDays(today, -1);
-  const results = [];
-  const config = await currentConfig(db, Number(yesterday.slice(0, 4)));
-  if (!asOf && checkpointsOf(config.fiscalYear, config).includes(yesterday)) {
-    results.push(await sweep(db, yesterday, now));
-  }
-  results.push(await sweep(db, today, now));
-  logger.info('monitoring sweep scheduled', { results });
-  return results;
-}
+export const handler = createMonitoringSweepHandler(defaultDeps);

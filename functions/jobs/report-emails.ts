@@ -1,13 +1,12 @@
 import { z } from 'zod';
-import { now as clockNow } from '../../shared/clock.js';
+import type { MailDeps } from '../../shared/app/deliver-mails.js';
+import { sendReportEmails } from '../../shared/app/report-emails.js';
+import { type Deps, type DepsSource, defaultDeps, resolveDeps } from '../../shared/deps.js';
 import { addDays, businessDate, type IsoDate, yearOf } from '../../shared/domain/calendar.js';
 import type { RuleConfig } from '../../shared/domain/config.js';
 import { checkpointsOf } from '../../shared/domain/monitoring.js';
-import { defaultDeps } from '../../shared/http/deps.js';
-import { logger } from '../../shared/logger.js';
-import { senderAddress, sesMailer } from '../../shared/mail/ses.js';
+import { observed } from '../../shared/lambda.js';
 import { currentConfig } from '../../shared/store/config.js';
-import { sendReportEmails } from '../../shared/store/report-emails.js';
 
 /**
  * The scheduled monitoring report mails. Runs every morning (after the 02:00 sweep); the checkpoints are
@@ -34,29 +33,38 @@ export async function dueCheckpoint(
   return undefined;
 }
 
-export async function handler(event: unknown = {}) {
-  const { asOf } = input.parse(event ?? {});
-  const now = clockNow();
-  const { db } = defaultDeps();
-  const today = businessDate(now);
-  const day = asOf ?? (await dueCheckpoint(today, (year) => currentConfig(db, year)));
-  if (!day) {
-    logger.info('report emails: no checkpoint closed lately, nothing to send', { today });
-    return { today, asOf: null };
-  }
-  const result = await sendReportEmails(db, sesMailer(), { asOf: day, now, from: senderAddress(), logger });
-  const summary = {
-    asOf: day,
-    sweepId: result.sweepId,
-    sent: result.sent.length,
-    alreadySent: result.alreadySent.length,
-    inProgress: result.inProgress.length,
-    skipped: result.skipped,
-    failed: result.failed.map((f) => ({ kind: f.kind, departmentId: f.departmentId, error: f.error })),
-  };
-  logger.info('report emails', summary);
-  // Failing the run makes Lambda retry it (asynchronous invocation) and, at the end, the dead-letter alarm
-  // fire; the retry sends only what failed.
-  if (result.failed.length) throw new Error(`report emails of ${day}: ${result.failed.length} failed`);
-  return summary;
+export type ReportEmailsDeps = MailDeps & Pick<Deps, 'now' | 'logger' | 'metrics'>;
+
+export function createReportEmailsHandler(source: DepsSource<ReportEmailsDeps>) {
+  return observed(
+    async (event: unknown = {}) => {
+      const deps = resolveDeps(source);
+      const { asOf } = input.parse(event ?? {});
+      const now = deps.now();
+      const today = businessDate(now);
+      const day = asOf ?? (await dueCheckpoint(today, (year) => currentConfig(deps.db, year)));
+      if (!day) {
+        deps.logger.info('report emails: no checkpoint closed lately, nothing to send', { today });
+        return { today, asOf: null };
+      }
+      const result = await sendReportEmails(deps, { asOf: day, now });
+      const summary = {
+        asOf: day,
+        sweepId: result.sweepId,
+        sent: result.sent.length,
+        alreadySent: result.alreadySent.length,
+        inProgress: result.inProgress.length,
+        skipped: result.skipped,
+        failed: result.failed.map((f) => ({ kind: f.kind, departmentId: f.departmentId, error: f.error })),
+      };
+      deps.logger.info('report emails', summary);
+      // Failing the run makes Lambda retry it (asynchronous invocation) and, at the end, the dead-letter alarm
+      // fire; the retry sends only what failed.
+      if (result.failed.length) throw new Error(`report emails of ${day}: ${result.failed.length} failed`);
+      return summary;
+    },
+    () => resolveDeps(source).metrics,
+  );
 }
+
+export const handler = createReportEmailsHandler(defaultDeps);

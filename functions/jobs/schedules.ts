@@ -58,6 +58,16 @@ export const schedules: ScheduleDef[] = [
     input: {},
     access: { table: 'readWrite', sendEmail: true },
   },
+  {
+    name: 'sweep-heartbeat',
+    description:
+      "06:00: emits SweepHeartbeat 1 when today's scheduled monitoring sweep has completed (every department), else 0",
+    cron: 'cron(0 6 * * ? *)',
+    timezone: 'Asia/Shanghai',
+    entry: 'functions/jobs/sweep-heartbeat.ts',
+    input: {},
+    access: { table: 'read' },
+  },
 ];
 
 /**

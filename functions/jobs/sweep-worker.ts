@@ -1,38 +1,36 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
-import { now as clockNow } from '../../shared/clock.js';
-import { defaultDeps } from '../../shared/http/deps.js';
-import { logger } from '../../shared/logger.js';
-import { runDepartment } from '../../shared/store/sweep-runner.js';
-import { systemActor } from './monitoring-sweep.js';
+import { consumeDepartmentWork, type SweepDeps } from '../../shared/app/sweep.js';
+import { type Deps, type DepsSource, defaultDeps, resolveDeps } from '../../shared/deps.js';
+import { observed } from '../../shared/lambda.js';
 
 /**
- * The sweep worker: one SQS message = one department of one sweep. Failures are reported per message
- * (partial batch response), so one department's trouble does not redo the others; after the queue's
- * retries a message lands in the dead-letter queue, which has an alarm.
+ * The sweep worker: one SQS message = one department of one sweep (the same consumer code the in-process
+ * queue runs: shared/app/sweep.ts consumeDepartmentWork). Failures are reported per message (partial batch
+ * response), so one department's trouble does not redo the others; after the queue's retries a message
+ * lands in the dead-letter queue, which has an alarm.
  */
-const work = z.object({
-  sweepId: z.string(),
-  asOf: z.iso.date(),
-  fiscalYear: z.int(),
-  configVersion: z.int(),
-  departmentId: z.string(),
-});
+export type SweepWorkerDeps = SweepDeps & Pick<Deps, 'now' | 'logger' | 'metrics'>;
 
-export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
-  const { db } = defaultDeps();
-  const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-  for (const record of event.Records) {
-    try {
-      const w = work.parse(JSON.parse(record.body));
-      await runDepartment(db, w, { actor: systemActor, now: clockNow(), requestId: record.messageId });
-    } catch (err) {
-      logger.error('sweep worker failed for a department', {
-        messageId: record.messageId,
-        error: err as Error,
-      });
-      batchItemFailures.push({ itemIdentifier: record.messageId });
-    }
-  }
-  return { batchItemFailures };
+export function createSweepWorkerHandler(source: DepsSource<SweepWorkerDeps>) {
+  return observed(
+    async (event: SQSEvent): Promise<SQSBatchResponse> => {
+      const deps = resolveDeps(source);
+      const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+      for (const record of event.Records) {
+        try {
+          await consumeDepartmentWork(deps, record.body, record.messageId);
+        } catch (err) {
+          deps.logger.error('sweep worker failed for a department', {
+            messageId: record.messageId,
+            error: err as Error,
+          });
+          batchItemFailures.push({ itemIdentifier: record.messageId });
+        }
+      }
+      return { batchItemFailures };
+    },
+    () => resolveDeps(source).metrics,
+  );
 }
+
+export const handler = createSweepWorkerHandler(defaultDeps);

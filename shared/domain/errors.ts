@@ -78,3 +78,12 @@ export class RuleViolation extends AppError {
     super(422, 'Unprocessable Content', detail, errors);
   }
 }
+
+/**
+ * A write based on a state that changed meanwhile (an optimistic-concurrency check failed: a `replace`
+ * whose version moved, or a transaction that collided with another). Not the client's problem: whoever
+ * made the change re-reads and decides again (shared/app/retry.ts). It is a Conflict, so that if it ever
+ * escapes it is still a 409; the retry helper retries only this class, never a plain Conflict (a state
+ * conflict the domain found on a fresh read).
+ */
+export class ConcurrentChange extends Conflict {}

@@ -1,15 +1,17 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { now as clockNow } from '../clock.js';
+import { type Deps, defaultDeps } from '../deps.js';
 import type { Actor } from '../domain/actor.js';
 import { AppError, BadRequest, NotFound, PayloadTooLarge, UnsupportedMediaType } from '../domain/errors.js';
 import { logger } from '../logger.js';
+import { tracer } from '../tracer.js';
 import { actorFromClaims, assertRole, type Claims } from './auth.js';
-import { type Deps, defaultDeps } from './deps.js';
 import { IdempotencyGuard, type Replay } from './idempotency.js';
 import { localeOf, problemResponse } from './problem.js';
 import { Reply, type RouteDef, routeKey } from './route.js';
@@ -101,7 +103,7 @@ export function createApiHandler(routes: RouteDef[], getDeps: () => Deps = defau
     if (body.deferred) throw body.deferred;
 
     const deps = getDeps();
-    const now = clockNow();
+    const now = deps.now();
     const idempotencyKey = event.headers['idempotency-key'];
     const guard =
       route.method === 'POST' && idempotencyKey && route.roles !== 'public'
@@ -135,33 +137,41 @@ export function createApiHandler(routes: RouteDef[], getDeps: () => Deps = defau
     }
   }
 
-  return middy<ApiEvent, ApiResult, Error, Context>()
-    .use({
-      // Structured logs with a correlation id; never bodies, tokens or personal data.
-      before: (request) => {
-        logger.appendKeys({
-          requestId: request.event.requestContext.requestId,
-          route: request.event.routeKey,
-        });
-      },
-      after: (request) => {
-        logger.info('request', { status: request.response?.statusCode });
-        logger.resetKeys();
-      },
-    })
-    .use({
-      // The one error handler: typed errors → problem+json; anything else → 500, logged.
-      onError: (request) => {
-        const err = request.error;
-        if (!(err instanceof AppError)) logger.error('unhandled error', err as Error);
-        request.response = problemResponse(
-          err,
-          request.event.requestContext.requestId,
-          localeOf(request.event.headers?.['accept-language']),
-        );
-        logger.info('request', { status: request.response.statusCode });
-        logger.resetKeys();
-      },
-    })
-    .handler(handle);
+  // Business metrics stored during the request are published when it ends, whatever its outcome.
+  const flushMetrics = () => getDeps().metrics.flush();
+  return (
+    middy<ApiEvent, ApiResult, Error, Context>()
+      // Cold start, function name and Lambda request id in every log line; a trace segment per request.
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .use(captureLambdaHandler(tracer))
+      .use({ after: flushMetrics, onError: flushMetrics })
+      .use({
+        // Structured logs with a correlation id; never bodies, tokens or personal data.
+        before: (request) => {
+          logger.appendKeys({
+            requestId: request.event.requestContext.requestId,
+            route: request.event.routeKey,
+          });
+        },
+        after: (request) => {
+          logger.info('request', { status: request.response?.statusCode });
+          logger.resetKeys();
+        },
+      })
+      .use({
+        // The one error handler: typed errors → problem+json; anything else → 500, logged.
+        onError: (request) => {
+          const err = request.error;
+          if (!(err instanceof AppError)) logger.error('unhandled error', err as Error);
+          request.response = problemResponse(
+            err,
+            request.event.requestContext.requestId,
+            localeOf(request.event.headers?.['accept-language']),
+          );
+          logger.info('request', { status: request.response.statusCode });
+          logger.resetKeys();
+        },
+      })
+      .handler(handle)
+  );
 }

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
+import type { Deps } from '../deps.js';
 import type { Actor, Role } from '../domain/actor.js';
-import type { Deps } from './deps.js';
 
 /**
  * One declaration per route: method, path, roles, schemas and handler. The CDK stack (one Lambda per

@@ -1,3 +1,4 @@
+import type { MailDraft, MailKind, MailLog, MailRecord } from '../domain/mail-record.js';
 import type { Mailer } from './ses.js';
 
 /**
@@ -20,67 +21,17 @@ import type { Mailer } from './ses.js';
  * runs never send the same mail at the same time. A send that SES refused is marked `failed` and retried;
  * a send whose answer was lost (timeout after acceptance) is the same rare duplicate.
  */
-export type MailKind = 'department-report' | 'bureau-summary' | 'due-soon' | 'overdue';
-export type MailStatus = 'sending' | 'sent' | 'failed';
-
-/** What a mail's record says before it is claimed. */
-export interface MailDraft {
-  /** The occasion, e.g. `REPORT#2026-08-31` or `REMINDER#R-P1-execution-2026-08-31`. */
-  scope: string;
-  /** The mail within the occasion, e.g. `DEPT#D-EDU`, `BUREAU`, `due-soon`, `overdue`. */
-  key: string;
-  kind: MailKind;
-  to: string[];
-  subject: string;
-  departmentId?: string;
-  /** Context worth keeping with the record (asOf, sweepId, noticeId…). */
-  context?: Record<string, string>;
-}
-
-export interface MailRecord extends MailDraft {
-  status: MailStatus;
-  attempts: number;
-  claimedAt: string;
-  createdAt: string;
-  messageId?: string;
-  sentAt?: string;
-  error?: string;
-  failedAt?: string;
-}
-
-export type ClaimResult =
-  | { outcome: 'claimed'; record: MailRecord }
-  | { outcome: 'sent'; record: MailRecord }
-  | { outcome: 'busy'; record: MailRecord };
-
-/** Where the records live (DynamoDB in shared/store/mail-log.ts; memory in tests). */
-export interface MailLog {
-  claim(draft: MailDraft, now: Date): Promise<ClaimResult>;
-  markSent(claimed: MailRecord, messageId: string, now: Date): Promise<void>;
-  markFailed(claimed: MailRecord, error: string, now: Date): Promise<void>;
-}
-
-export const STALE_SENDING_MS = 10 * 60_000;
-
-/** Whether a record found at claim time may be taken over by this run. */
-export function canTakeOver(r: MailRecord, now: Date, staleMs = STALE_SENDING_MS): boolean {
-  if (r.status === 'failed') return true;
-  return r.status === 'sending' && now.getTime() - Date.parse(r.claimedAt) >= staleMs;
-}
-
-/** The record of a fresh claim (first attempt) or of a takeover (next attempt). */
-export function claimedRecord(draft: MailDraft, now: Date, previous?: MailRecord): MailRecord {
-  const at = now.toISOString();
-  return {
-    ...draft,
-    status: 'sending',
-    attempts: (previous?.attempts ?? 0) + 1,
-    claimedAt: at,
-    createdAt: previous?.createdAt ?? at,
-    // what a previous attempt learnt stays readable until this one settles
-    ...(previous?.error ? { error: previous.error, failedAt: previous.failedAt } : {}),
-  };
-}
+export {
+  type ClaimResult,
+  canTakeOver,
+  claimedRecord,
+  type MailDraft,
+  type MailKind,
+  type MailLog,
+  type MailRecord,
+  type MailStatus,
+  STALE_SENDING_MS,
+} from '../domain/mail-record.js';
 
 export interface OutgoingMail {
   draft: MailDraft;

@@ -11,7 +11,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
-import { BadRequest, Conflict } from '../domain/errors.js';
+import { BadRequest, ConcurrentChange, Conflict } from '../domain/errors.js';
 import { documentClient } from './client.js';
 import { type IndexName, table, tableName } from './table.js';
 
@@ -199,7 +199,10 @@ export class Db {
     await this.client.send(new DeleteCommand({ TableName: this.name, Key: key }));
   }
 
-  /** Writes every action or none (one DynamoDB transaction). A failed condition becomes a 409. */
+  /**
+   * Writes every action or none (one DynamoDB transaction). A failed condition becomes a 409: a
+   * ConcurrentChange when a `replace` found another version (or the transaction collided), else a Conflict.
+   */
   async write(actions: WriteAction[]): Promise<void> {
     const input: TransactWriteCommandInput = { TransactItems: actions.map((a) => this.toTransactItem(a)) };
     try {
@@ -210,11 +213,19 @@ export class Db {
         (err as Error).name === 'TransactionCanceledException'
       ) {
         const reasons = (err as TransactionCanceledException).CancellationReasons ?? [];
-        const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
-        const action = actions[failed];
-        if (action && 'conflict' in action) throw new Conflict(action.conflict);
+        const failed = reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [actions[i]] : []));
+        const action = failed[0];
+        if (action && 'conflict' in action) {
+          // A version check that failed means the state moved since it was read: a ConcurrentChange (retried
+          // by shared/app/retry.ts); any other failed condition is a state conflict, a plain 409.
+          throw failed.some((a) => a?.kind === 'replace')
+            ? new ConcurrentChange(action.conflict)
+            : new Conflict(action.conflict);
+        }
         if (reasons.some((r) => r.Code === 'TransactionConflict')) {
-          throw new Conflict('Another change to the same record happened at the same moment; try again');
+          throw new ConcurrentChange(
+            'Another change to the same record happened at the same moment; try again',
+          );
         }
       }
       throw err;

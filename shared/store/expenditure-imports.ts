@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { type Actor, actorSchema, assertOwnDepartment } from '../domain/actor.js';
-import { Conflict, NotFound } from '../domain/errors.js';
-import { expenditureRecord } from '../domain/expenditure.js';
+import { NotFound } from '../domain/errors.js';
 import {
-  applyImportChunk,
+  type applyImportChunk,
   type Chunk,
   type ImportFile,
   importStatuses,
@@ -167,62 +166,16 @@ export async function markFinished(
   ]);
 }
 
-const ATTEMPTS = 5;
-
-/**
- * Runs the planned chunks of a read file. A chunk whose outcome item exists was done before (a resumed or
- * concurrent run) and is skipped. A conflict on the project (another expenditure meanwhile) reads the
- * project and the chunk's vouchers again and decides again.
- */
-export async function importChunks(
-  db: Db,
-  ctx: ChangeContext,
-  record: ImportRecord,
-  chunks: Chunk[],
-  opts: { done?: Set<number>; onChunk?: (processed: number) => void } = {},
-): Promise<void> {
-  const cache = new Map<string, Project | undefined>();
-  const projectOf = async (id: string, fresh: boolean) => {
-    if (!fresh && cache.has(id)) return cache.get(id);
-    const p = await projects.get(db, id);
-    const visible = p && (ctx.actor.role !== 'department' || p.departmentId === ctx.actor.departmentId);
-    cache.set(id, visible ? p : undefined);
-    return cache.get(id);
-  };
-  let processed = 0;
-  for (const chunk of chunks) {
-    if (opts.done?.has(chunk.firstLine)) continue;
-    for (let attempt = 1; ; attempt++) {
-      const project = chunk.projectId ? await projectOf(chunk.projectId, attempt > 1) : undefined;
-      const known =
-        project && chunk.rows.length
-          ? await db.batchGet(
-              chunk.rows.map((r) => keys.expenditure(project.id, r.input.voucherNo)),
-              expenditureRecord,
-            )
-          : [];
-      const result = applyImportChunk(project, chunk.rows, known, { by: ctx.actor.sub, now: ctx.now });
-      const outcomes = [...chunk.refused, ...result.outcomes].sort((a, b) => a.line - b.line);
-      try {
-        await db.write(chunkActions(ctx, record, chunk, outcomes, project, result));
-        if (project && result.project) cache.set(project.id, result.project);
-        break;
-      } catch (err) {
-        if (!(err instanceof Conflict)) throw err;
-        const taken = await db.get(keys.importRows(record.id, chunk.firstLine), importRowsRecord);
-        if (taken) {
-          if (chunk.projectId) cache.delete(chunk.projectId);
-          break;
-        }
-        if (attempt >= ATTEMPTS) throw err;
-      }
-    }
-    processed += chunk.rows.length + chunk.refused.length;
-    opts.onChunk?.(processed);
-  }
+/** Whether a chunk's outcome is recorded (a resumed or concurrent run did it). */
+export async function chunkDone(db: Db, importId: string, firstLine: number): Promise<boolean> {
+  return (await db.get(keys.importRows(importId, firstLine), importRowsRecord)) !== undefined;
 }
 
-function chunkActions(
+/**
+ * One chunk's transaction: its new expenditures, the project's new spend with its audit record, and the
+ * chunk's outcome item with the import's counts (a chunk is counted once: its outcome item is created).
+ */
+export function chunkActions(
   ctx: ChangeContext,
   record: ImportRecord,
   chunk: Chunk,

@@ -82,5 +82,8 @@ export async function listExpenditures(
   projectId: string,
   page: { limit?: number; nextToken?: string },
 ): Promise<Page<Expenditure>> {
-  return db.query({ pk: keys.project(projectId).pk, skBeginsWith: 'EXP#', ...page }, expenditureRecord);
+  return db.query(
+    { pk: keys.project(projectId).pk, skBeginsWith: keys.expendituresPrefix, ...page },
+    expenditureRecord,
+  );
 }

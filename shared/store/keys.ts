@@ -19,6 +19,7 @@
  * | monitoring rep.| PROJECT#<id>               | REPORT#<period>#<at> | –                       | a project's reports         |
  * | budget adjust. | PROJECT#<id>               | ADJ#<at>#<id>      | –                         | a project's adjustments     |
  * | sweep summary  | SWEEP#<sweepId>            | SWEEP              | SWEEPS / <asOf>#<startedAt> | the sweeps, newest first  |
+ * | sweep dept.    | SWEEP#<sweepId>            | DEPT#<departmentId>| –                         | a department counted once   |
  * | mail record    | MAIL#<scope>               | <key>              | –                         | once-only mails: a report   |
  * |                | (REPORT#<asOf>,            | (DEPT#<id>, BUREAU,|                           |   per department and asOf,  |
  * |                |  REMINDER#<noticeId>)      |  due-soon, overdue)|                           |   a reminder per notice/kind|
@@ -113,6 +114,28 @@ export const keys: Keys = {
     pk: `IDEM#${sub}#${routeKey}#${key}`,
     sk: 'IDEM',
   }),
+  projectSnapshot: (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'MONITORING' }),
+  expendituresPrefix: 'EXP#',
+  /** gsi1 sort key prefix of a department's projects of one year and status (`<year>#<status>#`). */
+  projectsOfYearStatus: (fiscalYear: number, status: string) => `${fiscalYear}#${status}#`,
+  /** Sort key prefix of the notice and clawback lists by status (`<status>#`). */
+  statusPrefix: (status: string) => `${status}#`,
+  /** Sort key prefix of the flags by light (`<light>#`). */
+  lightPrefix: (light: string) => `${light}#`,
+  /** The marker of a department counted in a sweep (a redelivered message counts nothing twice). */
+  sweepDepartment: (sweepId: string, departmentId: string) => ({
+    pk: `SWEEP#${sweepId}`,
+    sk: `DEPT#${departmentId}`,
+  }),
+  /** Mail scopes and keys (the record is keys.mailRecord(scope, key)): the reports of an asOf, a notice's reminders. */
+  reportMailScope: (asOf: string) => `REPORT#${asOf}`,
+  departmentReportMail: (departmentId: string) => `DEPT#${departmentId}`,
+  bureauReportMail: 'BUREAU',
+  reminderMailScope: (noticeId: string) => `REMINDER#${noticeId}`,
+  /** gsi1 sort key prefix of the sweeps of one day (`<asOf>#`), in the SWEEPS partition. */
+  sweepsOfDay: (asOf: string) => `${asOf}#`,
+  /** What GET /health reads (an item that never exists: the read proves the table answers). */
+  health: { pk: 'HEALTH', sk: 'HEALTH' },
 };
 
 interface Keys {
@@ -171,4 +194,16 @@ interface Keys {
   mailRecord(scope: string, key: string): { pk: string; sk: string };
   mailScope(scope: string): string;
   idempotency(sub: string, routeKey: string, key: string): { pk: string; sk: string };
+  projectSnapshot(projectId: string): { pk: string; sk: string };
+  expendituresPrefix: string;
+  projectsOfYearStatus(fiscalYear: number, status: string): string;
+  statusPrefix(status: string): string;
+  lightPrefix(light: string): string;
+  sweepDepartment(sweepId: string, departmentId: string): { pk: string; sk: string };
+  reportMailScope(asOf: string): string;
+  departmentReportMail(departmentId: string): string;
+  bureauReportMail: string;
+  reminderMailScope(noticeId: string): string;
+  sweepsOfDay(asOf: string): string;
+  health: { pk: string; sk: string };
 }

@@ -7,13 +7,13 @@ import {
   type MailDraft,
   type MailLog,
   type MailRecord,
-} from '../mail/delivery.js';
+} from '../domain/mail-record.js';
 import type { Db, Item } from './db.js';
 import { keys } from './keys.js';
 
 /**
  * The records of once-only mails in the table (one item per mail: `MAIL#<scope>` / `<key>`), with the claim
- * protocol of shared/mail/delivery.ts: a conditional create, a takeover conditional on the state that was
+ * protocol of shared/domain/mail-record.ts: a conditional create, a takeover conditional on the state that was
  * read (status and claimedAt), and settling writes.
  */
 export const mailRecordSchema = z.object({

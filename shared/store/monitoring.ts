@@ -1,21 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Actor } from '../domain/actor.js';
-import type { IsoDate } from '../domain/calendar.js';
-import type { RuleConfig } from '../domain/config.js';
-import { Conflict } from '../domain/errors.js';
+import { type IsoDate, yearOf } from '../domain/calendar.js';
 import { lights } from '../domain/monitoring.js';
 import { type Project, projectRecord } from '../domain/project.js';
 import {
   type Clawback,
   clawbackRecord,
-  issueNotice,
   type Rectification,
-  recommend,
   rectificationRecord,
-  withNotice,
 } from '../domain/rectification.js';
-import { type ProjectSweep, type Snapshot, sweepProject } from '../domain/sweep.js';
+import type { Snapshot } from '../domain/sweep.js';
 import { auditAction } from './audit.js';
 import type { Db, Item, WriteAction } from './db.js';
 import { type ChangeContext, entityStore } from './entity-store.js';
@@ -23,11 +17,9 @@ import { keys } from './keys.js';
 import { projects } from './projects.js';
 
 /**
- * The monitoring sweep's reads and writes. A department at a time: its executing projects page by page
- * (one Query on its partition), its current snapshots (one Query), then only what changed: snapshots in
- * batches, and the notices, overdue marks and clawbacks the projects bring, each with its audit records and
- * the project's summary of them, several projects to a transaction (a project alone again if the group
- * fails, e.g. because one of them changed meanwhile).
+ * Monitoring in the table: rectification notices, clawback recommendations, the snapshot of each project's
+ * last sweep, the sweep summaries, and the reads the sweep and the report mails make (every one a Query on a
+ * partition of keys.ts). What a sweep decides and writes is the use case's (shared/app/sweep.ts).
  */
 export const rectifications = entityStore({
   type: 'rectification',
@@ -81,14 +73,141 @@ export const snapshotRecord = z.object({
   formula: z.object({ executionIndex: z.string(), indicatorIndex: z.string(), bands: z.string() }),
 });
 
-const snapshotItem = (s: Snapshot): Item => ({ ...keys.snapshot(s), type: 'snapshot', ...s });
-
-/** Two snapshots say the same when all but the sweep that computed them agree. */
-const sameSnapshot = (a: Snapshot | undefined, b: Snapshot) =>
-  a !== undefined && JSON.stringify({ ...a, sweepId: '' }) === JSON.stringify({ ...b, sweepId: '' });
+export const snapshotItem = (s: Snapshot): Item => ({ ...keys.snapshot(s), type: 'snapshot', ...s });
 
 export async function getSnapshot(db: Db, projectId: string) {
-  return db.get({ pk: keys.project(projectId).pk, sk: 'MONITORING' }, snapshotRecord);
+  return db.get(keys.projectSnapshot(projectId), snapshotRecord);
+}
+
+/** A department's current snapshots of a year (gsi2), every page. */
+export async function departmentSnapshots(db: Db, departmentId: string, fiscalYear: number) {
+  return (await db.all(
+    { index: 'gsi2', pk: keys.departmentSnapshots(departmentId, fiscalYear), limit: 500 },
+    snapshotRecord,
+  )) as Snapshot[];
+}
+
+/** The flags: one department's snapshots of a year (gsi2) or all departments' (gsi1), by light. */
+export async function listFlags(
+  db: Db,
+  spec: { departmentId?: string; fiscalYear: number; light?: string },
+  page: { limit?: number; nextToken?: string },
+) {
+  const skBeginsWith = spec.light && keys.lightPrefix(spec.light);
+  if (spec.departmentId !== undefined) {
+    return db.query(
+      {
+        index: 'gsi2',
+        pk: keys.departmentSnapshots(spec.departmentId, spec.fiscalYear),
+        skBeginsWith,
+        ...page,
+      },
+      snapshotRecord,
+    );
+  }
+  return db.query(
+    { index: 'gsi1', pk: keys.yearSnapshots(spec.fiscalYear), skBeginsWith, ...page },
+    snapshotRecord,
+  );
+}
+
+/** A department's executing projects of a year, page by page (gsi1: `<year>#executing#`). */
+export function executingProjectPages(db: Db, departmentId: string, fiscalYear: number, limit = 100) {
+  return db.pages(
+    {
+      index: 'gsi1',
+      pk: keys.departmentProjects(departmentId),
+      skBeginsWith: keys.projectsOfYearStatus(fiscalYear, 'executing'),
+      limit,
+    },
+    projectRecord,
+  );
+}
+
+export async function executingProjects(
+  db: Db,
+  departmentId: string,
+  fiscalYear: number,
+): Promise<Project[]> {
+  const out: Project[] = [];
+  for await (const page of executingProjectPages(db, departmentId, fiscalYear)) out.push(...page);
+  return out;
+}
+
+/** Notices or clawbacks by status: a department's own (gsi1) or everyone's (gsi2). */
+export async function listByStatus<S extends z.ZodType>(
+  db: Db,
+  what: 'notices' | 'clawbacks',
+  spec: { departmentId?: string; status?: string },
+  page: { limit?: number; nextToken?: string },
+  schema: S,
+) {
+  const query = { ...page, skBeginsWith: spec.status ? keys.statusPrefix(spec.status) : undefined };
+  if (spec.departmentId !== undefined) {
+    const own = what === 'notices' ? keys.departmentNotices : keys.departmentClawbacks;
+    return db.query({ index: 'gsi1', pk: own(spec.departmentId), ...query }, schema);
+  }
+  return db.query(
+    { index: 'gsi2', pk: what === 'notices' ? keys.allNotices : keys.allClawbacks, ...query },
+    schema,
+  );
+}
+
+/** Every notice of one status: a department's (gsi1) or everyone's (gsi2), every page. */
+export async function noticesWithStatus(db: Db, status: string, departmentId?: string) {
+  const pk = departmentId !== undefined ? keys.departmentNotices(departmentId) : keys.allNotices;
+  return db.all(
+    {
+      index: departmentId !== undefined ? 'gsi1' : 'gsi2',
+      pk,
+      skBeginsWith: keys.statusPrefix(status),
+      limit: 100,
+    },
+    rectificationRecord,
+  );
+}
+
+/** A department's clawback recommendations of one status, every page. */
+export async function clawbacksWithStatus(db: Db, departmentId: string, status: string) {
+  return db.all(
+    { index: 'gsi1', pk: keys.departmentClawbacks(departmentId), skBeginsWith: keys.statusPrefix(status) },
+    clawbackRecord,
+  );
+}
+
+/**
+ * Marks an open notice `overdue` (its index keys move with it), only if it is still open: a response may
+ * have crossed the sweep; and the audit record of it.
+ */
+export function overdueActions(
+  notice: { id: string; departmentId: string; issuedOn: string },
+  ctx: ChangeContext,
+  asOf: string,
+): WriteAction[] {
+  return [
+    {
+      kind: 'update',
+      key: keys.rectification(notice.id),
+      set: {
+        status: 'overdue',
+        updatedAt: ctx.now.toISOString(),
+        ...keys.rectificationIndexes({ ...notice, status: 'overdue' }),
+      },
+      add: { version: 1 },
+      condition: { expression: '#st = :open', names: { '#st': 'status' }, values: { ':open': 'open' } },
+      conflict: `Rectification notice ${notice.id} was answered meanwhile`,
+    },
+    auditAction({
+      actor: ctx.actor,
+      at: ctx.now.toISOString(),
+      requestId: ctx.requestId,
+      entityType: 'rectification',
+      entityId: notice.id,
+      action: 'overdue',
+      before: { status: 'open' },
+      after: { status: 'overdue', asOf },
+    }),
+  ];
 }
 
 export interface SweepCounts {
@@ -108,201 +227,6 @@ export const emptyCounts = (): SweepCounts => ({
   clawbacksRecommended: 0,
   snapshotsWritten: 0,
 });
-
-export interface SweepJob {
-  sweepId: string;
-  asOf: IsoDate;
-  departmentId: string;
-  config: RuleConfig;
-  actor: Actor;
-  now: Date;
-  requestId?: string;
-}
-
-const PAGE = 100;
-/**
- * The decisions of several projects go out together, as one transaction of at most this many actions
- * (TransactWriteItems' limit) and about this many bytes (well under its 4 MB): at a checkpoint a red light
- * is common, and one transaction per red project made the sweep cost ~0.2 requests per project.
- */
-const GROUP_ACTIONS = 100;
-const GROUP_BYTES = 1_000_000;
-
-interface Decided {
-  project: Project;
-  result: ProjectSweep;
-  actions: WriteAction[];
-  bytes: number;
-}
-
-/** Sweeps one department's executing projects of `asOf`'s fiscal year. */
-export async function sweepDepartment(db: Db, job: SweepJob): Promise<SweepCounts> {
-  const counts = emptyCounts();
-  const fiscalYear = job.config.fiscalYear;
-  const previous = new Map<string, Snapshot>();
-  const snapshots = await db.all(
-    { index: 'gsi2', pk: keys.departmentSnapshots(job.departmentId, fiscalYear), limit: 500 },
-    snapshotRecord,
-  );
-  for (const s of snapshots) previous.set(s.projectId, s as Snapshot);
-  const changed: Item[] = [];
-  /** A project's result once its decisions (if any) are written: counted, and its snapshot kept if it moved. */
-  const settle = (result: ProjectSweep) => {
-    counts.projectsScanned++;
-    const l = result.snapshot.executionLight;
-    if (l !== 'blue') counts.lights[l]++;
-    counts.rectificationsIssued += result.notices.length;
-    counts.rectificationsOverdue += result.overdue.length;
-    counts.clawbacksRecommended += result.clawback ? 1 : 0;
-    const s = result.snapshot;
-    if (!sameSnapshot(previous.get(s.projectId), s)) changed.push(snapshotItem(s));
-  };
-  let group: Decided[] = [];
-  let groupActions = 0;
-  let groupBytes = 0;
-  const flush = async () => {
-    const decided = group;
-    group = [];
-    groupActions = 0;
-    groupBytes = 0;
-    if (!decided.length) return;
-    try {
-      await db.write(decided.flatMap((d) => d.actions));
-    } catch (err) {
-      // All or nothing: nothing of the group was written. A lone project that conflicted changed meanwhile:
-      // read it again and decide again. In a larger group the culprit is unknown (a project changed, or the
-      // group broke a limit): each project again on its own, as if it had never been grouped.
-      const [lone] = decided;
-      if (decided.length === 1 && lone) {
-        const fresh = err instanceof Conflict ? await projects.get(db, lone.project.id) : undefined;
-        if (!fresh) throw err;
-        settle(await sweepOne(db, fresh, job, 2));
-        return;
-      }
-      for (const d of decided) settle(await sweepOne(db, d.project, job));
-      return;
-    }
-    for (const d of decided) settle(d.result);
-  };
-  const pages = db.pages(
-    {
-      index: 'gsi1',
-      pk: keys.departmentProjects(job.departmentId),
-      skBeginsWith: `${fiscalYear}#executing#`,
-      limit: PAGE,
-    },
-    projectRecord,
-  );
-  for await (const page of pages) {
-    for (const project of page) {
-      const result = sweepProject(project, job.asOf, job.sweepId, job.config);
-      const actions = decisionActions(project, result, job);
-      if (!actions.length) {
-        settle(result);
-        continue;
-      }
-      const bytes = JSON.stringify(actions).length;
-      if (groupActions + actions.length > GROUP_ACTIONS || groupBytes + bytes > GROUP_BYTES) await flush();
-      group.push({ project, result, actions, bytes });
-      groupActions += actions.length;
-      groupBytes += bytes;
-    }
-  }
-  await flush();
-  await db.batchPut(changed);
-  counts.snapshotsWritten = changed.length;
-  return counts;
-}
-
-/** One project on its own: decide and write; when it changed since it was read, read it again and decide again. */
-async function sweepOne(db: Db, first: Project, job: SweepJob, firstAttempt = 1): Promise<ProjectSweep> {
-  for (let attempt = firstAttempt, project = first; ; attempt++) {
-    const result = sweepProject(project, job.asOf, job.sweepId, job.config);
-    const actions = decisionActions(project, result, job);
-    try {
-      if (actions.length) await db.write(actions);
-      return result;
-    } catch (err) {
-      // The project changed since it was read (an expenditure, a response): read it again and decide again.
-      if (!(err instanceof Conflict) || attempt >= 4) throw err;
-      const fresh = await projects.get(db, first.id);
-      if (!fresh) throw err;
-      project = fresh;
-    }
-  }
-}
-
-/** The transaction a project's sweep result needs, if any: nothing at all when only the lights moved. */
-function decisionActions(p: Project, r: ProjectSweep, job: SweepJob): WriteAction[] {
-  if (!r.notices.length && !r.overdue.length && !r.clawback) return [];
-  const ctx: ChangeContext = { actor: job.actor, now: job.now, requestId: job.requestId };
-  const audit = (entityType: string, entityId: string, action: string, before: unknown, after: unknown) =>
-    auditAction({
-      actor: job.actor,
-      at: job.now.toISOString(),
-      requestId: job.requestId,
-      entityType,
-      entityId,
-      action,
-      before,
-      after,
-    });
-  const actions: WriteAction[] = [];
-  let after: Project = { ...p, version: p.version + 1, updatedAt: job.now.toISOString() };
-  for (const n of r.notices) {
-    const notice = issueNotice(p, n, job.sweepId, job.now);
-    actions.push(...rectifications.createActions(notice, ctx, 'issue'));
-    after = withNotice(after, notice);
-  }
-  for (const id of r.overdue) {
-    const summary = p.rectifications[id]!;
-    // The notice itself moves to `overdue` only if it is still open (a response may have crossed the sweep).
-    actions.push({
-      kind: 'update',
-      key: keys.rectification(id),
-      set: {
-        status: 'overdue',
-        updatedAt: job.now.toISOString(),
-        ...keys.rectificationIndexes({
-          id,
-          departmentId: p.departmentId,
-          status: 'overdue',
-          issuedOn: summary.issuedOn,
-        }),
-      },
-      add: { version: 1 },
-      condition: { expression: '#st = :open', names: { '#st': 'status' }, values: { ':open': 'open' } },
-      conflict: `Rectification notice ${id} was answered meanwhile`,
-    });
-    actions.push(
-      audit('rectification', id, 'overdue', { status: 'open' }, { status: 'overdue', asOf: job.asOf }),
-    );
-    after = {
-      ...after,
-      rectifications: { ...after.rectifications, [id]: { ...summary, status: 'overdue' } },
-    };
-  }
-  if (r.clawback) {
-    const c = recommend(p, r.clawback, job.asOf, job.sweepId, job.config.version, job.now);
-    actions.push(...clawbacks.createActions(c, ctx, 'recommend'));
-    after = {
-      ...after,
-      pendingClawbackId: c.id,
-      clawbackCauses: [...after.clawbackCauses, r.clawback.cause],
-    };
-  }
-  actions.push(projects.replaceAction(p, after));
-  actions.push(
-    audit('project', p.id, 'monitoring-sweep', null, {
-      sweepId: job.sweepId,
-      asOf: job.asOf,
-      noticesIssued: r.notices.map((n) => n.id),
-      overdue: r.overdue,
-      clawback: r.clawback?.id,
-    }),
-  );
-  return actions;
-}
 
 // ---------------------------------------------------------------- sweep summaries
 
@@ -366,7 +290,7 @@ export async function addDepartmentCounts(
   await db.write([
     {
       kind: 'create',
-      item: { pk: keys.sweep(sweepId).pk, sk: `DEPT#${departmentId}`, type: 'sweep-department', ...c },
+      item: { ...keys.sweepDepartment(sweepId, departmentId), type: 'sweep-department', ...c },
       conflict: `Department ${departmentId} was already counted in sweep ${sweepId}`,
     },
     {
@@ -394,4 +318,110 @@ export async function getSweep(db: Db, sweepId: string) {
   return db.get(keys.sweep(sweepId), sweepRecord);
 }
 
+/** The sweeps run so far, newest first (gsi1 SWEEPS). */
+export async function listSweeps(db: Db, page: { limit?: number; nextToken?: string }) {
+  return db.query({ index: 'gsi1', pk: keys.sweepsPartition, newestFirst: true, ...page }, sweepRecord);
+}
+
+/** Every sweep as of one day (gsi1 SWEEPS: `<asOf>#…`), oldest first. */
+export async function sweepsOfDay(db: Db, asOf: IsoDate): Promise<SweepRecord[]> {
+  return db.all(
+    { index: 'gsi1', pk: keys.sweepsPartition, skBeginsWith: keys.sweepsOfDay(asOf), limit: 50 },
+    sweepRecord,
+  );
+}
+
+/** The most recent sweep of `asOf`'s fiscal year on or before `asOf` (gsi1 SWEEPS: `<asOf>#<startedAt>`). */
+export async function latestSweep(db: Db, asOf: IsoDate): Promise<SweepRecord | undefined> {
+  const page = await db.query(
+    {
+      index: 'gsi1',
+      pk: keys.sweepsPartition,
+      skBetween: [`${yearOf(asOf)}-01-01`, `${asOf}#~`],
+      newestFirst: true,
+      limit: 1,
+    },
+    sweepRecord,
+  );
+  return page.items[0];
+}
+
 export type { Clawback, Rectification };
+
+// ---------------------------------------------------------------- monitoring reports and budget adjustments
+
+/** A filed monitoring report (a second one of the same period replaces the first: it is the newest). */
+export interface MonitoringReportItem {
+  projectId: string;
+  departmentId: string;
+  period: string;
+  filedAt: string;
+  filedBy: string;
+  [field: string]: unknown;
+}
+
+/** The report, the project's new state (its reports summary) and the audit record: one transaction. */
+export function monitoringReportActions(
+  before: Project,
+  after: Project,
+  report: MonitoringReportItem,
+  ctx: ChangeContext,
+): WriteAction[] {
+  return [
+    {
+      kind: 'put',
+      item: {
+        ...keys.monitoringReport(before.id, report.period, report.filedAt),
+        type: 'monitoring-report',
+        ...report,
+      },
+    },
+    projects.replaceAction(before, after),
+    auditAction({
+      actor: ctx.actor,
+      at: ctx.now.toISOString(),
+      requestId: ctx.requestId,
+      entityType: 'project',
+      entityId: before.id,
+      action: 'file-monitoring-report',
+      before: null,
+      after: report,
+    }),
+  ];
+}
+
+export interface BudgetAdjustment {
+  projectId: string;
+  clawbackId: string;
+  reason: string;
+  beforeFen: number;
+  cutFen: number;
+  afterFen: number;
+  at: string;
+  by: string;
+}
+
+/** The record of a budget cut (an accepted clawback) and its audit record on the project. */
+export function budgetAdjustmentActions(adjustment: BudgetAdjustment, ctx: ChangeContext): WriteAction[] {
+  return [
+    {
+      kind: 'create',
+      item: {
+        ...keys.budgetAdjustment(adjustment.projectId, adjustment.at, adjustment.clawbackId),
+        type: 'budget-adjustment',
+        ...adjustment,
+      },
+      conflict: 'The adjustment exists already',
+    },
+    auditAction({
+      actor: ctx.actor,
+      at: adjustment.at,
+      requestId: ctx.requestId,
+      entityType: 'project',
+      entityId: adjustment.projectId,
+      action: 'budget-adjustment',
+      before: { approvedFen: adjustment.beforeFen },
+      after: adjustment,
+    }),
+  ];
+}

@@ -135,7 +135,7 @@ async function run(
   const { ensureTable, localDynamoClient } = await import('../../infra/local/table.js');
   const { documentClient } = await import('../../shared/store/client.js');
   const { Db } = await import('../../shared/store/db.js');
-  const { runSweepHere } = await import('../../shared/store/sweep-runner.js');
+  const { runSweepHere } = await import('../../shared/app/sweep.js');
   const { seedItems } = await import('./seed.js');
   const { countRequests } = await import('./request-counter.js');
 
@@ -199,13 +199,16 @@ async function run(
     const rss = rssSampler();
     const cpu = process.cpuUsage();
     const started = performance.now();
-    const summary = await runSweepHere(db, {
-      asOf: AS_OF,
-      trigger: 'request',
-      actor: ACTOR,
-      now: NOW,
-      concurrency: opts.concurrency,
-    });
+    const summary = await runSweepHere(
+      { db },
+      {
+        asOf: AS_OF,
+        trigger: 'request',
+        actor: ACTOR,
+        now: NOW,
+        concurrency: opts.concurrency,
+      },
+    );
     const seconds = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
     const peakRss = rss.stop();

@@ -27,11 +27,11 @@ Object.assign(process.env, {
 });
 
 type Mods = {
-  uploads: typeof import('../../shared/docs/uploads.js');
+  uploads: typeof import('../../shared/app/uploads.js');
   storage: typeof import('../../shared/docs/storage.js');
   handlerMod: typeof import('../../functions/events/upload-arrived.js');
   documents: typeof import('../../shared/store/documents.js');
-  imports: typeof import('../../shared/docs/imports.js');
+  imports: typeof import('../../shared/app/expenditure-import.js');
   importStore: typeof import('../../shared/store/expenditure-imports.js');
   projects: typeof import('../../shared/store/projects.js');
   project: typeof import('../../shared/domain/project.js');
@@ -63,11 +63,11 @@ beforeAll(async () => {
   s3.on('event', (e) => events.push(e));
   process.env.AWS_ENDPOINT_URL_S3 = `http://127.0.0.1:${port}`;
   m = {
-    uploads: await import('../../shared/docs/uploads.js'),
+    uploads: await import('../../shared/app/uploads.js'),
     storage: await import('../../shared/docs/storage.js'),
     handlerMod: await import('../../functions/events/upload-arrived.js'),
     documents: await import('../../shared/store/documents.js'),
-    imports: await import('../../shared/docs/imports.js'),
+    imports: await import('../../shared/app/expenditure-import.js'),
     importStore: await import('../../shared/store/expenditure-imports.js'),
     projects: await import('../../shared/store/projects.js'),
     project: await import('../../shared/domain/project.js'),
@@ -277,7 +277,7 @@ function executingProject(id: string, approvedYuan: number): Project {
 async function importFile(csv: string) {
   const body = Buffer.from(csv, 'utf8');
   const link = await m.imports.openExpenditureImport(
-    db,
+    { db },
     ctx(),
     { fileName: 'treasury.csv', size: body.length },
     'http://api.test',
@@ -356,7 +356,7 @@ describe('an expenditure import', () => {
       lines.push(`C${i},P-IMP-2,${p.fiscalYear}-01-${String(1 + (i % 28)).padStart(2, '0')},10`);
     const body = Buffer.from(lines.join('\n'));
     const link = await m.imports.openExpenditureImport(
-      db,
+      { db },
       ctx(),
       { fileName: 'c.csv', size: body.length },
       'http://x',
@@ -430,7 +430,7 @@ describe('an expenditure import', () => {
 
   it('fails when its upload is rejected (a PDF declared as CSV)', async () => {
     const link = await m.imports.openExpenditureImport(
-      db,
+      { db },
       ctx(),
       { fileName: 'x.csv', size: PDF.length },
       'http://api.test',

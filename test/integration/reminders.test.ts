@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sendReminders } from '../../shared/app/reminders.js';
 import type { Actor } from '../../shared/domain/actor.js';
 import { defaultConfig } from '../../shared/domain/config.js';
 import type { Rectification } from '../../shared/domain/rectification.js';
@@ -7,7 +8,6 @@ import { newConfigVersion, saveConfigActions } from '../../shared/store/config.j
 import type { Db } from '../../shared/store/db.js';
 import { rectifications } from '../../shared/store/monitoring.js';
 import { departments } from '../../shared/store/reference.js';
-import { sendReminders } from '../../shared/store/reminders.js';
 import { decodeWords, parsePart } from '../unit/mime-parse.js';
 import { type LocalDb, startLocalDb } from './local-db.js';
 
@@ -62,7 +62,7 @@ let local: LocalDb;
 let db: Db;
 let mailer: RecordingMailer;
 const run = (today: string) =>
-  sendReminders(db, mailer, { today, now: new Date(`${today}T00:30:00Z`), from: FROM });
+  sendReminders({ db, mailer, mailFrom: () => FROM }, { today, now: new Date(`${today}T00:30:00Z`) });
 
 beforeAll(async () => {
   local = await startLocalDb();

@@ -5,6 +5,7 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type LocalDynamo, startDynamo } from '../../infra/local/dynamodb.js';
 import { ensureTable, localDynamoClient } from '../../infra/local/table.js';
+import { planSweep, runDepartment, runSweepHere } from '../../shared/app/sweep.js';
 import type { Actor } from '../../shared/domain/actor.js';
 import { Conflict } from '../../shared/domain/errors.js';
 import type { Project } from '../../shared/domain/project.js';
@@ -31,7 +32,6 @@ import {
 } from '../../shared/store/monitoring.js';
 import { projects } from '../../shared/store/projects.js';
 import { departments } from '../../shared/store/reference.js';
-import { planSweep, runDepartment, runSweepHere } from '../../shared/store/sweep-runner.js';
 import { yuan } from '../support/money.js';
 import { educationGoals, executingProject, spentOn } from '../support/projects.js';
 import { useFreshDb } from './local-db.js';
@@ -73,7 +73,7 @@ async function seed(db: Db, layout: Record<string, [string, number][]>): Promise
 }
 
 const sweepAt = (db: Db, asOf: string) =>
-  runSweepHere(db, { asOf, trigger: 'request', actor: finance, now: NOW });
+  runSweepHere({ db }, { asOf, trigger: 'request', actor: finance, now: NOW });
 
 /** Every notice of a department, from its partition. */
 async function noticesOf(db: Db, departmentId: string): Promise<Rectification[]> {
@@ -265,12 +265,15 @@ describe('an expenditure during a sweep', () => {
         amount: 5_000,
       });
 
-    const summary = await runSweepHere(racing(db, spend), {
-      asOf: '2026-06-30',
-      trigger: 'request',
-      actor: finance,
-      now: NOW,
-    });
+    const summary = await runSweepHere(
+      { db: racing(db, spend) },
+      {
+        asOf: '2026-06-30',
+        trigger: 'request',
+        actor: finance,
+        now: NOW,
+      },
+    );
 
     const project = await projects.get(db, 'P2026-RED00002');
     expect(summary).toMatchObject({ projectsScanned: 1, rectificationsIssued: 1 });
@@ -305,12 +308,15 @@ describe('an expenditure during a sweep', () => {
 describe('a department counted twice (a redelivered worker message)', () => {
   it('addDepartmentCounts refuses the second time with a Conflict', async () => {
     await seed(db, { 'D-A': [['P2026-RED00004', 100_000]] });
-    const { sweep } = await planSweep(db, {
-      asOf: '2026-06-30',
-      trigger: 'schedule',
-      actor: finance,
-      now: NOW,
-    });
+    const { sweep } = await planSweep(
+      { db },
+      {
+        asOf: '2026-06-30',
+        trigger: 'schedule',
+        actor: finance,
+        now: NOW,
+      },
+    );
     const counts = { ...emptyCounts(), projectsScanned: 1 };
     await addDepartmentCounts(db, sweep.sweepId, 'D-A', counts, NOW);
 
@@ -321,16 +327,19 @@ describe('a department counted twice (a redelivered worker message)', () => {
 
   it('runDepartment twice for the same message counts the department once', async () => {
     await seed(db, { 'D-A': [['P2026-RED00005', 100_000]], 'D-B': [] });
-    const { sweep, work } = await planSweep(db, {
-      asOf: '2026-06-30',
-      trigger: 'schedule',
-      actor: finance,
-      now: NOW,
-    });
+    const { sweep, work } = await planSweep(
+      { db },
+      {
+        asOf: '2026-06-30',
+        trigger: 'schedule',
+        actor: finance,
+        now: NOW,
+      },
+    );
     const message = work.find((w) => w.departmentId === 'D-A')!;
 
-    await runDepartment(db, message, { actor: finance, now: NOW });
-    await runDepartment(db, message, { actor: finance, now: NOW });
+    await runDepartment({ db }, message, { actor: finance, now: NOW });
+    await runDepartment({ db }, message, { actor: finance, now: NOW });
 
     expect(await getSweep(db, sweep.sweepId)).toMatchObject({
       departments: 2,
@@ -360,7 +369,7 @@ describe('the sweep worker (functions/jobs/sweep-worker.ts)', () => {
     vi.stubEnv('TABLE_NAME', table);
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
     handler = (await import('../../functions/jobs/sweep-worker.js')).handler;
-    const { defaultDeps } = await import('../../shared/http/deps.js');
+    const { defaultDeps } = await import('../../shared/deps.js');
     workerDb = defaultDeps().db;
   });
 
@@ -373,12 +382,15 @@ describe('the sweep worker (functions/jobs/sweep-worker.ts)', () => {
 
   it('reports a failing message in batchItemFailures and processes the others', async () => {
     await seed(workerDb, { 'D-W1': [['P2026-WRK00001', 100_000]], 'D-W2': [['P2026-WRK00002', 500_000]] });
-    const { sweep, work } = await planSweep(workerDb, {
-      asOf: '2026-06-30',
-      trigger: 'schedule',
-      actor: finance,
-      now: NOW,
-    });
+    const { sweep, work } = await planSweep(
+      { db: workerDb },
+      {
+        asOf: '2026-06-30',
+        trigger: 'schedule',
+        actor: finance,
+        now: NOW,
+      },
+    );
     const [w1, w2] = ['D-W1', 'D-W2'].map((d) => work.find((w) => w.departmentId === d)!);
     const event = {
       Records: [

@@ -9,17 +9,18 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambd
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import type { Deps } from '../../shared/deps.js';
 import { RuleViolation } from '../../shared/domain/errors.js';
 import { createApiHandler, MAX_BODY_BYTES } from '../../shared/http/api-handler.js';
-import type { Deps } from '../../shared/http/deps.js';
 import { route } from '../../shared/http/route.js';
 import { logger } from '../../shared/logger.js';
 import { Db } from '../../shared/store/db.js';
+import { testDeps } from '../support/deps.js';
 
 // Unit tier: the middy stack driven with hand-built API Gateway v2 events; DynamoDB is a mock.
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
 const dynamo = mockClient(doc);
-const deps: Deps = { db: new Db(doc, 'test-table'), environment: {} };
+const deps: Deps = testDeps({ db: new Db(doc, 'test-table') });
 
 const createThing = vi.fn(async (body: { name: string }) => ({ id: 'T-1', name: body.name, version: 1 }));
 

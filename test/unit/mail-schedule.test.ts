@@ -6,8 +6,8 @@ import { cronJob } from '../../infra/local/cron.js';
 import { defaultConfig, ruleValuesSchema } from '../../shared/domain/config.js';
 import { BadRequest } from '../../shared/domain/errors.js';
 import { departmentInput, departmentUpdate } from '../../shared/domain/reference.js';
+import { reminderFor } from '../../shared/domain/reminders.js';
 import { parseOr400 } from '../../shared/http/validation.js';
-import { reminderFor } from '../../shared/store/reminders.js';
 
 // Unit tier: when the report and reminder mails go out, and what addresses the API accepts.
 const jobs: Cron[] = [];

@@ -1,46 +1,27 @@
-import { type IsoDate, workingDaysBetween } from '../domain/calendar.js';
+import type { IsoDate } from '../domain/calendar.js';
 import type { RuleConfig } from '../domain/config.js';
-import { type Rectification, rectificationRecord } from '../domain/rectification.js';
+import type { Rectification } from '../domain/rectification.js';
 import type { Department } from '../domain/reference.js';
+import { reminderFor } from '../domain/reminders.js';
 import { message } from '../mail/compose.js';
-import { type DeliveryLogger, type DeliveryReport, deliver, type OutgoingMail } from '../mail/delivery.js';
+import type { DeliveryReport, OutgoingMail } from '../mail/delivery.js';
 import { toReportNotice } from '../mail/model.js';
 import { renderDueSoonReminder, renderOverdueNotice } from '../mail/reminders.js';
-import type { Mailer } from '../mail/ses.js';
-import { currentConfig } from './config.js';
-import type { Db } from './db.js';
-import { keys } from './keys.js';
-import { DynamoMailLog } from './mail-log.js';
-import { departments } from './reference.js';
+import { currentConfig } from '../store/config.js';
+import { keys } from '../store/keys.js';
+import { noticesWithStatus } from '../store/monitoring.js';
+import { departments } from '../store/reference.js';
+import { deliverOnce, type MailDeps } from './deliver-mails.js';
 
 /**
  * The daily reminders: a department whose open rectification notice is due within the configured working
  * days (`monitoring.reminderWorkingDays`, 3 by default, with the configured calendar) gets a reminder; the
- * bureau (`bureauEmails`) hears of each notice that is past its due date unanswered. Once per notice per kind:
- * records `MAIL#REMINDER#<noticeId>` / `due-soon` | `overdue`, with the protocol of shared/mail/delivery.ts.
+ * bureau (`bureauEmails`) hears of each notice that is past its due date unanswered (the rule:
+ * shared/domain/reminders.ts). Once per notice per kind: records keys.mailRecord(keys.reminderMailScope(id),
+ * `due-soon` | `overdue`), with the protocol of shared/mail/delivery.ts.
  */
-export const reminderScope = (noticeId: string) => `REMINDER#${noticeId}`;
-
-export type ReminderDecision =
-  | { kind: 'due-soon'; workingDaysLeft: number }
-  | { kind: 'overdue' }
-  | undefined;
-
-/** What a notice calls for on `today` (pure). */
-export function reminderFor(
-  r: Pick<Rectification, 'status' | 'dueOn'>,
-  today: IsoDate,
-  config: Pick<RuleConfig, 'calendar'> & {
-    monitoring: Pick<RuleConfig['monitoring'], 'reminderWorkingDays'>;
-  },
-): ReminderDecision {
-  if (r.status === 'overdue' || (r.status === 'open' && r.dueOn < today)) return { kind: 'overdue' };
-  if (r.status !== 'open') return undefined;
-  const left = workingDaysBetween(today, r.dueOn, config.calendar);
-  return left <= config.monitoring.reminderWorkingDays
-    ? { kind: 'due-soon', workingDaysLeft: left }
-    : undefined;
-}
+export const reminderScope = (noticeId: string) => keys.reminderMailScope(noticeId);
+export { reminderFor };
 
 export interface RemindersResult extends DeliveryReport {
   today: IsoDate;
@@ -48,19 +29,13 @@ export interface RemindersResult extends DeliveryReport {
 }
 
 export async function sendReminders(
-  db: Db,
-  mailer: Mailer,
-  opts: { today: IsoDate; now: Date; from: string; logger?: DeliveryLogger },
+  deps: MailDeps,
+  opts: { today: IsoDate; now: Date },
 ): Promise<RemindersResult> {
+  const { db } = deps;
+  const from = deps.mailFrom();
   const notices: Rectification[] = [];
-  for (const status of ['open', 'overdue']) {
-    notices.push(
-      ...(await db.all(
-        { index: 'gsi2', pk: keys.allNotices, skBeginsWith: `${status}#`, limit: 100 },
-        rectificationRecord,
-      )),
-    );
-  }
+  for (const status of ['open', 'overdue']) notices.push(...(await noticesWithStatus(db, status)));
   const configs = new Map<number, Promise<RuleConfig>>();
   const configOf = (year: number) => {
     if (!configs.has(year)) configs.set(year, currentConfig(db, year));
@@ -102,7 +77,7 @@ export async function sendReminders(
           departmentId: r.departmentId,
           context,
         },
-        build: async () => message(mail, to, opts.from, opts.now),
+        build: async () => message(mail, to, from, opts.now),
       });
     } else {
       if (!config.bureauEmails.length) {
@@ -125,15 +100,10 @@ export async function sendReminders(
           departmentId: r.departmentId,
           context,
         },
-        build: async () => message(mail, to, opts.from, opts.now),
+        build: async () => message(mail, to, from, opts.now),
       });
     }
   }
-  const delivered = await deliver(mails, {
-    log: new DynamoMailLog(db),
-    mailer,
-    from: opts.from,
-    logger: opts.logger,
-  });
+  const delivered = await deliverOnce(deps, mails, from);
   return { today: opts.today, ...delivered, skipped };
 }

@@ -1,11 +1,11 @@
+import { documentIdOfKey } from '../docs/content-types.js';
+import { detectType } from '../docs/detect.js';
+import type { Storage } from '../docs/storage.js';
 import type { Actor } from '../domain/actor.js';
 import { type DocumentRecord, judgeUpload, replacedAfterReceipt } from '../domain/document.js';
-import { Conflict } from '../domain/errors.js';
 import type { Db } from '../store/db.js';
 import { documents } from '../store/documents.js';
-import { documentIdOfKey } from './content-types.js';
-import { detectType } from './detect.js';
-import type { Storage } from './storage.js';
+import { retryOnConcurrentChange } from './retry.js';
 
 /**
  * An upload arrived (the bucket's object-created event): find its document by the key, read the object
@@ -35,21 +35,18 @@ export type ArrivalOutcome =
   | { outcome: 'unknown'; key: string }
   | { outcome: 'received' | 'rejected' | 'unchanged'; document: DocumentRecord };
 
-const ATTEMPTS = 3;
-
 export async function processArrival(deps: ArrivalDeps, object: ArrivedObject): Promise<ArrivalOutcome> {
   const parsed = documentIdOfKey(object.key);
   if (!parsed) return { outcome: 'unknown', key: object.key };
-  for (let attempt = 1; ; attempt++) {
-    const doc = await documents.get(deps.db, parsed.documentId);
-    if (!doc || doc.key !== parsed.key) return { outcome: 'unknown', key: parsed.key };
-    try {
-      return await judge(deps, doc, object);
-    } catch (err) {
-      // Another delivery of the same event judged it meanwhile: read it again and see.
-      if (!(err instanceof Conflict) || attempt >= ATTEMPTS) throw err;
-    }
-  }
+  // Another delivery of the same event may judge it meanwhile (a ConcurrentChange): read it again and see.
+  return retryOnConcurrentChange(
+    async () => {
+      const doc = await documents.get(deps.db, parsed.documentId);
+      if (!doc || doc.key !== parsed.key) return { outcome: 'unknown', key: parsed.key };
+      return judge(deps, doc, object);
+    },
+    { what: `Document ${parsed.documentId}` },
+  );
 }
 
 async function judge(deps: ArrivalDeps, doc: DocumentRecord, object: ArrivedObject): Promise<ArrivalOutcome> {

@@ -1,20 +1,34 @@
+import { contentTypes, IMPORT_MAX_BYTES } from '../docs/content-types.js';
+import type { Storage } from '../docs/storage.js';
 import type { DocumentRecord } from '../domain/document.js';
 import { Conflict } from '../domain/errors.js';
-import { ImportFileError, planChunks, readExpenditureCsv } from '../domain/expenditure-import.js';
+import { expenditureRecord } from '../domain/expenditure.js';
+import {
+  applyImportChunk,
+  type Chunk,
+  ImportFileError,
+  planChunks,
+  readExpenditureCsv,
+} from '../domain/expenditure-import.js';
+import type { Project } from '../domain/project.js';
+import { metricNames } from '../metric-names.js';
+import { type BusinessMetrics, noMetrics } from '../metrics.js';
 import type { Db } from '../store/db.js';
 import { documents, newId } from '../store/documents.js';
 import type { ChangeContext } from '../store/entity-store.js';
 import {
+  chunkActions,
+  chunkDone,
   createImportActions,
   doneChunks,
   getImport,
   type ImportRecord,
-  importChunks,
   markFinished,
   markProcessing,
 } from '../store/expenditure-imports.js';
-import { contentTypes, IMPORT_MAX_BYTES } from './content-types.js';
-import type { Storage } from './storage.js';
+import { keys } from '../store/keys.js';
+import { projects } from '../store/projects.js';
+import { retryOnConcurrentChange } from './retry.js';
 import { newUploadDocument, type UploadLinkReply, uploadLinkOf } from './uploads.js';
 
 /**
@@ -26,7 +40,7 @@ import { newUploadDocument, type UploadLinkReply, uploadLinkOf } from './uploads
 export const IMPORT_KIND = 'expenditure-import';
 
 export async function openExpenditureImport(
-  db: Db,
+  deps: { db: Db },
   ctx: ChangeContext,
   body: { fileName: string; size: number; contentType?: string },
   baseUrl: string,
@@ -61,7 +75,7 @@ export async function openExpenditureImport(
     skippedCount: 0,
     refusedCount: 0,
   };
-  await db.write([...actions, ...createImportActions(record, ctx)]);
+  await deps.db.write([...actions, ...createImportActions(record, ctx)]);
   return { importId, ...(await uploadLinkOf(document, { baseUrl })) };
 }
 
@@ -69,6 +83,8 @@ export interface ImportRunDeps {
   db: Db;
   storage: Storage;
   now: () => Date;
+  /** Rows accepted and refused are counted; none if absent. */
+  metrics?: BusinessMetrics;
 }
 
 /**
@@ -122,8 +138,66 @@ export async function runExpenditureImport(
     return now;
   }
   log('expenditure import done', { importId: record.id, rows: file.total, ms: Date.now() - started });
-  return getImport(deps.db, record.id);
+  const done = await getImport(deps.db, record.id);
+  const metrics = deps.metrics ?? noMetrics;
+  metrics.count(metricNames.importRowsAccepted, done?.acceptedCount ?? 0);
+  metrics.count(metricNames.importRowsRefused, done?.refusedCount ?? 0);
+  return done;
 }
 
 /** The document of an import (for its GET), if it still exists. */
-export const importDocument = (db: Db, record: ImportRecord) => documents.get(db, record.documentId);
+export const importDocument = (deps: { db: Db }, record: ImportRecord) =>
+  documents.get(deps.db, record.documentId);
+
+/**
+ * Runs the planned chunks of a read file. A chunk whose outcome item exists was done before (a resumed or
+ * concurrent run) and is skipped. When the project moved meanwhile (another expenditure: a
+ * ConcurrentChange), the project and the chunk's vouchers are read again and decided again
+ * (shared/app/retry.ts).
+ */
+async function importChunks(
+  db: Db,
+  ctx: ChangeContext,
+  record: ImportRecord,
+  chunks: Chunk[],
+  opts: { done?: Set<number> } = {},
+): Promise<void> {
+  const cache = new Map<string, Project | undefined>();
+  const projectOf = async (id: string, fresh: boolean) => {
+    if (!fresh && cache.has(id)) return cache.get(id);
+    const p = await projects.get(db, id);
+    const visible = p && (ctx.actor.role !== 'department' || p.departmentId === ctx.actor.departmentId);
+    cache.set(id, visible ? p : undefined);
+    return cache.get(id);
+  };
+  for (const chunk of chunks) {
+    if (opts.done?.has(chunk.firstLine)) continue;
+    await retryOnConcurrentChange(
+      async (attempt) => {
+        const project = chunk.projectId ? await projectOf(chunk.projectId, attempt > 1) : undefined;
+        const known =
+          project && chunk.rows.length
+            ? await db.batchGet(
+                chunk.rows.map((r) => keys.expenditure(project.id, r.input.voucherNo)),
+                expenditureRecord,
+              )
+            : [];
+        const result = applyImportChunk(project, chunk.rows, known, { by: ctx.actor.sub, now: ctx.now });
+        const outcomes = [...chunk.refused, ...result.outcomes].sort((a, b) => a.line - b.line);
+        try {
+          await db.write(chunkActions(ctx, record, chunk, outcomes, project, result));
+          if (project && result.project) cache.set(project.id, result.project);
+        } catch (err) {
+          if (!(err instanceof Conflict)) throw err;
+          // Done meanwhile by another run of the same import: its outcome stands.
+          if (await chunkDone(db, record.id, chunk.firstLine)) {
+            if (chunk.projectId) cache.delete(chunk.projectId);
+            return;
+          }
+          throw err; // a ConcurrentChange is read again and decided again; a plain Conflict goes out
+        }
+      },
+      { what: `Project ${chunk.projectId ?? ''}`.trim() },
+    );
+  }
+}

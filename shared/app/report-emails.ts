@@ -2,18 +2,12 @@ import { businessDate, type IsoDate, yearOf } from '../domain/calendar.js';
 import type { RuleConfig } from '../domain/config.js';
 import { Conflict } from '../domain/errors.js';
 import type { Light } from '../domain/monitoring.js';
-import { type Project, projectRecord } from '../domain/project.js';
-import {
-  type Clawback,
-  clawbackRecord,
-  type Rectification,
-  rectificationRecord,
-} from '../domain/rectification.js';
+import type { Clawback, Rectification } from '../domain/rectification.js';
 import type { Department } from '../domain/reference.js';
 import { type Snapshot, sweepProject } from '../domain/sweep.js';
 import { bureauSubject } from '../mail/bureau-summary.js';
 import { bureauSummaryMessage, departmentReportMessage } from '../mail/compose.js';
-import { type DeliveryLogger, type DeliveryReport, deliver, type OutgoingMail } from '../mail/delivery.js';
+import type { DeliveryReport, OutgoingMail } from '../mail/delivery.js';
 import { departmentSubject } from '../mail/department-report.js';
 import {
   type BureauSummary,
@@ -24,37 +18,27 @@ import {
   reportProject,
   toReportNotice,
 } from '../mail/model.js';
-import type { Mailer } from '../mail/ses.js';
-import { configVersion, currentConfig } from './config.js';
-import type { Db } from './db.js';
-import { keys } from './keys.js';
-import { DynamoMailLog } from './mail-log.js';
-import { type SweepRecord, snapshotRecord, sweepRecord } from './monitoring.js';
-import { departments } from './reference.js';
+import { configVersion, currentConfig } from '../store/config.js';
+import type { Db } from '../store/db.js';
+import { keys } from '../store/keys.js';
+import {
+  clawbacksWithStatus,
+  departmentSnapshots,
+  executingProjects,
+  latestSweep,
+  noticesWithStatus,
+  type SweepRecord,
+} from '../store/monitoring.js';
+import { departments } from '../store/reference.js';
+import { deliverOnce, type MailDeps } from './deliver-mails.js';
 
 /**
  * The monitoring report mails of one `asOf`: read what the most recent sweep on or before it found, one report
  * per department with executing projects and the bureau's summary, and deliver each exactly once per `asOf`
- * (records `MAIL#REPORT#<asOf>` / `DEPT#<id>` | `BUREAU`; protocol in shared/mail/delivery.ts).
+ * (records keys.mailRecord(keys.reportMailScope(asOf), keys.departmentReportMail(id) | keys.bureauReportMail);
+ * protocol in shared/mail/delivery.ts).
  */
-export const reportScope = (asOf: IsoDate) => `REPORT#${asOf}`;
-export const BUREAU_KEY = 'BUREAU';
-export const departmentKey = (id: string) => `DEPT#${id}`;
-
-/** The most recent sweep of `asOf`'s fiscal year on or before `asOf` (gsi1 SWEEPS: `<asOf>#<startedAt>`). */
-export async function latestSweep(db: Db, asOf: IsoDate): Promise<SweepRecord | undefined> {
-  const page = await db.query(
-    {
-      index: 'gsi1',
-      pk: keys.sweepsPartition,
-      skBetween: [`${yearOf(asOf)}-01-01`, `${asOf}#~`],
-      newestFirst: true,
-      limit: 1,
-    },
-    sweepRecord,
-  );
-  return page.items[0];
-}
+export const reportScope = (asOf: IsoDate) => keys.reportMailScope(asOf);
 
 const severity: Record<Light, number> = { red: 0, yellow: 1, blue: 2, green: 3, none: 4 };
 const byUrgency = (a: ReportProject, b: ReportProject) =>
@@ -92,7 +76,12 @@ export interface GatheredReports {
  * the configuration version the sweep used (the same pure function, so the same figures). Projects budgeted
  * after the sweep started are not in its report.
  */
-export async function gatherReports(db: Db, sweep: SweepRecord, now: Date): Promise<GatheredReports> {
+export async function gatherReports(
+  deps: { db: Db },
+  sweep: SweepRecord,
+  now: Date,
+): Promise<GatheredReports> {
+  const { db } = deps;
   const year = sweep.fiscalYear;
   const today = businessDate(now);
   const current = await currentConfig(db, year);
@@ -139,16 +128,10 @@ async function departmentReport(
   now: Date,
 ): Promise<DepartmentReport | undefined> {
   const year = sweep.fiscalYear;
-  const executing: Project[] = await db.all(
-    { index: 'gsi1', pk: keys.departmentProjects(d.id), skBeginsWith: `${year}#executing#` },
-    projectRecord,
-  );
+  const executing = await executingProjects(db, d.id, year);
   if (!executing.length) return undefined;
-  const snapshots = new Map(
-    (await db.all({ index: 'gsi2', pk: keys.departmentSnapshots(d.id, year) }, snapshotRecord)).map((s) => [
-      s.projectId,
-      s as Snapshot,
-    ]),
+  const snapshots = new Map<string, Snapshot>(
+    (await departmentSnapshots(db, d.id, year)).map((s) => [s.projectId, s]),
   );
   const projects: ReportProject[] = [];
   for (const p of executing) {
@@ -161,21 +144,9 @@ async function departmentReport(
   const ofYear = <T extends { fiscalYear: number }>(x: T) => x.fiscalYear === year;
   const notices: Rectification[] = [];
   for (const status of ['overdue', 'open', 'responded']) {
-    notices.push(
-      ...(
-        await db.all(
-          { index: 'gsi1', pk: keys.departmentNotices(d.id), skBeginsWith: `${status}#` },
-          rectificationRecord,
-        )
-      ).filter(ofYear),
-    );
+    notices.push(...(await noticesWithStatus(db, status, d.id)).filter(ofYear));
   }
-  const clawbacks = (
-    await db.all(
-      { index: 'gsi1', pk: keys.departmentClawbacks(d.id), skBeginsWith: 'recommended#' },
-      clawbackRecord,
-    )
-  ).filter(ofYear);
+  const clawbacks = (await clawbacksWithStatus(db, d.id, 'recommended')).filter(ofYear);
   return {
     locale: d.locale,
     departmentId: d.id,
@@ -205,10 +176,11 @@ export interface ReportEmailsResult extends DeliveryReport {
  * on or before `asOf` in its year, or one still running → 409.
  */
 export async function sendReportEmails(
-  db: Db,
-  mailer: Mailer,
-  opts: { asOf: IsoDate; now: Date; from: string; logger?: DeliveryLogger },
+  deps: MailDeps,
+  opts: { asOf: IsoDate; now: Date },
 ): Promise<ReportEmailsResult> {
+  const { db } = deps;
+  const from = deps.mailFrom();
   const sweep = await latestSweep(db, opts.asOf);
   if (!sweep) {
     throw new Conflict(
@@ -221,7 +193,7 @@ export async function sendReportEmails(
         `${sweep.departmentsDone} of ${sweep.departments} departments done; try again when it is complete`,
     );
   }
-  const gathered = await gatherReports(db, sweep, opts.now);
+  const gathered = await gatherReports(deps, sweep, opts.now);
   const scope = reportScope(opts.asOf);
   const context = { asOf: opts.asOf, sweepId: sweep.sweepId };
   const skipped: ReportEmailsResult['skipped'] = [];
@@ -239,14 +211,14 @@ export async function sendReportEmails(
     mails.push({
       draft: {
         scope,
-        key: departmentKey(department.id),
+        key: keys.departmentReportMail(department.id),
         kind: 'department-report',
         to,
         subject: departmentSubject(report),
         departmentId: department.id,
         context,
       },
-      build: () => departmentReportMessage(report, to, opts.from),
+      build: () => departmentReportMessage(report, to, from),
     });
   }
   if (gathered.summary.projects.length && gathered.bureauEmails.length) {
@@ -254,13 +226,13 @@ export async function sendReportEmails(
     mails.push({
       draft: {
         scope,
-        key: BUREAU_KEY,
+        key: keys.bureauReportMail,
         kind: 'bureau-summary',
         to,
         subject: bureauSubject(gathered.summary),
         context,
       },
-      build: () => bureauSummaryMessage(gathered.summary, to, opts.from),
+      build: () => bureauSummaryMessage(gathered.summary, to, from),
     });
   } else if (gathered.summary.projects.length) {
     skipped.push({
@@ -268,11 +240,6 @@ export async function sendReportEmails(
       reason: `the configuration of ${sweep.fiscalYear} names no bureauEmails`,
     });
   }
-  const delivered = await deliver(mails, {
-    log: new DynamoMailLog(db),
-    mailer,
-    from: opts.from,
-    logger: opts.logger,
-  });
+  const delivered = await deliverOnce(deps, mails, from);
   return { asOf: opts.asOf, sweepId: sweep.sweepId, sweepAsOf: sweep.asOf, ...delivered, skipped };
 }
