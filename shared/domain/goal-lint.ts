@@ -6,6 +6,7 @@ import {
   level1Codes,
   level2ByLevel1,
   levelNames,
+  numericTarget,
 } from './indicators.js';
 
 /**
@@ -44,7 +45,7 @@ const PLACEHOLDER_UNITS = new Set(['xx', 'x', 'tbd', 'n/a', 'na', '待定', '无
  */
 const PLACEHOLDER_TARGETS = /^(9{3,}|123|1234|12345|123456)$/;
 function looksLikePlaceholder(i: Indicator): boolean {
-  if (i.target === undefined) return false;
+  if (typeof i.target !== 'number') return false;
   return (i.operator === '>=' && i.target === 0) || PLACEHOLDER_TARGETS.test(String(i.target));
 }
 
@@ -131,13 +132,19 @@ export const goalLintRules: Rule[] = [
     summary: { 'zh-CN': '定量指标须有数值目标值', en: 'A quantitative indicator needs a numeric target' },
     check: (inds) =>
       inds.flatMap((i, n) =>
-        isQuantitative(i) && (i.target === undefined || !Number.isFinite(i.target))
+        isQuantitative(i) && numericTarget(i) === undefined
           ? [
               {
                 path: at(n, 'target'),
                 messages: {
-                  'zh-CN': `定量指标“${i.name}”缺少数值目标值`,
-                  en: `"${i.name}" is quantitative (${i.operator}) and needs a numeric target`,
+                  'zh-CN':
+                    typeof i.target === 'string'
+                      ? `定量指标“${i.name}”的目标值须为数值（文字目标只用于定性指标）`
+                      : `定量指标“${i.name}”缺少数值目标值`,
+                  en:
+                    typeof i.target === 'string'
+                      ? `"${i.name}" is quantitative (${i.operator}): its target must be a number (words are for qualitative indicators)`
+                      : `"${i.name}" is quantitative (${i.operator}) and needs a numeric target`,
                 },
               },
             ]
@@ -222,6 +229,28 @@ export const goalLintRules: Rule[] = [
                 messages: {
                   'zh-CN': `定性指标“${i.name}”须在说明中写明预期达到的效果（怎样算达成）`,
                   en: `"${i.name}" is qualitative: say in the explanation what counts as achieved`,
+                },
+              },
+            ]
+          : [],
+      ),
+  },
+  {
+    id: 'qualitative-target-words',
+    severity: 'warning',
+    summary: {
+      'zh-CN': '定性指标的目标值应以文字表述预期效果',
+      en: 'A qualitative target is the expected achievement in words',
+    },
+    check: (inds) =>
+      inds.flatMap((i, n) =>
+        !isQuantitative(i) && typeof i.target === 'number'
+          ? [
+              {
+                path: at(n, 'target'),
+                messages: {
+                  'zh-CN': `定性指标“${i.name}”的目标值是数字${i.target}，应以文字写明预期效果（如：群众普遍满意）`,
+                  en: `"${i.name}" is qualitative but its target is the number ${i.target}; state the expected achievement in words`,
                 },
               },
             ]

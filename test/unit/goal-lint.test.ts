@@ -122,6 +122,15 @@ const cases: Record<string, Case> = {
         return undefined;
       }),
   },
+  'qualitative-target-words': {
+    severity: 'warning',
+    path: 'indicators[5].target',
+    set: () =>
+      broken((inds) => {
+        inds[5]!.target = 100; // a number where the expected achievement in words belongs
+        return undefined;
+      }),
+  },
   'timeliness-or-cost': {
     severity: 'warning',
     path: 'indicators',
@@ -269,10 +278,32 @@ describe('quantitative-target and quantitative-unit', () => {
   it('a qualitative indicator needs neither target nor unit', () => {
     const inds = validSet();
     expect(inds[5]).toMatchObject({ operator: 'qualitative' });
-    expect(inds[5]?.target).toBeUndefined();
+    delete inds[5]!.target;
     expect(inds[5]?.unit).toBeUndefined();
 
     expect(lintGoals(inds, ctx)).toEqual([]);
+  });
+
+  it('a qualitative target in words passes (the library gives one)', () => {
+    const inds = validSet();
+    expect(inds[5]?.target).toBe('办学条件明显改善并长效保持');
+    inds[5]!.target = '群众普遍满意';
+
+    expect(lintGoals(inds, ctx)).toEqual([]);
+  });
+
+  it('words as the target of a quantitative indicator → error on its target', () => {
+    const inds = validSet();
+    inds[0]!.target = '一千二百个';
+
+    expect(lintGoals(inds, ctx)).toEqual([
+      expect.objectContaining({
+        rule: 'quantitative-target',
+        severity: 'error',
+        path: 'indicators[0].target',
+        messages: expect.objectContaining({ 'zh-CN': expect.stringContaining('须为数值') }),
+      }),
+    ]);
   });
 
   it('each failing indicator gets its own error', () => {
