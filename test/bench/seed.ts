@@ -235,7 +235,10 @@ export function seedItems(opts: SeedOptions & { asOf: IsoDate }): { items: Gener
         }
         if (ind.operator === '<=') {
           const over = goalClass === 'red' && r.chance(0.5);
-          return { name: ind.name, actual: Math.round((ind.target as number) * (over ? 1.1 : 0.9) * 100) / 100 };
+          return {
+            name: ind.name,
+            actual: Math.round((ind.target as number) * (over ? 1.1 : 0.9) * 100) / 100,
+          };
         }
         return { name: ind.name, actual: Math.round((ind.target as number) * share * factor * 100) / 100 };
       });
