@@ -37,6 +37,7 @@ import {
   sweepRecord,
 } from '../../shared/store/monitoring.js';
 import { getOwnProject, projects } from '../../shared/store/projects.js';
+import { evaluationChangeAction } from '../../shared/store/self-evaluations.js';
 import { runSweepHere } from '../../shared/store/sweep-runner.js';
 
 /** Execution and monitoring: expenditures, monitoring reports, sweeps, lights, rectifications, clawbacks. */
@@ -335,6 +336,15 @@ routes.push(
             action: 'budget-adjustment',
             before: { approvedFen: adjustment.beforeFen },
             after: adjustment,
+          }),
+          // What changed under the year's published bulletin and results (the staleness guard).
+          evaluationChangeAction({
+            fiscalYear: project.fiscalYear,
+            at,
+            kind: 'budget-adjustment',
+            projectId: project.id,
+            departmentId: project.departmentId,
+            detail: `预算调整：项目 ${project.id} 批复预算 ${adjustment.beforeFen / 100} → ${adjustment.afterFen / 100} 元`,
           }),
         );
       }

@@ -91,7 +91,15 @@ export type RuleValues = z.infer<typeof ruleValuesSchema>;
 
 export const defaultEvaluationValues = {
   inflationGap: 5,
-  whatIf: [{ name: '产出优先（执行20/产出40/效益30/满意度10）', execution: 20, output: 40, benefit: 30, satisfaction: 10 }],
+  whatIf: [
+    {
+      name: '产出优先（执行20/产出40/效益30/满意度10）',
+      execution: 20,
+      output: 40,
+      benefit: 30,
+      satisfaction: 10,
+    },
+  ],
   learningMargin: 0.2,
 };
 
