@@ -1,5 +1,6 @@
 import { businessDate } from '../domain/calendar.js';
 import { Conflict, NotFound } from '../domain/errors.js';
+import type { LastYearIndicator } from '../domain/goal-lint.js';
 import type { Project } from '../domain/project.js';
 import {
   checkMayEvaluate,
@@ -15,7 +16,7 @@ import type { Db } from '../store/db.js';
 import { documents } from '../store/documents.js';
 import type { ChangeContext } from '../store/entity-store.js';
 import { getOwnProject, projects } from '../store/projects.js';
-import { evaluationChangeAction, selfEvaluations } from '../store/self-evaluations.js';
+import { evaluationChangeAction, reviewedEvaluations, selfEvaluations } from '../store/self-evaluations.js';
 
 /**
  * The self-evaluation use cases (domain.md §4): a department submits (or replaces, until the review) its
@@ -109,4 +110,33 @@ export async function reviewSelfEvaluation(
     }),
   ]);
   return after;
+}
+
+/**
+ * The department's quantitative indicators of the year before `fiscalYear` with their actuals, from its reviewed
+ * self-evaluations (one Query on the sparse index, the department's prefix): what the goal lint's
+ * `target-below-last-actual` compares next year's targets with. The latest project's figure wins a name.
+ */
+export async function lastYearIndicators(
+  deps: SelfEvaluationDeps,
+  departmentId: string,
+  fiscalYear: number,
+): Promise<LastYearIndicator[]> {
+  const reviewed = await reviewedEvaluations(deps.db, fiscalYear - 1, departmentId);
+  return reviewed
+    .sort((a, b) => a.submittedAt.localeCompare(b.submittedAt))
+    .flatMap((e) =>
+      e.claimed.indicators
+        .filter((i) => typeof i.target === 'number' && i.actual !== undefined)
+        .map((i) => ({
+          name: i.name,
+          operator: i.operator,
+          target: i.target as number,
+          actual: i.actual!,
+          unit: i.unit,
+          fiscalYear: e.fiscalYear,
+          projectId: e.projectId,
+        })),
+    )
+    .reverse();
 }

@@ -26,6 +26,32 @@ export interface LintFinding {
 export interface LintContext {
   /** Points of each level-1 group in the configuration in force (its weights must add up to them). */
   groupPoints: Record<Level1, number>;
+  /**
+   * The department's indicators of last year with their reviewed actuals (from its reviewed
+   * self-evaluations), and the share by which an actual must have beaten its target for a new target
+   * below it to be questioned (`target-below-last-actual`).
+   */
+  lastYear?: { indicators: LastYearIndicator[]; margin: number };
+}
+
+export interface LastYearIndicator {
+  name: string;
+  operator: string;
+  target: number;
+  actual: number;
+  unit?: string;
+  fiscalYear: number;
+  projectId: string;
+}
+
+/** Last year's actual beat its target by `margin` or more, and the new target asks for less than it. */
+function softerThanLastYear(i: Indicator, last: LastYearIndicator, margin: number): boolean {
+  const target = numericTarget(i);
+  if (target === undefined || i.operator !== last.operator) return false;
+  if (i.operator === '>=')
+    return last.actual >= last.target * (1 + margin) && last.target > 0 && target < last.actual;
+  if (i.operator === '<=') return last.actual <= last.target * (1 - margin) && target > last.actual;
+  return false;
 }
 
 interface Rule {
@@ -303,6 +329,31 @@ export const goalLintRules: Rule[] = [
       }),
   },
 ];
+
+const targetBelowLastActual: Rule = {
+  id: 'target-below-last-actual',
+  severity: 'warning',
+  summary: {
+    'zh-CN': '目标值低于上年已实现的实际值（上年超额完成20%以上）',
+    en: 'A target below what last year already achieved (beaten by 20 % or more)',
+  },
+  check: (inds, ctx) =>
+    inds.flatMap((i, n) => {
+      const last = ctx.lastYear?.indicators.find((l) => l.name === i.name);
+      if (!last || !softerThanLastYear(i, last, ctx.lastYear!.margin)) return [];
+      const unit = last.unit ?? '';
+      return [
+        {
+          path: at(n, 'target'),
+          messages: {
+            'zh-CN': `“${i.name}”上年（${last.fiscalYear}年）目标${last.target}${unit}、实际完成${last.actual}${unit}，本次目标${i.target}${unit}低于上年实际，请说明理由或提高目标`,
+            en: `"${i.name}": last year (${last.fiscalYear}) the target was ${last.target}${unit} and ${last.actual}${unit} was achieved; the target ${i.target}${unit} is below that actual — explain it or raise the target`,
+          },
+        },
+      ];
+    }),
+};
+goalLintRules.push(targetBelowLastActual);
 
 export function lintGoals(indicators: Indicator[], ctx: LintContext): LintFinding[] {
   return goalLintRules.flatMap((rule) =>

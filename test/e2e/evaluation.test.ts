@@ -94,9 +94,9 @@ function answers(a: {
     ],
   };
 }
-const allMet = (evidence?: string[]) =>
+const allMet = (evidence?: string[], people = 3000) =>
   answers({
-    people: 3000,
+    people,
     accuracy: 98,
     onTime: 100,
     cost: 3,
@@ -241,7 +241,8 @@ describe('a self-evaluation', () => {
     expect(first).toMatchObject({ executionScore: 10, total: 100, grade: 'excellent', status: 'submitted' });
     expect(first.indicatorScores.every((i: Json) => i.supported === false)).toBe(true);
 
-    const again = ok(await selfEvaluate(A, ids.a1, allMet([evidence])), 200);
+    // 3600 people helped against a target of 3000: beaten by 20 % (next year's goals will hear of it)
+    const again = ok(await selfEvaluate(A, ids.a1, allMet([evidence], 3600)), 200);
     expect(again.indicatorScores[0]).toMatchObject({ score: 15, weight: 15, supported: true });
     expect(again.indicatorScores[1]).toMatchObject({ supported: false });
     expect(again).toMatchObject({ submissions: 2, configVersion: expect.any(Number) });
@@ -500,6 +501,56 @@ describe('the results', () => {
   it('show a department only its own', async () => {
     const r = ok(await api(`/v1/results?fiscalYear=${YEAR}`, { token: B.bearer }));
     expect(r.items.map((i: Json) => i.projectId).sort()).toEqual([ids.b1, ids.b2].sort());
+  });
+});
+
+describe('targets that learn', () => {
+  it('question next year’s target below what the department achieved last year (a warning)', async () => {
+    const p = ok(
+      await api('/v1/projects', {
+        token: A.bearer,
+        body: {
+          fiscalYear: 2026,
+          name: '城乡低保（续）',
+          kind: 'project',
+          isNew: false,
+          requestedAmount: 1000,
+        },
+      }),
+      201,
+    );
+    const saved = ok(
+      await api(`/v1/projects/${p.id}/goals`, {
+        method: 'PUT',
+        token: A.bearer,
+        body: { overallGoal: '应保尽保', indicators: goalSet },
+      }),
+    );
+    const warning = saved.goals.warnings.find((w: Json) => w.rule === 'target-below-last-actual');
+    expect(warning).toMatchObject({ path: 'indicators[0].target' });
+    expect(warning.messages['zh-CN']).toContain('实际完成3600人');
+    // Another department's history is not A's: B's goals for 2026 get no such warning
+    const q = ok(
+      await api('/v1/projects', {
+        token: B.bearer,
+        body: {
+          fiscalYear: 2026,
+          name: '就业援助（续）',
+          kind: 'project',
+          isNew: false,
+          requestedAmount: 1000,
+        },
+      }),
+      201,
+    );
+    const other = ok(
+      await api(`/v1/projects/${q.id}/goals`, {
+        method: 'PUT',
+        token: B.bearer,
+        body: { overallGoal: '稳就业', indicators: goalSet },
+      }),
+    );
+    expect(other.goals.warnings.map((w: Json) => w.rule)).not.toContain('target-below-last-actual');
   });
 });
 
