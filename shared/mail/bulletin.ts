@@ -134,7 +134,10 @@ export function renderBulletinText(m: BulletinModel): string {
       `  ${r.rank}. ${r.departmentName}（${r.departmentId}）  平均 ${points(r.averageScore)} 分  项目 ${r.projects} 个`,
     );
   }
-  if (m.unranked.length) out.push(`  未参加排名：${m.unranked.map((d) => d.departmentId).join('、')}`);
+  if (m.unranked.length)
+    out.push(
+      `  未参加排名（无复核项目）：${m.unranked.map((d) => `${d.departmentName}（${d.departmentId}）`).join('、')}`,
+    );
   out.push('', '二、通报表扬');
   if (!m.commended.length) out.push('  无');
   for (const d of m.commended)
