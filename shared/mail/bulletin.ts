@@ -119,7 +119,7 @@ export function renderBulletinHtml(m: BulletinModel): string {
     subheading: `发布时间：${shanghaiDateTime(m.publishedAt)}（北京时间） · 第${m.publication}版`,
     body: body.join('\n'),
     footer: esc(
-      `评分规则：执行率得分 + 各指标得分，每项四舍五入至两位小数后相加；等级：优≥90，良80–89.99，中60–79.99，差<60。配置版本 ${m.configVersion}。`,
+      `评分规则：预算执行得分 + 各指标得分，每项四舍五入至两位小数后相加；等级（优、良、中、差）按当年配置（版本 ${m.configVersion}）的分档确定。`,
     ),
   });
 }
