@@ -120,7 +120,12 @@ export const selfEvaluationInput = z
       .array(
         z.strictObject({
           name: z.string().trim().min(1).max(500),
-          actual: z.number().optional().meta({ description: 'Quantitative indicators: the actual value' }),
+          actual: z
+            .number()
+            .min(-1e12)
+            .max(1e12)
+            .optional()
+            .meta({ description: 'Quantitative indicators: the actual value' }),
           tier: z.enum(tiers).optional().meta({ description: 'Qualitative indicators: the tier claimed' }),
           score: points
             .optional()
@@ -286,7 +291,15 @@ export function scoreIndicator(
   }
   if (target === undefined)
     errors.push({ path, message: `"${ind.name}" has no numeric target to score against` });
+  else if (
+    !Number.isSafeInteger(Math.round(target * 1e6)) ||
+    !Number.isSafeInteger(Math.round(ind.weight * 1e6))
+  )
+    errors.push({ path, message: `"${ind.name}" has a target or weight too large to score exactly` });
   if (errors.length || answer?.actual === undefined || target === undefined) return { errors };
+  if (!Number.isSafeInteger(Math.round(answer.actual * 1e6))) {
+    return { errors: [{ path: `${path}.actual`, message: 'too large to score exactly' }] };
+  }
   const share = quantitativeShare(ind.operator, target, answer.actual);
   return {
     scored: { ...base, actual: answer.actual, score: roundHalfUp(times(share, decimal(ind.weight))) },

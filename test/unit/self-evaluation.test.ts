@@ -146,6 +146,19 @@ describe('an = indicator', () => {
   });
 });
 
+describe('figures too large to score exactly', () => {
+  it('a target of 1e300 is a field error (422), never a crash', () => {
+    const out = scoreIndicator(ind({ target: 1e300 }), { actual: 1 }, 'indicators[0]');
+    expect(out.scored).toBeUndefined();
+    expect(out.errors).toEqual([expect.objectContaining({ path: 'indicators[0]' })]);
+  });
+  it('an actual beyond ±10^12 is refused by the schema (400)', async () => {
+    const { selfEvaluationInput } = await import('../../shared/domain/self-evaluation.js');
+    const body = { summary: 's', indicators: [{ name: 'x', actual: 1e13 }] };
+    expect(selfEvaluationInput.safeParse(body).success).toBe(false);
+  });
+});
+
 describe('a qualitative indicator: tiers and their bands (weight 15)', () => {
   const q = ind({ operator: 'qualitative', target: '群众普遍满意', weight: 15, unit: undefined });
   it.each([
