@@ -578,4 +578,23 @@ describe('the staleness guard', () => {
     expect(await mailsTo(D.email)).toHaveLength(2);
     expect(ok(await api(`/v1/bulletins/${YEAR}`, { token: D.bearer })).stale).toBe(false);
   });
+
+  it('marks it stale after a budget adjustment (an accepted clawback), naming the project', async () => {
+    // 10,000 of 1,000,000 spent by the August checkpoint: a red light, a clawback recommendation
+    const late = await budgetedProject(D, '优抚设施维修', 1_000_000, 10_000);
+    ok(await api('/v1/monitoring/sweeps', { token: finance, body: { asOf: `${YEAR}-08-31` } }));
+    const claws = ok(await api('/v1/clawbacks?status=recommended&limit=100', { token: finance }));
+    const claw = claws.items.find((c: Json) => c.projectId === late);
+    expect(claw, JSON.stringify(claws.items)).toBeDefined();
+    ok(
+      await api(`/v1/clawbacks/${claw.id}/decision`, {
+        token: finance,
+        body: { decision: 'accept', reason: '执行缓慢' },
+      }),
+    );
+
+    const b = ok(await api(`/v1/bulletins/${YEAR}`, { token: finance }));
+    expect(b.stale).toBe(true);
+    expect(b.changes).toEqual([expect.objectContaining({ kind: 'budget-adjustment', projectId: late })]);
+  });
 });
