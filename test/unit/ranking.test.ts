@@ -3,7 +3,12 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { publicPackage } from '../../shared/docs/public-package.js';
-import { defaultConfig } from '../../shared/domain/config.js';
+import {
+  checkRuleValues,
+  defaultConfig,
+  defaultRuleValues,
+  ruleValuesSchema,
+} from '../../shared/domain/config.js';
 import {
   finalGrade,
   inflationSignals,
@@ -330,5 +335,25 @@ describe('the bulletin', () => {
     expect(wb.getWorksheet('部门排名')!.getRow(2).values).toEqual([undefined, 1, 'D-A', '区民政局', 95.5, 2]);
     expect(wb.getWorksheet('表扬与批评')!.rowCount).toBe(3);
     expect(wb.getWorksheet('自评虚高提示')!.getRow(3).getCell(5).value).toBe('是');
+  });
+});
+
+describe('the evaluation settings of the configuration', () => {
+  it('default to domain.md and the issue: a gap of 5, one alternative weighting 20/40/30/10, a 20 % margin', () => {
+    expect(defaultRuleValues.evaluation).toEqual({
+      inflationGap: 5,
+      whatIf: [expect.objectContaining({ execution: 20, output: 40, benefit: 30, satisfaction: 10 })],
+      learningMargin: 0.2,
+    });
+    expect(defaultRuleValues.results.cutShare).toBe(0.1);
+  });
+  it('are filled in for a configuration stored before they existed', () => {
+    const { evaluation: _e, ...older } = structuredClone(defaultRuleValues);
+    expect(ruleValuesSchema.parse(older).evaluation).toEqual(defaultRuleValues.evaluation);
+  });
+  it('refuse an alternative weighting that does not add up to 100', () => {
+    const v = structuredClone(defaultRuleValues);
+    v.evaluation.whatIf.push({ name: 'x', execution: 30, output: 40, benefit: 30, satisfaction: 10 });
+    expect(checkRuleValues(v)).toEqual([expect.objectContaining({ path: 'evaluation.whatIf[1]' })]);
   });
 });
