@@ -3,7 +3,7 @@ import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { consumeDepartmentWork, type DepartmentWork } from './app/sweep.js';
 import { now } from './clock.js';
-import { type Storage, s3Client, s3Storage } from './docs/storage.js';
+import { type Publisher, type Storage, s3Client, s3Publisher, s3Storage } from './docs/storage.js';
 import { logger } from './logger.js';
 import { type Mailer, senderAddress, sesClient, sesMailer } from './mail/ses.js';
 import { type BusinessMetrics, noMetrics, powertoolsMetrics } from './metrics.js';
@@ -26,6 +26,8 @@ import { inProcessQueue, sqsQueue, type WorkQueue } from './work-queue.js';
 export interface Deps {
   db: Db;
   storage: Storage;
+  /** Writes the files the system makes itself (bulletins, the public data package). */
+  publisher: Publisher;
   mailer: Mailer;
   /** The sender address of the mails (SES_FROM); a missing one fails the mail, named as such. */
   mailFrom: () => string;
@@ -53,6 +55,7 @@ export function createDeps(env: NodeJS.ProcessEnv = process.env): Deps {
   const deps: Deps = {
     db: new Db(),
     storage: s3Storage,
+    publisher: s3Publisher,
     mailer: sesMailer(tracer.captureAWSv3Client(sesClient())),
     mailFrom: senderAddress,
     sweepQueue: undefined as unknown as WorkQueue<DepartmentWork>,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { changeProject as applyChange } from '../../shared/app/project-change.js';
+import { lastYearIndicators } from '../../shared/app/self-evaluation.js';
 import { businessDate, yearOf } from '../../shared/domain/calendar.js';
 import { RuleViolation } from '../../shared/domain/errors.js';
 import { goalsInput } from '../../shared/domain/indicators.js';
@@ -133,8 +134,14 @@ export const routes = [
     params: idParams,
     body: goalsInput,
     response: projectSchema,
-    handle: async (req) =>
-      projectView(await changeProject(req, 'editGoals', 'set-goals', (p, d) => setGoals(p, req.body, d))),
+    async handle(req) {
+      // Targets that learn: last year's reviewed actuals of the department's indicators of the same name.
+      const own = await getOwnProject(req.deps.db, req.actor, req.params.id);
+      const lastYear = await lastYearIndicators(req.deps, own.departmentId, own.fiscalYear);
+      return projectView(
+        await changeProject(req, 'editGoals', 'set-goals', (p, d) => setGoals(p, req.body, d, lastYear)),
+      );
+    },
   }),
   route({
     area,

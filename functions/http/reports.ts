@@ -12,7 +12,7 @@ import { DynamoMailLog, mailRecordSchema } from '../../shared/store/mail-log.js'
  */
 const area = 'reports' as const;
 
-const kind = z.enum(['department-report', 'bureau-summary', 'due-soon', 'overdue']);
+const kind = z.enum(['department-report', 'bureau-summary', 'due-soon', 'overdue', 'bulletin']);
 const outcome = z.object({
   kind,
   to: z.array(z.string()),

@@ -173,7 +173,8 @@ export async function loadDemoData(
   await finance('POST', `/v1/projects/${clinic}/budget`, { approvedAmount: 2_400_000 });
 
   const monitoring = await demoMonitoring({ finance, edu, health }, { school, clinic }, fiscalYear, today);
-  return `${demoDepartments.length} departments, ${demoAgencies.length} agencies, 7 projects of ${fiscalYear} in every status${monitoring}`;
+  const evaluation = await demoEvaluation({ finance, edu, health, trans, civil }, fiscalYear - 1);
+  return `${demoDepartments.length} departments, ${demoAgencies.length} agencies, 7 projects of ${fiscalYear} in every status${monitoring}${evaluation}`;
 }
 
 /**
@@ -243,4 +244,149 @@ async function demoMonitoring(
   // …and today's sweep, which also sees the report just filed (a report counts from the day it is filed).
   await finance('POST', '/v1/monitoring/sweeps', { asOf: today });
   return `; spend, a report, sweeps as of ${asOf} (with its report emails) and today`;
+}
+
+interface DemoIndicator {
+  name: string;
+  operator: string;
+  target?: number | string;
+  weight: number;
+}
+
+/**
+ * Answers for a self-evaluation at a share of each target (`share` 1 = every target met): `>=` and `=`
+ * indicators at target × share, `<=` ones at target ÷ share, qualitative ones in the tier the share suggests
+ * with a score inside its band.
+ */
+function demoAnswers(indicators: DemoIndicator[], share: number) {
+  return indicators.map((i) => {
+    if (i.operator === 'qualitative') {
+      const [tier, part] =
+        share >= 0.95 ? ['achieved', 0.9] : share >= 0.8 ? ['partly_achieved', 0.7] : ['not_achieved', 0.4];
+      return { name: i.name, tier, score: Math.floor(i.weight * (part as number) * 100) / 100 };
+    }
+    const t = i.target as number;
+    const actual = i.operator === '<=' ? t / share : t * share;
+    return { name: i.name, actual: Math.round(actual * 100) / 100 };
+  });
+}
+
+/**
+ * Last year's evaluation (绩效自评 → 复核 → 通报): continuing projects of four departments budgeted and spent
+ * in `year`, their self-evaluations and the bureau's reviews (one claim corrected), and the published bulletin
+ * (stored in the bucket, mailed), so the ranking, the bulletin and the results have something to show.
+ * D-AGRI has no project that year: it appears unranked.
+ */
+async function demoEvaluation(
+  callers: { finance: Call; edu: Call; health: Call; trans: Call; civil: Call },
+  year: number,
+): Promise<string> {
+  const { finance } = callers;
+  const config = (await finance('GET', `/v1/config/${year}`)) as Record<string, unknown>;
+  const { fiscalYear: _y, version: _v, isDefault: _d, createdAt: _c, createdBy: _b, ...values } = config;
+  await finance('PUT', `/v1/config/${year}`, { ...values, bureauEmails: ['jixiao@finance.example.gov.cn'] });
+  const plans: {
+    dept: Call;
+    name: string;
+    category: string;
+    goal: string;
+    budget: number;
+    spent: number;
+    share: number;
+    review?: { name: number | 'execution'; score: number; reason: string }[];
+  }[] = [
+    {
+      dept: callers.edu,
+      name: '义务教育学校校舍维修',
+      category: 'education',
+      goal: '完成校舍维修30所',
+      budget: 3_000_000,
+      spent: 2_950_000,
+      share: 1,
+    },
+    {
+      dept: callers.edu,
+      name: '学生营养改善计划',
+      category: 'education',
+      goal: '覆盖学生1.2万人',
+      budget: 1_200_000,
+      spent: 1_080_000,
+      share: 0.92,
+    },
+    {
+      dept: callers.health,
+      name: '基本公共卫生服务',
+      category: 'health',
+      goal: '基本公共卫生服务覆盖全区',
+      budget: 2_000_000,
+      spent: 1_700_000,
+      share: 0.97,
+      review: [
+        { name: 0, score: 8, reason: '签约人数含重复统计，按核实数计分' },
+        { name: 1, score: 10, reason: '考核合格率证明材料不全' },
+      ],
+    },
+    {
+      dept: callers.trans,
+      name: '农村公路养护',
+      category: 'infrastructure',
+      goal: '养护农村公路120公里',
+      budget: 1_500_000,
+      spent: 600_000,
+      share: 0.5,
+    },
+    {
+      dept: callers.civil,
+      name: '城乡低保救助',
+      category: 'social_security',
+      goal: '困难群众应保尽保',
+      budget: 5_000_000,
+      spent: 4_990_000,
+      share: 0.85,
+    },
+  ];
+  for (const plan of plans) {
+    const lib = (await plan.dept('GET', `/v1/indicator-templates?category=${plan.category}`)) as {
+      goalSet: { indicators: DemoIndicator[] };
+    };
+    const p = (await plan.dept('POST', '/v1/projects', {
+      fiscalYear: year,
+      name: plan.name,
+      kind: 'project',
+      isNew: false,
+      requestedAmount: plan.budget,
+      category: plan.category,
+    })) as { id: string };
+    await plan.dept('PUT', `/v1/projects/${p.id}/goals`, {
+      overallGoal: plan.goal,
+      indicators: lib.goalSet.indicators,
+    });
+    await plan.dept('POST', `/v1/projects/${p.id}/submit`);
+    await finance('POST', `/v1/projects/${p.id}/goal-review`, { grade: 'good' });
+    await finance('POST', `/v1/projects/${p.id}/budget`, { approvedAmount: plan.budget });
+    await plan.dept('POST', `/v1/projects/${p.id}/expenditures`, {
+      voucherNo: 'DEMO-Y1',
+      date: `${year}-06-30`,
+      amount: Math.round(plan.spent * 0.6),
+    });
+    await plan.dept('POST', `/v1/projects/${p.id}/expenditures`, {
+      voucherNo: 'DEMO-Y2',
+      date: `${year}-11-30`,
+      amount: plan.spent - Math.round(plan.spent * 0.6),
+    });
+    await plan.dept('POST', `/v1/projects/${p.id}/self-evaluation`, {
+      summary: `${plan.name}：年度绩效目标${plan.share >= 1 ? '全部完成' : '基本完成'}`,
+      indicators: demoAnswers(lib.goalSet.indicators, plan.share),
+    });
+    await finance('POST', `/v1/projects/${p.id}/self-evaluation/review`, {
+      adjustments: (plan.review ?? []).map((a) => ({
+        name: a.name === 'execution' ? 'execution' : lib.goalSet.indicators[a.name]!.name,
+        score: a.score,
+        reason: a.reason,
+      })),
+      comments: '已复核',
+    });
+  }
+  await finance('POST', '/v1/bulletins', { fiscalYear: year });
+  return `; ${plans.length} projects of ${year} self-evaluated and reviewed, and the ${year} bulletin published`;
 }

@@ -21,6 +21,7 @@ import {
   rectifications,
 } from '../store/monitoring.js';
 import { getOwnProject, projects } from '../store/projects.js';
+import { evaluationChangeAction } from '../store/self-evaluations.js';
 import { retryOnConcurrentChange } from './retry.js';
 
 /**
@@ -140,6 +141,15 @@ export async function decideClawback(
             },
             change,
           ),
+          // What changed under the year's published bulletin and results (the staleness guard).
+          evaluationChangeAction({
+            fiscalYear: project.fiscalYear,
+            at: change.now.toISOString(),
+            kind: 'budget-adjustment',
+            projectId: project.id,
+            departmentId: project.departmentId,
+            detail: `预算调整：项目 ${project.id} 批复预算 ${project.budget!.approvedFen / 100} → ${after.budget!.approvedFen / 100} 元`,
+          }),
         );
       }
       await deps.db.write(actions);

@@ -5,6 +5,7 @@ import {
   GetObjectCommand,
   type GetObjectCommandOutput,
   HeadObjectCommand,
+  PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
@@ -187,6 +188,19 @@ export async function objectETag(key: string): Promise<string | undefined> {
 export async function deleteObject(key: string): Promise<void> {
   await s3Client().send(new DeleteObjectCommand({ Bucket: bucketName(), Key: key }));
 }
+
+/** Writes an object the system made itself (a bulletin, the public data package). */
+export async function putObject(key: string, body: Buffer | string, contentType: string): Promise<void> {
+  await s3Client().send(
+    new PutObjectCommand({ Bucket: bucketName(), Key: key, Body: body, ContentType: contentType }),
+  );
+}
+
+/** What a use case needs to publish files (tests pass fakes of this). */
+export interface Publisher {
+  put(key: string, body: Buffer | string, contentType: string): Promise<void>;
+}
+export const s3Publisher: Publisher = { put: putObject };
 
 /** The bucket, as the code that uses it sees it (tests pass fakes of this). */
 export const s3Storage: Storage = {

@@ -54,6 +54,27 @@ export const ruleValuesSchema = z
       /** Share of the budget cut for a `fair` final grade (0.1 = 10 %). */
       cutShare: z.number().min(0).max(1),
     }),
+    /** Self-evaluation and ranking (domain.md §4, issue 9's signals). */
+    evaluation: z
+      .strictObject({
+        /** A department whose claimed totals exceed the reviewed ones by more than this on average is flagged. */
+        inflationGap: z.number().min(0).max(100),
+        /** Alternative weightings the ranking is recomputed with (`GET /v1/rankings?whatIf=`); each adds up to 100. */
+        whatIf: z
+          .array(
+            z.strictObject({
+              name: z.string().trim().min(1).max(60),
+              execution: points,
+              output: points,
+              benefit: points,
+              satisfaction: points,
+            }),
+          )
+          .max(10),
+        /** Next year's target is questioned when last year's reviewed actual beat it by this share (0.2 = 20 %). */
+        learningMargin: z.number().min(0).max(10),
+      })
+      .default(() => structuredClone(defaultEvaluationValues)),
     agencyRating: z.strictObject({
       expertise: points,
       stability: points,
@@ -67,6 +88,20 @@ export const ruleValuesSchema = z
   .meta({ id: 'RuleValues' });
 
 export type RuleValues = z.infer<typeof ruleValuesSchema>;
+
+export const defaultEvaluationValues = {
+  inflationGap: 5,
+  whatIf: [
+    {
+      name: '产出优先（执行20/产出40/效益30/满意度10）',
+      execution: 20,
+      output: 40,
+      benefit: 30,
+      satisfaction: 10,
+    },
+  ],
+  learningMargin: 0.2,
+};
 
 export interface RuleConfig extends RuleValues {
   fiscalYear: number;
@@ -97,6 +132,7 @@ export const defaultRuleValues: RuleValues = {
   },
   calendar: { holidays: [], makeUpWorkdays: [] },
   results: { cutShare: 0.1 },
+  evaluation: structuredClone(defaultEvaluationValues),
   agencyRating: { expertise: 15, stability: 15, diligence: 20, accuracy: 25, conclusions: 25 },
   bureauEmails: [],
 };
@@ -132,6 +168,10 @@ export function checkRuleValues(v: RuleValues): FieldError[] {
   if (sum(v.scoring) !== 100) fail('scoring', `points must add up to 100, not ${sum(v.scoring)}`);
   if (sum(v.agencyRating) !== 100)
     fail('agencyRating', `points must add up to 100, not ${sum(v.agencyRating)}`);
+  v.evaluation.whatIf.forEach((w, i) => {
+    const total = w.execution + w.output + w.benefit + w.satisfaction;
+    if (total !== 100) fail(`evaluation.whatIf[${i}]`, `points must add up to 100, not ${total}`);
+  });
   m.checkpoints.forEach((c, i) => {
     if (!isRealMonthDay(c)) fail(`monitoring.checkpoints[${i}]`, `${c} is not a day of the year`);
     if (i > 0 && c <= (m.checkpoints[i - 1] ?? ''))

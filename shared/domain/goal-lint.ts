@@ -6,6 +6,7 @@ import {
   level1Codes,
   level2ByLevel1,
   levelNames,
+  numericTarget,
 } from './indicators.js';
 
 /**
@@ -25,6 +26,32 @@ export interface LintFinding {
 export interface LintContext {
   /** Points of each level-1 group in the configuration in force (its weights must add up to them). */
   groupPoints: Record<Level1, number>;
+  /**
+   * The department's indicators of last year with their reviewed actuals (from its reviewed
+   * self-evaluations), and the share by which an actual must have beaten its target for a new target
+   * below it to be questioned (`target-below-last-actual`).
+   */
+  lastYear?: { indicators: LastYearIndicator[]; margin: number };
+}
+
+export interface LastYearIndicator {
+  name: string;
+  operator: string;
+  target: number;
+  actual: number;
+  unit?: string;
+  fiscalYear: number;
+  projectId: string;
+}
+
+/** Last year's actual beat its target by `margin` or more, and the new target asks for less than it. */
+function softerThanLastYear(i: Indicator, last: LastYearIndicator, margin: number): boolean {
+  const target = numericTarget(i);
+  if (target === undefined || i.operator !== last.operator) return false;
+  if (i.operator === '>=')
+    return last.actual >= last.target * (1 + margin) && last.target > 0 && target < last.actual;
+  if (i.operator === '<=') return last.actual <= last.target * (1 - margin) && target > last.actual;
+  return false;
 }
 
 interface Rule {
@@ -44,7 +71,7 @@ const PLACEHOLDER_UNITS = new Set(['xx', 'x', 'tbd', 'n/a', 'na', '待定', '无
  */
 const PLACEHOLDER_TARGETS = /^(9{3,}|123|1234|12345|123456)$/;
 function looksLikePlaceholder(i: Indicator): boolean {
-  if (i.target === undefined) return false;
+  if (typeof i.target !== 'number') return false;
   return (i.operator === '>=' && i.target === 0) || PLACEHOLDER_TARGETS.test(String(i.target));
 }
 
@@ -131,13 +158,19 @@ export const goalLintRules: Rule[] = [
     summary: { 'zh-CN': '定量指标须有数值目标值', en: 'A quantitative indicator needs a numeric target' },
     check: (inds) =>
       inds.flatMap((i, n) =>
-        isQuantitative(i) && (i.target === undefined || !Number.isFinite(i.target))
+        isQuantitative(i) && numericTarget(i) === undefined
           ? [
               {
                 path: at(n, 'target'),
                 messages: {
-                  'zh-CN': `定量指标“${i.name}”缺少数值目标值`,
-                  en: `"${i.name}" is quantitative (${i.operator}) and needs a numeric target`,
+                  'zh-CN':
+                    typeof i.target === 'string'
+                      ? `定量指标“${i.name}”的目标值须为数值（文字目标只用于定性指标）`
+                      : `定量指标“${i.name}”缺少数值目标值`,
+                  en:
+                    typeof i.target === 'string'
+                      ? `"${i.name}" is quantitative (${i.operator}): its target must be a number (words are for qualitative indicators)`
+                      : `"${i.name}" is quantitative (${i.operator}) and needs a numeric target`,
                 },
               },
             ]
@@ -229,6 +262,28 @@ export const goalLintRules: Rule[] = [
       ),
   },
   {
+    id: 'qualitative-target-words',
+    severity: 'warning',
+    summary: {
+      'zh-CN': '定性指标的目标值应以文字表述预期效果',
+      en: 'A qualitative target is the expected achievement in words',
+    },
+    check: (inds) =>
+      inds.flatMap((i, n) =>
+        !isQuantitative(i) && typeof i.target === 'number'
+          ? [
+              {
+                path: at(n, 'target'),
+                messages: {
+                  'zh-CN': `定性指标“${i.name}”的目标值是数字${i.target}，应以文字写明预期效果（如：群众普遍满意）`,
+                  en: `"${i.name}" is qualitative but its target is the number ${i.target}; state the expected achievement in words`,
+                },
+              },
+            ]
+          : [],
+      ),
+  },
+  {
     id: 'timeliness-or-cost',
     severity: 'warning',
     summary: { 'zh-CN': '建议设置时效或成本指标', en: 'A timeliness or cost indicator is advised' },
@@ -274,6 +329,31 @@ export const goalLintRules: Rule[] = [
       }),
   },
 ];
+
+const targetBelowLastActual: Rule = {
+  id: 'target-below-last-actual',
+  severity: 'warning',
+  summary: {
+    'zh-CN': '目标值低于上年已实现的实际值（上年超额完成20%以上）',
+    en: 'A target below what last year already achieved (beaten by 20 % or more)',
+  },
+  check: (inds, ctx) =>
+    inds.flatMap((i, n) => {
+      const last = ctx.lastYear?.indicators.find((l) => l.name === i.name);
+      if (!last || !softerThanLastYear(i, last, ctx.lastYear!.margin)) return [];
+      const unit = last.unit ?? '';
+      return [
+        {
+          path: at(n, 'target'),
+          messages: {
+            'zh-CN': `“${i.name}”上年（${last.fiscalYear}年）目标${last.target}${unit}、实际完成${last.actual}${unit}，本次目标${i.target}${unit}低于上年实际，请说明理由或提高目标`,
+            en: `"${i.name}": last year (${last.fiscalYear}) the target was ${last.target}${unit} and ${last.actual}${unit} was achieved; the target ${i.target}${unit} is below that actual — explain it or raise the target`,
+          },
+        },
+      ];
+    }),
+};
+goalLintRules.push(targetBelowLastActual);
 
 export function lintGoals(indicators: Indicator[], ctx: LintContext): LintFinding[] {
   return goalLintRules.flatMap((rule) =>

@@ -24,8 +24,9 @@ const qual = (
   level2: Indicator['level2'],
   name: string,
   weight: number,
+  target: string,
   explanation: string,
-): Indicator => ({ level1, level2, name, operator: 'qualitative', weight, explanation });
+): Indicator => ({ level1, level2, name, operator: 'qualitative', target, weight, explanation });
 
 export const indicatorLibrary: Record<Category, { title: string; indicators: Indicator[] }> = {
   education: {
@@ -41,6 +42,7 @@ export const indicatorLibrary: Record<Category, { title: string; indicators: Ind
         'sustainability',
         '办学条件持续改善',
         15,
+        '办学条件明显改善并长效保持',
         '新增校舍和设施投入使用并建立维护制度，视为达成',
       ),
       q('satisfaction', 'satisfaction', '学生家长满意度', '>=', 90, '%', 10),
@@ -80,7 +82,14 @@ export const indicatorLibrary: Record<Category, { title: string; indicators: Ind
       q('output', 'cost', '亩均财政投入', '<=', 1500, '元/亩', 10),
       q('benefit', 'economic', '亩均粮食产能提高', '>=', 100, '斤', 10),
       q('benefit', 'ecological', '高效节水灌溉面积占比', '>=', 60, '%', 10),
-      qual('benefit', 'sustainability', '建后管护机制', 10, '管护主体、责任和经费落实到位并有记录，视为达成'),
+      qual(
+        'benefit',
+        'sustainability',
+        '建后管护机制',
+        10,
+        '管护机制健全、长效运行',
+        '管护主体、责任和经费落实到位并有记录，视为达成',
+      ),
       q('satisfaction', 'satisfaction', '受益农户满意度', '>=', 90, '%', 10),
     ],
   },
@@ -96,6 +105,7 @@ export const indicatorLibrary: Record<Category, { title: string; indicators: Ind
         'social',
         '困难群众基本生活得到保障',
         15,
+        '困难群众基本生活得到有效保障，群众普遍满意',
         '救助对象应保尽保、无因救助不及时引发的极端事件，视为达成',
       ),
       q('benefit', 'sustainability', '救助对象动态复核覆盖率', '>=', 95, '%', 15),

@@ -44,7 +44,8 @@ export const indicatorInput = z
     level2: z.enum(level2Codes as unknown as [Level2, ...Level2[]]),
     name: z.string().trim().min(1).max(500),
     operator: z.enum(operators),
-    target: z.number().optional(),
+    /** A number for `>=`, `<=`, `=`; for `qualitative` the expected achievement in words (domain.md §2). */
+    target: z.union([z.number(), z.string().trim().min(1).max(500)]).optional(),
     unit: z.string().trim().max(50).optional(),
     weight: z.number(),
     explanation: z.string().trim().max(2000).optional(),
@@ -61,3 +62,16 @@ export const goalsInput = z
 export type GoalsInput = z.infer<typeof goalsInput>;
 
 export const isQuantitative = (i: Pick<Indicator, 'operator'>) => i.operator !== 'qualitative';
+
+/** The numeric target of a quantitative indicator (undefined when there is none, or it is words). */
+export const numericTarget = (i: Pick<Indicator, 'target'>): number | undefined =>
+  typeof i.target === 'number' && Number.isFinite(i.target) ? i.target : undefined;
+
+/** The target as people read it: the number with its unit, or the words of a qualitative target. */
+export function targetText(i: Pick<Indicator, 'operator' | 'target' | 'unit'>): string {
+  if (i.target === undefined) return '';
+  if (typeof i.target === 'string') return i.target;
+  const op =
+    i.operator === 'qualitative' ? '' : `${i.operator === '=' ? '=' : i.operator === '>=' ? '≥' : '≤'}`;
+  return `${op}${i.target}${i.unit ?? ''}`;
+}

@@ -3,7 +3,7 @@
  * itself is in shared/mail/delivery.ts; the records live in DynamoDB (shared/store/mail-log.ts) or in memory
  * (tests).
  */
-export type MailKind = 'department-report' | 'bureau-summary' | 'due-soon' | 'overdue';
+export type MailKind = 'department-report' | 'bureau-summary' | 'due-soon' | 'overdue' | 'bulletin';
 export type MailStatus = 'sending' | 'sent' | 'failed';
 
 /** What a mail's record says before it is claimed. */

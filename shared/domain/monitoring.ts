@@ -1,6 +1,6 @@
 import { addDays, type IsoDate, isLastDayOfMonth, monthOf, yearOf } from './calendar.js';
 import type { RuleConfig } from './config.js';
-import type { Indicator, Tier } from './indicators.js';
+import { type Indicator, numericTarget, type Tier } from './indicators.js';
 import { approx, compare, decimal, divide, type Fraction, fraction, round2, times } from './ratio.js';
 
 /**
@@ -95,7 +95,8 @@ export interface ReportedIndicator {
 export interface IndicatorResult {
   name: string;
   operator: Indicator['operator'];
-  target?: number;
+  /** A number, or for a qualitative indicator the expected achievement in words. */
+  target?: number | string;
   actual?: number;
   tier?: Tier;
   index: number | null;
@@ -124,16 +125,16 @@ export function indicatorResult(
   if (ind.operator === 'qualitative') {
     return { ...base, index: null, light: reported?.tier ? tierLight[reported.tier] : 'none' };
   }
-  if (reported?.actual === undefined || ind.target === undefined)
-    return { ...base, index: null, light: 'none' };
+  const target = numericTarget(ind);
+  if (reported?.actual === undefined || target === undefined) return { ...base, index: null, light: 'none' };
   if (ind.operator === '<=') {
     return {
       ...base,
       index: null,
-      light: compare(decimal(reported.actual), decimal(ind.target)) <= 0 ? 'green' : 'red',
+      light: compare(decimal(reported.actual), decimal(target)) <= 0 ? 'green' : 'red',
     };
   }
-  const due = times(decimal(ind.target), tp.share);
+  const due = times(decimal(target), tp.share);
   if (due.num <= 0n) return { ...base, index: null, light: tp.share.num === 0n ? 'none' : 'green' };
   const ratio = divide(decimal(reported.actual), due);
   const index = round2(ratio.num * 100n, ratio.den);
@@ -152,8 +153,9 @@ export function goalProgress(
   let weights = 0;
   for (const ind of indicators) {
     const actual = reported.get(ind.name)?.actual;
-    if (ind.operator !== '>=' || actual === undefined || !ind.target) continue;
-    weighted += Math.min(actual / ind.target, 1) * ind.weight;
+    const target = numericTarget(ind);
+    if (ind.operator !== '>=' || actual === undefined || !target) continue;
+    weighted += Math.min(actual / target, 1) * ind.weight;
     weights += ind.weight;
   }
   return weights > 0 ? Math.round((weighted / weights) * 10_000) / 10_000 : null;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RuleConfig } from './config.js';
 import { Conflict, type FieldError, RuleViolation } from './errors.js';
-import { type LintFinding, lintGoals } from './goal-lint.js';
+import { type LastYearIndicator, type LintFinding, lintGoals } from './goal-lint.js';
 import { type GoalsInput, indicatorInput, tiers } from './indicators.js';
 import { fenToYuan, hasAtMostTwoDecimals, yuan, yuanToFen } from './money.js';
 import { nextStatus, projectStatuses } from './project-status.js';
@@ -209,7 +209,12 @@ const toFieldError = (f: LintFinding): FieldError => ({
 });
 
 /** Saves a goal set; a set that is not measurable is refused with every reason, warnings ride along. */
-export function setGoals(p: Project, goals: GoalsInput, d: Decision): Project {
+export function setGoals(
+  p: Project,
+  goals: GoalsInput,
+  d: Decision,
+  lastYear: LastYearIndicator[] = [],
+): Project {
   nextStatus('editGoals', p.status);
   const findings = lintGoals(goals.indicators, {
     groupPoints: {
@@ -217,6 +222,7 @@ export function setGoals(p: Project, goals: GoalsInput, d: Decision): Project {
       benefit: d.config.scoring.benefit,
       satisfaction: d.config.scoring.satisfaction,
     },
+    lastYear: { indicators: lastYear, margin: d.config.evaluation.learningMargin },
   });
   const errors = findings.filter((f) => f.severity === 'error');
   if (errors.length)

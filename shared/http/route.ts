@@ -16,6 +16,7 @@ export const areas = [
   'documents',
   'imports',
   'reports',
+  'evaluation',
 ] as const;
 export type Area = (typeof areas)[number];
 

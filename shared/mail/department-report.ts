@@ -89,6 +89,11 @@ function projectNotes(p: ReportProject, t: Texts, locale: Locale): string[] {
     notes.push(fill(t.missing, { periods: p.missingReports.join(locale === 'zh-CN' ? '、' : ', ') }));
   }
   if (p.divergence) notes.push(t.divergence);
+  for (const i of p.indicators ?? []) {
+    if (i.operator !== 'qualitative' || typeof i.target !== 'string') continue;
+    const status = t.tierNames[(i.tier as keyof Texts['tierNames']) ?? 'none'] ?? t.tierNames.none;
+    notes.push(fill(t.qualitativeTarget, { name: i.name, target: i.target, status }));
+  }
   return notes;
 }
 

@@ -27,6 +27,18 @@ export interface ReportProject {
   divergence: boolean;
   missingReports: string[];
   reportPeriod: string | null;
+  /** The indicators as the sweep saw them (a qualitative target is words). */
+  indicators?: ReportIndicator[];
+}
+
+export interface ReportIndicator {
+  name: string;
+  operator: string;
+  target?: number | string;
+  actual?: number;
+  tier?: string;
+  index: number | null;
+  light: Light;
 }
 
 export type NoticeStatus = 'open' | 'overdue' | 'responded';
@@ -116,6 +128,15 @@ export function reportProject(s: Snapshot, departmentName: string): ReportProjec
     divergence: s.divergence,
     missingReports: s.missingReports,
     reportPeriod: s.reportPeriod,
+    indicators: s.indicators.map(({ name, operator, target, actual, tier, index, light }) => ({
+      name,
+      operator,
+      target,
+      actual,
+      tier,
+      index,
+      light,
+    })),
   };
 }
 

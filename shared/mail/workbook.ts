@@ -31,6 +31,52 @@ export const workbookColumns = [
   { key: 'asOf', header: '监控日期', width: 12 },
 ] as const;
 
+export const INDICATOR_SHEET_NAME = '指标明细';
+const operatorLabels: Record<string, string> = {
+  '>=': '≥（不低于）',
+  '<=': '≤（不高于）',
+  '=': '=（等于）',
+  qualitative: '定性',
+};
+const tierLabels: Record<string, string> = {
+  achieved: '达成',
+  partly_achieved: '部分达成',
+  not_achieved: '未达成',
+};
+
+export const indicatorColumns = [
+  { key: 'departmentId', header: '部门编号', width: 14 },
+  { key: 'projectId', header: '项目编号', width: 22 },
+  { key: 'projectName', header: '项目名称', width: 32 },
+  { key: 'name', header: '指标名称', width: 28 },
+  { key: 'operator', header: '指标类型', width: 12 },
+  { key: 'target', header: '目标值（定性指标为预期效果）', width: 30 },
+  { key: 'actual', header: '实际值', width: 12 },
+  { key: 'tier', header: '定性完成情况', width: 14 },
+  { key: 'index', header: '指标指数', width: 11, numFmt: '0.00' },
+  { key: 'light', header: '指标灯', width: 9 },
+] as const;
+
+/** One row per indicator of every project: a qualitative target appears as its words. */
+export function indicatorRows(
+  input: Pick<WorkbookInput, 'projects'>,
+): Record<(typeof indicatorColumns)[number]['key'], unknown>[] {
+  return input.projects.flatMap((p) =>
+    (p.indicators ?? []).map((i) => ({
+      departmentId: p.departmentId,
+      projectId: p.projectId,
+      projectName: p.projectName,
+      name: i.name,
+      operator: operatorLabels[i.operator] ?? i.operator,
+      target: i.target ?? null,
+      actual: i.actual ?? null,
+      tier: i.tier ? (tierLabels[i.tier] ?? i.tier) : null,
+      index: i.index,
+      light: lightLabels[i.light]['zh-CN'],
+    })),
+  );
+}
+
 export interface WorkbookInput {
   asOf: string;
   generatedAt: Date;
@@ -90,6 +136,15 @@ export async function monitoringWorkbook(input: WorkbookInput): Promise<Buffer> 
   header.alignment = { vertical: 'middle', horizontal: 'center', wrapText: true };
   header.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF1F3F4' } };
   ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: workbookColumns.length } };
+  const wi = wb.addWorksheet(INDICATOR_SHEET_NAME, { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
+  wi.columns = indicatorColumns.map((c) => ({
+    key: c.key,
+    header: c.header,
+    width: c.width,
+    style: 'numFmt' in c ? { numFmt: c.numFmt } : {},
+  }));
+  for (const row of indicatorRows(input)) wi.addRow(row);
+  wi.getRow(1).font = { bold: true };
   const out = await wb.xlsx.writeBuffer();
   return Buffer.from(out as ArrayBuffer);
 }

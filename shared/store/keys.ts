@@ -28,6 +28,13 @@
  * | expend. import | IMPORT#<id>                | IMPORT             | –                         | GET /v1/expenditure-imports |
  * | import rows    | IMPORT#<id>                | ROWS#<first line, 8 digits> | –                | the rows' outcomes, one item|
  * |                |                            |                    |                           |   per chunk, in file order  |
+ * | self-evaluation| PROJECT#<id>               | SELFEVAL           | once reviewed (sparse):   | the year's reviewed self-   |
+ * |                |                            |                    |   REVIEWED#<year> /       |   evaluations (rankings,    |
+ * |                |                            |                    |   <dept>#<projectId>      |   results), a dept's prefix |
+ * | 3rd-party grade| PROJECT#<id>               | TPGRADE#<evalId>   | –                         | a project's approved grades |
+ * | eval. change   | EVALYEAR#<year>            | CHANGE#<at>#<id>   | –                         | what changed under a year's |
+ * |                |                            |                    |                           |   published bulletin        |
+ * | bulletin       | BULLETIN#<year>            | BULLETIN           | –                         | the year's published ranking|
  * | project        | PROJECT#<id>               | PROJECT            | DEPT#<dept>#PROJECTS /    | a department's projects, by |
  * |                |                            |                    |   <year>#<status>#<id>    |   year and status (sweeps)  |
  * |                |                            |                    | gsi2: PROJECTS#<year> /   | the bureau's list of a year,|
@@ -132,10 +139,35 @@ export const keys: Keys = {
   departmentReportMail: (departmentId: string) => `DEPT#${departmentId}`,
   bureauReportMail: 'BUREAU',
   reminderMailScope: (noticeId: string) => `REMINDER#${noticeId}`,
+  /** The mails of one publication of a year's bulletin. */
+  bulletinMailScope: (fiscalYear: number, publication: number) => `BULLETIN#${fiscalYear}#${publication}`,
   /** gsi1 sort key prefix of the sweeps of one day (`<asOf>#`), in the SWEEPS partition. */
   sweepsOfDay: (asOf: string) => `${asOf}#`,
   /** What GET /health reads (an item that never exists: the read proves the table answers). */
   health: { pk: 'HEALTH', sk: 'HEALTH' },
+  selfEvaluation: (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'SELFEVAL' }),
+  selfEvaluationIndexes: (e: {
+    status: string;
+    fiscalYear: number;
+    departmentId: string;
+    projectId: string;
+  }) =>
+    e.status === 'reviewed'
+      ? { gsi1pk: keys.reviewedEvaluations(e.fiscalYear), gsi1sk: `${e.departmentId}#${e.projectId}` }
+      : ({} as Record<string, string>),
+  reviewedEvaluations: (fiscalYear: number) => `REVIEWED#${fiscalYear}`,
+  thirdPartyGrade: (projectId: string, evaluationId: string) => ({
+    pk: `PROJECT#${projectId}`,
+    sk: `${keys.thirdPartyGradePrefix}${evaluationId}`,
+  }),
+  thirdPartyGradePrefix: 'TPGRADE#',
+  evaluationChange: (fiscalYear: number, at: string, id: string) => ({
+    pk: keys.evaluationChanges(fiscalYear),
+    sk: `${keys.evaluationChangePrefix}${at}#${id}`,
+  }),
+  evaluationChanges: (fiscalYear: number) => `EVALYEAR#${fiscalYear}`,
+  evaluationChangePrefix: 'CHANGE#',
+  bulletin: (fiscalYear: number) => ({ pk: `BULLETIN#${fiscalYear}`, sk: 'BULLETIN' }),
 };
 
 interface Keys {
@@ -204,6 +236,21 @@ interface Keys {
   departmentReportMail(departmentId: string): string;
   bureauReportMail: string;
   reminderMailScope(noticeId: string): string;
+  bulletinMailScope(fiscalYear: number, publication: number): string;
   sweepsOfDay(asOf: string): string;
   health: { pk: string; sk: string };
+  selfEvaluation(projectId: string): { pk: string; sk: string };
+  selfEvaluationIndexes(e: {
+    status: string;
+    fiscalYear: number;
+    departmentId: string;
+    projectId: string;
+  }): Record<string, string>;
+  reviewedEvaluations(fiscalYear: number): string;
+  thirdPartyGrade(projectId: string, evaluationId: string): { pk: string; sk: string };
+  thirdPartyGradePrefix: string;
+  evaluationChange(fiscalYear: number, at: string, id: string): { pk: string; sk: string };
+  evaluationChanges(fiscalYear: number): string;
+  evaluationChangePrefix: string;
+  bulletin(fiscalYear: number): { pk: string; sk: string };
 }

@@ -62,7 +62,7 @@ export const snapshotRecord = z.object({
     z.object({
       name: z.string(),
       operator: z.string(),
-      target: z.number().optional(),
+      target: z.union([z.number(), z.string()]).optional(),
       actual: z.number().optional(),
       tier: z.string().optional(),
       index: z.number().nullable(),

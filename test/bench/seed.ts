@@ -235,9 +235,12 @@ export function seedItems(opts: SeedOptions & { asOf: IsoDate }): { items: Gener
         }
         if (ind.operator === '<=') {
           const over = goalClass === 'red' && r.chance(0.5);
-          return { name: ind.name, actual: Math.round(ind.target! * (over ? 1.1 : 0.9) * 100) / 100 };
+          return {
+            name: ind.name,
+            actual: Math.round((ind.target as number) * (over ? 1.1 : 0.9) * 100) / 100,
+          };
         }
-        return { name: ind.name, actual: Math.round(ind.target! * share * factor * 100) / 100 };
+        return { name: ind.name, actual: Math.round((ind.target as number) * share * factor * 100) / 100 };
       });
       reports.push({ period, filedOn, indicators: reported });
       const filedAt = iso(filedOn);

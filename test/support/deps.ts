@@ -49,6 +49,7 @@ export function testDeps(over: Partial<Deps> = {}): Deps {
   return {
     db: over.db ?? new Db(undefined, 'no-table-in-this-test'),
     storage: over.storage ?? (new Proxy({}, { get: (_, p) => refuse(`storage.${String(p)}`) }) as Storage),
+    publisher: { put: async () => refuse('publisher')() },
     mailer: fakeMailer(),
     mailFrom: () => 'performance@finance.example.gov.cn',
     sweepQueue: { send: async () => refuse('sweep queue')() },

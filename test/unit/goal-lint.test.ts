@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../shared/domain/config.js';
 import {
   goalLintRules,
+  type LastYearIndicator,
   type LintContext,
   type LintFinding,
   lintGoals,
@@ -30,6 +31,18 @@ function broken(change: (inds: Indicator[]) => Indicator[] | undefined): Indicat
   const inds = validSet();
   return change(inds) ?? inds;
 }
+
+/** Last year's 新增学位数: target 1200, reviewed actual 1500 (beaten by exactly 25 %). */
+const lastYear = (over: Partial<LastYearIndicator> = {}): LastYearIndicator => ({
+  name: '新增学位数',
+  operator: '>=',
+  target: 1200,
+  actual: 1500,
+  unit: '个',
+  fiscalYear: 2025,
+  projectId: 'P2025-1',
+  ...over,
+});
 
 const errorsOf = (fs: LintFinding[]) => fs.filter((f) => f.severity === 'error');
 const HAN = /\p{Script=Han}/u;
@@ -121,6 +134,21 @@ const cases: Record<string, Case> = {
         delete inds[5]!.explanation;
         return undefined;
       }),
+  },
+  'qualitative-target-words': {
+    severity: 'warning',
+    path: 'indicators[5].target',
+    set: () =>
+      broken((inds) => {
+        inds[5]!.target = 100; // a number where the expected achievement in words belongs
+        return undefined;
+      }),
+  },
+  'target-below-last-actual': {
+    severity: 'warning',
+    path: 'indicators[0].target',
+    set: () => validSet(), // 新增学位数 ≥ 1200, while last year 1500 were achieved against a target of 1200
+    context: { ...ctx, lastYear: { margin: 0.2, indicators: [lastYear()] } },
   },
   'timeliness-or-cost': {
     severity: 'warning',
@@ -269,10 +297,32 @@ describe('quantitative-target and quantitative-unit', () => {
   it('a qualitative indicator needs neither target nor unit', () => {
     const inds = validSet();
     expect(inds[5]).toMatchObject({ operator: 'qualitative' });
-    expect(inds[5]?.target).toBeUndefined();
+    delete inds[5]!.target;
     expect(inds[5]?.unit).toBeUndefined();
 
     expect(lintGoals(inds, ctx)).toEqual([]);
+  });
+
+  it('a qualitative target in words passes (the library gives one)', () => {
+    const inds = validSet();
+    expect(inds[5]?.target).toBe('办学条件明显改善并长效保持');
+    inds[5]!.target = '群众普遍满意';
+
+    expect(lintGoals(inds, ctx)).toEqual([]);
+  });
+
+  it('words as the target of a quantitative indicator → error on its target', () => {
+    const inds = validSet();
+    inds[0]!.target = '一千二百个';
+
+    expect(lintGoals(inds, ctx)).toEqual([
+      expect.objectContaining({
+        rule: 'quantitative-target',
+        severity: 'error',
+        path: 'indicators[0].target',
+        messages: expect.objectContaining({ 'zh-CN': expect.stringContaining('须为数值') }),
+      }),
+    ]);
   });
 
   it('each failing indicator gets its own error', () => {
@@ -405,5 +455,42 @@ describe('warnings do not count as errors', () => {
     expect(inds[0]).toMatchObject({ target: 1200, unit: '个' });
 
     expect(lintGoals(inds, ctx).filter((f) => f.rule === 'placeholder-target')).toEqual([]);
+  });
+});
+
+describe('target-below-last-actual (targets that learn)', () => {
+  const withLast = (indicators: LastYearIndicator[], margin = 0.2): LintContext => ({
+    ...ctx,
+    lastYear: { margin, indicators },
+  });
+  const rulesOf = (inds: Indicator[], c: LintContext) => lintGoals(inds, c).map((f) => f.rule);
+
+  it('names last year’s target and actual', () => {
+    const [f] = lintGoals(validSet(), withLast([lastYear()]));
+    expect(f?.messages['zh-CN']).toContain('上年（2025年）目标1200个、实际完成1500个');
+    expect(f?.messages.en).toContain('1500');
+  });
+
+  it('beaten by exactly 20 % counts; by less it does not', () => {
+    expect(rulesOf(validSet(), withLast([lastYear({ actual: 1440 })]))).toEqual(['target-below-last-actual']);
+    expect(rulesOf(validSet(), withLast([lastYear({ actual: 1439 })]))).toEqual([]);
+  });
+
+  it('a new target at or above last year’s actual is not questioned', () => {
+    const inds = validSet();
+    inds[0]!.target = 1500;
+    expect(rulesOf(inds, withLast([lastYear()]))).toEqual([]);
+  });
+
+  it('<= indicators: last year’s cost well under its ceiling, a ceiling above that actual is questioned', () => {
+    // 生均建设成本 ≤ 3.5 万元; last year 2.5 against 3.5 (28.6 % under)
+    const last = lastYear({ name: '生均建设成本', operator: '<=', target: 3.5, actual: 2.5, unit: '万元' });
+    expect(rulesOf(validSet(), withLast([last]))).toEqual(['target-below-last-actual']);
+    expect(rulesOf(validSet(), withLast([{ ...last, actual: 3 }]))).toEqual([]);
+  });
+
+  it('another name, or another operator, is not the same indicator', () => {
+    expect(rulesOf(validSet(), withLast([lastYear({ name: '新增班级数' })]))).toEqual([]);
+    expect(rulesOf(validSet(), withLast([lastYear({ operator: '=' })]))).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { Conflict } from '../../shared/domain/errors.js';
 import { indicatorLibrary } from '../../shared/domain/indicator-library.js';
+import { numericTarget } from '../../shared/domain/indicators.js';
 import {
   fileReport,
   type MonitoringReportInput,
@@ -29,7 +30,7 @@ const lines = (): Line[] =>
   education.map((i) =>
     i.operator === 'qualitative'
       ? { name: i.name, tier: 'achieved', likelihood: 'certain' }
-      : { name: i.name, actual: i.target, likelihood: 'certain' },
+      : { name: i.name, actual: numericTarget(i), likelihood: 'certain' },
   );
 const report = (over: Partial<MonitoringReportInput> = {}): MonitoringReportInput => ({
   period: '2026-06',
@@ -52,7 +53,7 @@ describe('fileReport', () => {
         indicators: education.map((i) =>
           i.operator === 'qualitative'
             ? { name: i.name, actual: undefined, tier: 'achieved' }
-            : { name: i.name, actual: i.target, tier: undefined },
+            : { name: i.name, actual: numericTarget(i), tier: undefined },
         ),
       },
     ]);
