@@ -1,3 +1,4 @@
+import { planArrived } from '../../shared/app/evaluations.js';
 import { now as clockNow } from '../../shared/clock.js';
 import { type ArrivalDeps, processArrival } from '../../shared/docs/arrival.js';
 import { runExpenditureImport } from '../../shared/docs/imports.js';
@@ -17,6 +18,7 @@ export interface RecordResult {
   outcome: string;
   documentId?: string;
   importStatus?: string;
+  evaluationOutcome?: string;
 }
 
 export function createUploadArrivedHandler(getDeps: () => ArrivalDeps) {
@@ -49,6 +51,8 @@ export function createUploadArrivedHandler(getDeps: () => ArrivalDeps) {
         const imported = await runExpenditureImport(deps, document, (m, extra) =>
           logger.info(m, extra ?? {}),
         );
+        // A received evaluation plan moves its evaluation to plan_submitted (idempotent: also on a redelivery).
+        const plan = await planArrived(deps, document, requestId);
         logger.info('upload checked', {
           documentId: document.id,
           outcome: arrival.outcome,
@@ -59,6 +63,7 @@ export function createUploadArrivedHandler(getDeps: () => ArrivalDeps) {
           outcome: arrival.outcome,
           documentId: document.id,
           importStatus: imported?.status,
+          ...(plan.outcome !== 'not-a-plan' ? { evaluationOutcome: plan.outcome } : {}),
         });
       } catch (err) {
         logger.error('upload check failed', { key, error: err as Error });

@@ -1,6 +1,7 @@
 import type { Area, RouteDef } from '../../shared/http/route.js';
 import type { Access } from '../jobs/schedules.js';
 import { routes as documentRoutes } from './documents.js';
+import { routes as evaluationRoutes } from './evaluations.js';
 import { routes as importRoutes } from './imports.js';
 import { routes as metaRoutes } from './meta.js';
 import { routes as monitoringRoutes } from './monitoring.js';
@@ -41,6 +42,12 @@ export const apiAreas: Record<Area, { entry: string; routes: RouteDef[]; access:
     entry: 'functions/http/reports.ts',
     routes: reportRoutes,
     access: { table: 'readWrite', sendEmail: true },
+  },
+  // Third-party evaluation: upload links (presigned with the function's credentials), the "due" mails.
+  evaluations: {
+    entry: 'functions/http/evaluations.ts',
+    routes: evaluationRoutes,
+    access: { table: 'readWrite', bucket: 'readWrite', uploadPageSecret: true, sendEmail: true },
   },
 };
 

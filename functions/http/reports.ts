@@ -14,7 +14,7 @@ import { reportScope, sendReportEmails } from '../../shared/store/report-emails.
  */
 const area = 'reports' as const;
 
-const kind = z.enum(['department-report', 'bureau-summary', 'due-soon', 'overdue']);
+const kind = z.enum(['department-report', 'bureau-summary', 'due-soon', 'overdue', 'plan-due', 'report-due']);
 const outcome = z.object({
   kind,
   to: z.array(z.string()),

@@ -16,6 +16,7 @@ export const areas = [
   'documents',
   'imports',
   'reports',
+  'evaluations',
 ] as const;
 export type Area = (typeof areas)[number];
 

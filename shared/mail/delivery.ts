@@ -20,7 +20,13 @@ import type { Mailer } from './ses.js';
  * runs never send the same mail at the same time. A send that SES refused is marked `failed` and retried;
  * a send whose answer was lost (timeout after acceptance) is the same rare duplicate.
  */
-export type MailKind = 'department-report' | 'bureau-summary' | 'due-soon' | 'overdue';
+export type MailKind =
+  | 'department-report'
+  | 'bureau-summary'
+  | 'due-soon'
+  | 'overdue'
+  | 'plan-due'
+  | 'report-due';
 export type MailStatus = 'sending' | 'sent' | 'failed';
 
 /** What a mail's record says before it is claimed. */

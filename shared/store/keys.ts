@@ -27,6 +27,13 @@
  * | expend. import | IMPORT#<id>                | IMPORT             | –                         | GET /v1/expenditure-imports |
  * | import rows    | IMPORT#<id>                | ROWS#<first line, 8 digits> | –                | the rows' outcomes, one item|
  * |                |                            |                    |                           |   per chunk, in file order  |
+ * | evaluation     | EVAL#<id>                  | EVAL               | AGENCY#<a>#EVALS /        | an agency's evaluations     |
+ * |                |                            |                    |   <commissionedAt>#<id>   |   (workload, scorecard)     |
+ * |                |                            |                    | gsi2: EVALS /             | the bureau's list; a        |
+ * |                |                            |                    |   <projectId>#<id>        |   project's evaluations     |
+ * | supervision    | EVAL#<id>                  | SUP#<date>#<uuid>  | –                         | an evaluation's checks      |
+ * | agency rating  | AGENCY#<id>                | RATING#<evalId>    | –                         | one per evaluation; scorecard|
+ * | 3rd-party grade| PROJECT#<id>               | TPGRADE#<evalId>   | –                         | results (final grade)       |
  * | project        | PROJECT#<id>               | PROJECT            | DEPT#<dept>#PROJECTS /    | a department's projects, by |
  * |                |                            |                    |   <year>#<status>#<id>    |   year and status (sweeps)  |
  * |                |                            |                    | gsi2: PROJECTS#<year> /   | the bureau's list of a year,|
@@ -113,6 +120,30 @@ export const keys: Keys = {
     pk: `IDEM#${sub}#${routeKey}#${key}`,
     sk: 'IDEM',
   }),
+  evaluation: (id: string) => ({ pk: `EVAL#${id}`, sk: 'EVAL' }),
+  evaluationIndexes: (e: { id: string; agencyId: string; projectId: string; commissionedAt: string }) => ({
+    gsi1pk: keys.agencyEvaluations(e.agencyId),
+    gsi1sk: `${e.commissionedAt}#${e.id}`,
+    gsi2pk: keys.allEvaluations,
+    gsi2sk: `${e.projectId}#${e.id}`,
+  }),
+  agencyEvaluations: (agencyId: string) => `AGENCY#${agencyId}#EVALS`,
+  allEvaluations: 'EVALS',
+  supervisionRecord: (evaluationId: string, date: string, id: string) => ({
+    pk: `EVAL#${evaluationId}`,
+    sk: `${keys.supervisionPrefix}${date}#${id}`,
+  }),
+  supervisionPrefix: 'SUP#',
+  agencyRating: (agencyId: string, evaluationId: string) => ({
+    pk: `AGENCY#${agencyId}`,
+    sk: `${keys.agencyRatingPrefix}${evaluationId}`,
+  }),
+  agencyRatingPrefix: 'RATING#',
+  thirdPartyGrade: (projectId: string, evaluationId: string) => ({
+    pk: `PROJECT#${projectId}`,
+    sk: `${keys.thirdPartyGradePrefix}${evaluationId}`,
+  }),
+  thirdPartyGradePrefix: 'TPGRADE#',
 };
 
 interface Keys {
@@ -171,4 +202,19 @@ interface Keys {
   mailRecord(scope: string, key: string): { pk: string; sk: string };
   mailScope(scope: string): string;
   idempotency(sub: string, routeKey: string, key: string): { pk: string; sk: string };
+  evaluation(id: string): { pk: string; sk: string };
+  evaluationIndexes(e: {
+    id: string;
+    agencyId: string;
+    projectId: string;
+    commissionedAt: string;
+  }): Record<'gsi1pk' | 'gsi1sk' | 'gsi2pk' | 'gsi2sk', string>;
+  agencyEvaluations(agencyId: string): string;
+  allEvaluations: string;
+  supervisionRecord(evaluationId: string, date: string, id: string): { pk: string; sk: string };
+  supervisionPrefix: string;
+  agencyRating(agencyId: string, evaluationId: string): { pk: string; sk: string };
+  agencyRatingPrefix: string;
+  thirdPartyGrade(projectId: string, evaluationId: string): { pk: string; sk: string };
+  thirdPartyGradePrefix: string;
 }

@@ -19,7 +19,7 @@ import { keys } from './keys.js';
 export const mailRecordSchema = z.object({
   scope: z.string(),
   key: z.string(),
-  kind: z.enum(['department-report', 'bureau-summary', 'due-soon', 'overdue']),
+  kind: z.enum(['department-report', 'bureau-summary', 'due-soon', 'overdue', 'plan-due', 'report-due']),
   to: z.array(z.string()),
   subject: z.string(),
   departmentId: z.string().optional(),
