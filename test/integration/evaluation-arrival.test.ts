@@ -1,0 +1,127 @@
+// Integration tier: a plan's arrival moves its evaluation (shared/app/evaluations.ts planArrived), against
+// dynalite with transactions: once, audited, idempotent on a redelivery, and only while a plan is due.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planArrived } from '../../shared/app/evaluations.js';
+import type { DocumentRecord } from '../../shared/domain/document.js';
+import type { Evaluation } from '../../shared/domain/evaluation.js';
+import { listAudit } from '../../shared/store/audit.js';
+import type { Db } from '../../shared/store/db.js';
+import { evaluations } from '../../shared/store/evaluations.js';
+import { type LocalDb, startLocalDb } from './local-db.js';
+
+let local: LocalDb;
+beforeAll(async () => {
+  local = await startLocalDb();
+});
+afterAll(() => local?.close());
+
+const at = '2026-11-01T02:00:00.000Z';
+const ctx = { actor: { sub: 'fin', role: 'finance' as const }, now: new Date(at) };
+
+function evaluation(id: string): Evaluation {
+  return {
+    id,
+    version: 1,
+    projectId: 'P2026-A',
+    departmentId: 'D-EDU',
+    agencyId: 'A-01',
+    fiscalYear: 2026,
+    status: 'plan_pending',
+    commissionedAt: at,
+    commissionedOn: '2026-11-01',
+    commissionedBy: 'fin',
+    returnedReports: [],
+    reviews: [],
+    planReturns: 0,
+    reportReturns: 0,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+function doc(id: string, evaluationId: string, extra: Partial<DocumentRecord> = {}): DocumentRecord {
+  return {
+    id,
+    version: 2,
+    ownerType: 'agency',
+    agencyId: 'A-01',
+    projectId: 'P2026-A',
+    evaluationId,
+    kind: 'plan',
+    fileName: 'plan.pdf',
+    key: `uploads/${id}/plan.pdf`,
+    contentType: 'application/pdf',
+    size: 10,
+    status: 'received',
+    sha256: 'a'.repeat(64),
+    createdAt: at,
+    createdBy: 'agency-user',
+    ...extra,
+  };
+}
+
+async function withEvaluation(id: string): Promise<Db> {
+  const db = await local.freshDb();
+  await db.write(evaluations.createActions(evaluation(id), ctx, 'commission'));
+  return db;
+}
+
+const deps = (db: Db) => ({ db, now: () => new Date('2026-11-02T03:00:00Z') });
+
+describe('a plan arriving', () => {
+  it('moves the evaluation to plan_submitted once, with its audit record; a redelivery changes nothing', async () => {
+    const db = await withEvaluation('EV-1');
+    const plan = doc('DOC-P1', 'EV-1');
+
+    const first = await planArrived(deps(db), plan, 'req-1');
+    const again = await planArrived(deps(db), plan, 'req-2');
+
+    expect(first).toMatchObject({
+      outcome: 'submitted',
+      evaluation: { status: 'plan_submitted', version: 2 },
+    });
+    expect(again.outcome).toBe('unchanged');
+    expect(await evaluations.get(db, 'EV-1')).toMatchObject({
+      status: 'plan_submitted',
+      planDocumentId: 'DOC-P1',
+      planSubmittedAt: '2026-11-02T03:00:00.000Z',
+      version: 2,
+    });
+    const audit = await listAudit(db, 'EV-1', {});
+    expect(audit.items.map((r) => [r.action, r.requestId])).toEqual([
+      ['commission', undefined],
+      ['plan-received', 'req-1'],
+    ]);
+  });
+
+  it('two deliveries at the same moment still move it once', async () => {
+    const db = await withEvaluation('EV-2');
+    const plan = doc('DOC-P2', 'EV-2');
+    const outcomes = await Promise.all([planArrived(deps(db), plan), planArrived(deps(db), plan)]);
+    expect(outcomes.map((o) => o.outcome).sort()).toEqual(['submitted', 'unchanged']);
+    expect((await listAudit(db, 'EV-2', {})).items).toHaveLength(2);
+  });
+
+  it('a second plan when one is in already, a rejected plan, a report or an import leave the evaluation alone', async () => {
+    const db = await withEvaluation('EV-3');
+    await planArrived(deps(db), doc('DOC-A', 'EV-3'));
+
+    expect((await planArrived(deps(db), doc('DOC-B', 'EV-3'))).outcome).toBe('not-due');
+    expect((await planArrived(deps(db), doc('DOC-C', 'EV-3', { status: 'rejected' }))).outcome).toBe(
+      'not-a-plan',
+    );
+    expect((await planArrived(deps(db), doc('DOC-D', 'EV-3', { kind: 'report' }))).outcome).toBe(
+      'not-a-plan',
+    );
+    expect(
+      (
+        await planArrived(
+          deps(db),
+          doc('DOC-E', 'EV-3', { kind: 'expenditure-import', evaluationId: undefined }),
+        )
+      ).outcome,
+    ).toBe('not-a-plan');
+    expect((await planArrived(deps(db), doc('DOC-F', 'EV-NONE'))).outcome).toBe('not-due');
+    expect(await evaluations.get(db, 'EV-3')).toMatchObject({ planDocumentId: 'DOC-A', version: 2 });
+  });
+});
