@@ -81,7 +81,7 @@ async function newAgency(conflictDepartmentIds: string[] = []) {
 }
 
 /** A small but real PDF (magic bytes `%PDF-`, an `%%EOF` trailer). */
-export function pdfBytes(text: string): Buffer {
+function pdfBytes(text: string): Buffer {
   return Buffer.from(
     `%PDF-1.4\n% ${text}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`,
     'latin1',
