@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { newUploadDocument, type UploadLinkReply, uploadLinkOf } from '../docs/uploads.js';
 import type { Actor } from '../domain/actor.js';
 import { rankCandidates, type Scorecard, scorecardOf, seededIndex } from '../domain/agency-scorecard.js';
@@ -32,12 +33,14 @@ import { type ChangeContext, checkIfMatch } from '../store/entity-store.js';
 import {
   agencyEvaluations,
   agencyRatings,
+  claimOpenEvaluationAction,
   createRatingAction,
   evaluations,
   newEvaluationId,
   newSupervisionRecord,
   projectEvaluations,
   type RatingRecord,
+  releaseOpenEvaluationAction,
   type SupervisionRecord,
   supervisionItem,
   thirdPartyGradeAction,
@@ -123,7 +126,10 @@ export async function commission(
     createdAt: at,
     updatedAt: at,
   };
-  await deps.db.write(evaluations.createActions(evaluation, ctx, 'commission'));
+  await deps.db.write([
+    ...evaluations.createActions(evaluation, ctx, 'commission'),
+    claimOpenEvaluationAction(project.id, evaluation.id),
+  ]);
   await notifyDue(deps, evaluation, 'plan', { project, agency, baseUrl, now: ctx.now });
   return evaluation;
 }
@@ -431,6 +437,7 @@ export async function rate(
   await deps.db.write([
     createRatingAction(rating),
     ...evaluations.updateActions(e, after, ctx, 'rate'),
+    releaseOpenEvaluationAction(e.projectId, e.id),
     auditAction({
       actor: ctx.actor,
       at: ctx.now.toISOString(),
@@ -496,8 +503,8 @@ export async function eligibleAgencies(
   const items = rankCandidates(
     await Promise.all(
       eligible.map(async (a): Promise<EligibleAgency> => {
-        const card = await scorecard(db, a.id);
-        const evals = await agencyEvaluations(db, a.id);
+        const [evals, ratings] = await Promise.all([agencyEvaluations(db, a.id), agencyRatings(db, a.id)]);
+        const card = scorecardOf(a.id, evals, ratings, undefined, SELF_EVALUATION_NOTE);
         return {
           agencyId: a.id,
           name: a.name,
@@ -517,7 +524,7 @@ export async function eligibleAgencies(
   if (!candidates.length) {
     throw new Conflict(`No agency may evaluate project ${project.id}（没有可委托的机构）`);
   }
-  const seed = opts.seed ?? crypto.randomUUID();
+  const seed = opts.seed ?? randomUUID();
   const index = seededIndex(seed, candidates.length);
   const pick = { seed, top: opts.top, candidates, index, agencyId: candidates[index]! };
   await db.write([

@@ -74,6 +74,30 @@ export const projectEvaluations = (db: Db, projectId: string) =>
     evaluationRecord,
   );
 
+/**
+ * One open evaluation per project, atomically: a guard item on the project's partition names the open one.
+ * Commissioning claims it (it fails when another evaluation holds it: 409); the rating that closes the
+ * evaluation releases it.
+ */
+export const claimOpenEvaluationAction = (projectId: string, evaluationId: string): WriteAction => ({
+  kind: 'update',
+  key: keys.projectOpenEvaluation(projectId),
+  set: { type: 'open-evaluation-guard', openEvaluationId: evaluationId },
+  condition: {
+    expression: 'attribute_not_exists(openEvaluationId) OR openEvaluationId = :none',
+    values: { ':none': '' },
+  },
+  conflict: `Project ${projectId} already has an open third-party evaluation（该项目已有进行中的第三方评价）`,
+});
+
+export const releaseOpenEvaluationAction = (projectId: string, evaluationId: string): WriteAction => ({
+  kind: 'update',
+  key: keys.projectOpenEvaluation(projectId),
+  set: { openEvaluationId: '' },
+  condition: { expression: 'openEvaluationId = :id', values: { ':id': evaluationId } },
+  conflict: `Evaluation ${evaluationId} is not the open evaluation of project ${projectId}`,
+});
+
 // Supervision (督导) ---------------------------------------------------------------------------------------
 
 export const supervisionRecord = z

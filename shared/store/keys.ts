@@ -34,6 +34,7 @@
  * | supervision    | EVAL#<id>                  | SUP#<date>#<uuid>  | –                         | an evaluation's checks      |
  * | agency rating  | AGENCY#<id>                | RATING#<evalId>    | –                         | one per evaluation; scorecard|
  * | 3rd-party grade| PROJECT#<id>               | TPGRADE#<evalId>   | –                         | results (final grade)       |
+ * | open eval guard| PROJECT#<id>               | OPENEVAL           | –                         | one open evaluation a project|
  * | project        | PROJECT#<id>               | PROJECT            | DEPT#<dept>#PROJECTS /    | a department's projects, by |
  * |                |                            |                    |   <year>#<status>#<id>    |   year and status (sweeps)  |
  * |                |                            |                    | gsi2: PROJECTS#<year> /   | the bureau's list of a year,|
@@ -144,6 +145,7 @@ export const keys: Keys = {
     sk: `${keys.thirdPartyGradePrefix}${evaluationId}`,
   }),
   thirdPartyGradePrefix: 'TPGRADE#',
+  projectOpenEvaluation: (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'OPENEVAL' }),
 };
 
 interface Keys {
@@ -217,4 +219,5 @@ interface Keys {
   agencyRatingPrefix: string;
   thirdPartyGrade(projectId: string, evaluationId: string): { pk: string; sk: string };
   thirdPartyGradePrefix: string;
+  projectOpenEvaluation(projectId: string): { pk: string; sk: string };
 }

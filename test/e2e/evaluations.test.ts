@@ -455,6 +455,13 @@ describe('an evaluation from commissioning to the rating', () => {
     });
     expect(expectProblem(await rateIt(full), 409).detail).toMatch(/rated already/);
     expect((await evaluationOf(evaluationId)).status).toBe('closed');
+    // closed: the project may be evaluated again
+    const third = await newAgency();
+    const next = ok(
+      await api('/v1/evaluations', { token: finance, body: { projectId: project.id, agencyId: third.id } }),
+      201,
+    );
+    expect(next.status).toBe('plan_pending');
     // another agency's id in the path: that agency has no such evaluation
     expectProblem(
       await api(`/v1/agencies/${other.id}/ratings`, { token: finance, body: { evaluationId, scores: full } }),
@@ -559,6 +566,7 @@ describe('an evaluation from commissioning to the rating', () => {
       403,
     );
     const byProject = ok(await api(`/v1/evaluations?projectId=${project.id}`, { token: finance }));
-    expect(byProject.items.map((i: Json) => i.id)).toEqual([evaluationId]);
+    expect(byProject.items.map((i: Json) => i.id)).toContain(evaluationId);
+    expect(byProject.items).toHaveLength(2);
   });
 });

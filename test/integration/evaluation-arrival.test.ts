@@ -1,12 +1,16 @@
 // Integration tier: a plan's arrival moves its evaluation (shared/app/evaluations.ts planArrived), against
-// dynalite with transactions: once, audited, idempotent on a redelivery, and only while a plan is due.
+// dynalite with transactions: once, audited, idempotent on a redelivery, and only while a plan is due; and
+// two commissionings of one project at the same moment leave one open evaluation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planArrived } from '../../shared/app/evaluations.js';
+import { commission, planArrived } from '../../shared/app/evaluations.js';
 import type { DocumentRecord } from '../../shared/domain/document.js';
 import type { Evaluation } from '../../shared/domain/evaluation.js';
 import { listAudit } from '../../shared/store/audit.js';
 import type { Db } from '../../shared/store/db.js';
-import { evaluations } from '../../shared/store/evaluations.js';
+import { evaluations, projectEvaluations } from '../../shared/store/evaluations.js';
+import { projects } from '../../shared/store/projects.js';
+import { agencies } from '../../shared/store/reference.js';
+import { executingProject } from '../support/projects.js';
 import { type LocalDb, startLocalDb } from './local-db.js';
 
 let local: LocalDb;
@@ -123,5 +127,34 @@ describe('a plan arriving', () => {
     ).toBe('not-a-plan');
     expect((await planArrived(deps(db), doc('DOC-F', 'EV-NONE'))).outcome).toBe('not-due');
     expect(await evaluations.get(db, 'EV-3')).toMatchObject({ planDocumentId: 'DOC-A', version: 2 });
+  });
+});
+
+describe('commissioning', () => {
+  it('two commissionings of one project at the same moment: one succeeds, the other is a 409', async () => {
+    const db = await local.freshDb();
+    const project = executingProject({ id: 'P2026-RACE' });
+    await db.write(projects.createActions(project, ctx));
+    for (const id of ['A-01', 'A-02']) {
+      const agency = {
+        id,
+        name: id,
+        contactEmails: [`${id}@x.cn`],
+        conflictDepartmentIds: [],
+        version: 1,
+        createdAt: at,
+        updatedAt: at,
+      };
+      await db.write(agencies.createActions(agency, ctx));
+    }
+    const results = await Promise.allSettled(
+      ['A-01', 'A-02'].map((agencyId) =>
+        commission({ db }, ctx, { projectId: project.id, agencyId }, 'http://x'),
+      ),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(refused.reason).toMatchObject({ status: 409 });
+    expect(await projectEvaluations(db, project.id)).toHaveLength(1);
   });
 });
