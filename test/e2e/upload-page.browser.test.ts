@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createDepartment, financeToken, token, uniqueId } from './support.js';
 import { SYSTEM_TODAY } from './today.js';
@@ -40,6 +40,12 @@ function pdf(bytes: number): Buffer {
   const tail = '\ntrailer << /Root 1 0 R >>\n%%EOF\n';
   return Buffer.from(head + 'x'.repeat(Math.max(0, bytes - head.length - tail.length)) + tail, 'latin1');
 }
+
+/** expect.poll waits 1 s by default: too little on a loaded machine. */
+const waitLong = { timeout: BROWSER_TIMEOUT_MS, interval: 100 };
+
+/** The text of an element (textContent: these elements hold text only). */
+const text = (l: Locator) => l.textContent().then((t) => t ?? '');
 
 let browser: Browser;
 let dir: string;
@@ -140,10 +146,12 @@ describe('the upload page in a browser', () => {
 
         const opened = await page.goto(link.pageUrl, { waitUntil: 'load' });
         expect(opened?.status()).toBe(200);
-        await expect.poll(() => page.locator('h1').innerText()).toContain('上传文件');
+        await expect.poll(() => text(page.locator('h1')), waitLong).toContain('上传文件');
         // the script ran (the CSP admitted it): the countdown is filled in
-        await expect.poll(() => page.locator('#left').innerText()).toMatch(/剩余 1[45] 分/);
-        await expect.poll(() => page.locator('time').innerText()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+        await expect.poll(() => text(page.locator('#left')), waitLong).toMatch(/剩余 \d+ 分 \d+ 秒/);
+        await expect
+          .poll(() => text(page.locator('time')), waitLong)
+          .toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
         // nothing wider than the phone's screen
         expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
 
@@ -167,7 +175,7 @@ describe('the upload page in a browser', () => {
         // the done page: the check's result, refreshed until the file is judged
         await page.waitForURL(/\?key=/, { timeout: BROWSER_TIMEOUT_MS });
         await expect
-          .poll(() => page.locator('h1').innerText(), { timeout: BROWSER_TIMEOUT_MS, interval: 250 })
+          .poll(() => text(page.locator('h1')), { timeout: BROWSER_TIMEOUT_MS, interval: 250 })
           .toContain('上传成功');
         const doneShot = path.resolve('test-results/upload-page-phone-done.png');
         await page.screenshot({ path: doneShot, fullPage: true });
@@ -181,7 +189,7 @@ describe('the upload page in a browser', () => {
 
         const doc = ok(await api(`/v1/documents/${link.documentId}`, { token: evaluator }));
         expect(doc).toMatchObject({ status: 'received', size: file.length, contentType: 'application/pdf' });
-        expect(await page.locator('p').first().innerText()).toContain(doc.sha256);
+        expect(await text(page.locator('p').first())).toContain(doc.sha256);
         const after = ok(await api(`/v1/evaluations/${evaluation.id}`, { token: evaluator }));
         expect(after).toMatchObject({ status: 'plan_submitted', planDocumentId: link.documentId });
       } finally {
@@ -213,9 +221,9 @@ describe('the upload page in a browser', () => {
         await page.setInputFiles('#file', filePath);
         await page.locator('button[type=submit]').click();
         await expect
-          .poll(() => page.locator('#status').innerText())
+          .poll(() => text(page.locator('#status')), waitLong)
           .toMatch(/与申请时声明的 1234 字节不一致/);
-        expect(await page.locator('#status').innerText()).toMatch(/not the 1234 declared/);
+        expect(await text(page.locator('#status'))).toMatch(/not the 1234 declared/);
         expect(page.url()).toBe(link.pageUrl);
         const doc = ok(await api(`/v1/documents/${link.documentId}`, { token: bearer }));
         expect(doc.status).toBe('pending');
