@@ -411,8 +411,9 @@ export const routes = [
     summary: 'The evidence behind a project’s points: per indicator, the documents and their sha256',
     description:
       'From the third-party reports’ findings (each may name an indicator); `unsupported` lists the ' +
-      'indicators without a received document. `selfEvaluation` is the place of the self-evaluation’s evidence ' +
-      '(null until it is available: `sources.selfEvaluation`). A department sees its own projects only.',
+      'indicators without a received document from either source. `selfEvaluation` holds the documents the ' +
+      'self-evaluation claimed for the indicator (null when the project has none). A department sees its own ' +
+      'projects only.',
     params: idParams,
     response: z.object({
       projectId: z.string(),
@@ -432,7 +433,12 @@ export const routes = [
           level1: z.string(),
           level2: z.string(),
           thirdParty: z.array(thirdPartyEvidence),
-          selfEvaluation: z.array(z.unknown()).nullable(),
+          selfEvaluation: z
+            .object({ documents: z.array(evidenceDocument) })
+            .nullable()
+            .meta({
+              description: 'The self-evaluation’s evidence of this indicator; null without a self-evaluation',
+            }),
           supported: z.boolean(),
         }),
       ),

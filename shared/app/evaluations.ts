@@ -42,6 +42,7 @@ import {
   type RatingRecord,
   releaseOpenEvaluationAction,
   type SupervisionRecord,
+  selfEvaluationsOf,
   supervisionItem,
   thirdPartyGradeAction,
 } from '../store/evaluations.js';
@@ -454,24 +455,42 @@ export async function rate(
 
 // Scorecards, eligible agencies, evidence --------------------------------------------------------------------
 
-/**
- * The bureau's reviewed self-evaluation totals of projects. Self-evaluation is built elsewhere (issue 9); until
- * its records exist this reads none, and the scorecard says so in `selfEvaluationGap.note`.
- */
-export type SelfEvaluationTotals = (db: Db, projectIds: string[]) => Promise<Map<string, number> | undefined>;
-export const noSelfEvaluations: SelfEvaluationTotals = async () => undefined;
-const SELF_EVALUATION_NOTE =
-  'The reviewed self-evaluations are not readable yet, so no project was compared（尚无可比对的复核自评数据）';
+const NO_COMPARISON_NOTE =
+  'No project with an approved report of this agency has a reviewed self-evaluation yet（尚无可比对的复核自评）';
+
+/** The bureau's reviewed self-evaluation totals (points) of the projects that have one. */
+export type SelfEvaluationTotals = (db: Db, projectIds: string[]) => Promise<Map<string, number>>;
+export const reviewedSelfEvaluationTotals: SelfEvaluationTotals = async (db, projectIds) => {
+  const facts = await selfEvaluationsOf(db, projectIds);
+  return new Map(
+    [...facts.values()].flatMap((f) =>
+      f.status === 'reviewed' && f.reviewed ? [[f.projectId, f.reviewed.total / 100] as const] : [],
+    ),
+  );
+};
 
 export async function scorecard(
   db: Db,
   agencyId: string,
-  selfTotals: SelfEvaluationTotals = noSelfEvaluations,
+  selfTotals: SelfEvaluationTotals = reviewedSelfEvaluationTotals,
 ): Promise<Scorecard> {
   await mustExist(agencies.get(db, agencyId), `Agency ${agencyId}`);
   const [evals, ratings] = await Promise.all([agencyEvaluations(db, agencyId), agencyRatings(db, agencyId)]);
-  const self = await selfTotals(db, [...new Set(evals.map((e) => e.projectId))]);
-  return scorecardOf(agencyId, evals, ratings, self, self ? undefined : SELF_EVALUATION_NOTE);
+  return scorecardWith(db, agencyId, evals, ratings, selfTotals);
+}
+
+async function scorecardWith(
+  db: Db,
+  agencyId: string,
+  evals: Evaluation[],
+  ratings: RatingRecord[],
+  selfTotals: SelfEvaluationTotals = reviewedSelfEvaluationTotals,
+): Promise<Scorecard> {
+  // Only approved reports are compared: read the self-evaluations of those projects.
+  const approved = [...new Set(evals.filter((e) => e.reportApprovedAt).map((e) => e.projectId))];
+  const self = await selfTotals(db, approved);
+  const none = [...approved].every((id) => !self.has(id));
+  return scorecardOf(agencyId, evals, ratings, self, none ? NO_COMPARISON_NOTE : undefined);
 }
 
 export interface EligibleAgency {
@@ -504,7 +523,7 @@ export async function eligibleAgencies(
     await Promise.all(
       eligible.map(async (a): Promise<EligibleAgency> => {
         const [evals, ratings] = await Promise.all([agencyEvaluations(db, a.id), agencyRatings(db, a.id)]);
-        const card = scorecardOf(a.id, evals, ratings, undefined, SELF_EVALUATION_NOTE);
+        const card = await scorecardWith(db, a.id, evals, ratings);
         return {
           agencyId: a.id,
           name: a.name,
@@ -565,14 +584,20 @@ export interface ThirdPartyEvidence {
  * filled in by the self-evaluation (issue 9). An indicator with no document from any source is unsupported.
  */
 export async function projectEvidence(db: Db, project: Project) {
-  const evals = (await projectEvaluations(db, project.id)).filter((e) => e.report);
+  const [all, selves] = await Promise.all([
+    projectEvaluations(db, project.id),
+    selfEvaluationsOf(db, [project.id]),
+  ]);
+  const evals = all.filter((e) => e.report);
+  const self = selves.get(project.id);
   const ids = [
-    ...new Set(
-      evals.flatMap((e) => [
+    ...new Set([
+      ...evals.flatMap((e) => [
         e.report!.documentId,
         ...e.report!.findings.flatMap((f) => f.evidenceDocumentIds),
       ]),
-    ),
+      ...(self?.claimed.indicators.flatMap((i) => i.evidenceDocumentIds) ?? []),
+    ]),
   ];
   const found = ids.length ? await db.batchGet(ids.map(keys.document), documentRecord) : [];
   const byId = new Map(found.flatMap((d) => (d ? [[d.id, d]] : [])));
@@ -602,15 +627,12 @@ export async function projectEvidence(db: Db, project: Project) {
   );
   const indicators = (project.goals?.indicators ?? []).map((i) => {
     const thirdParty = findings.filter((f) => f.indicator === i.name).map((f) => f.evidence);
-    const supported = thirdParty.some((t) => t.documents.some((d) => d.status === 'received'));
-    return {
-      name: i.name,
-      level1: i.level1,
-      level2: i.level2,
-      thirdParty,
-      selfEvaluation: null,
-      supported,
-    };
+    const claimed = self?.claimed.indicators.find((c) => c.name === i.name);
+    const selfEvaluation = self ? { documents: (claimed?.evidenceDocumentIds ?? []).map(docOf) } : null;
+    const supported =
+      thirdParty.some((t) => t.documents.some((d) => d.status === 'received')) ||
+      Boolean(selfEvaluation?.documents.some((d) => d.status === 'received'));
+    return { name: i.name, level1: i.level1, level2: i.level2, thirdParty, selfEvaluation, supported };
   });
   return {
     projectId: project.id,
@@ -626,9 +648,7 @@ export async function projectEvidence(db: Db, project: Project) {
     /** Findings that name no indicator of the project: evidence of the report as a whole. */
     general: findings.filter((f) => f.indicator === undefined).map((f) => f.evidence),
     unsupported: indicators.filter((i) => !i.supported).map((i) => i.name),
-    sources: {
-      thirdParty: true,
-      selfEvaluation: false,
-    },
+    /** Which sources exist for this project: approved or submitted third-party reports, a self-evaluation. */
+    sources: { thirdParty: evals.length > 0, selfEvaluation: self !== undefined },
   };
 }

@@ -218,3 +218,30 @@ export const projectThirdPartyGrades = (db: Db, projectId: string) =>
     { pk: keys.project(projectId).pk, skBeginsWith: keys.thirdPartyGradePrefix, limit: 100 },
     thirdPartyGradeRecord,
   );
+
+// The self-evaluation, as far as third-party evaluation reads it ----------------------------------------------
+
+/**
+ * What the scorecard and the evidence view read of a project's self-evaluation (written by the self-evaluation
+ * of issue 9 on `PROJECT#<id>` / `SELFEVAL`): the claimed indicators' evidence and, once the bureau has
+ * reviewed it, the reviewed total (in hundredths of a point). Only these fields are read, so the rest of
+ * that record may change freely.
+ */
+export const selfEvaluationFacts = z.object({
+  projectId: z.string(),
+  status: z.string(),
+  claimed: z.object({
+    indicators: z.array(z.object({ name: z.string(), evidenceDocumentIds: z.array(z.string()).default([]) })),
+  }),
+  reviewed: z.object({ total: z.int() }).optional(),
+});
+export type SelfEvaluationFacts = z.infer<typeof selfEvaluationFacts>;
+
+export async function selfEvaluationsOf(
+  db: Db,
+  projectIds: string[],
+): Promise<Map<string, SelfEvaluationFacts>> {
+  if (!projectIds.length) return new Map();
+  const found = await db.batchGet(projectIds.map(keys.projectSelfEvaluation), selfEvaluationFacts);
+  return new Map(found.flatMap((f) => (f ? [[f.projectId, f]] : [])));
+}

@@ -146,6 +146,8 @@ export const keys: Keys = {
   }),
   thirdPartyGradePrefix: 'TPGRADE#',
   projectOpenEvaluation: (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'OPENEVAL' }),
+  /** The project's self-evaluation (issue 9 writes it; the scorecard and the evidence view read it). */
+  projectSelfEvaluation: (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'SELFEVAL' }),
 };
 
 interface Keys {
@@ -220,4 +222,5 @@ interface Keys {
   thirdPartyGrade(projectId: string, evaluationId: string): { pk: string; sk: string };
   thirdPartyGradePrefix: string;
   projectOpenEvaluation(projectId: string): { pk: string; sk: string };
+  projectSelfEvaluation(projectId: string): { pk: string; sk: string };
 }

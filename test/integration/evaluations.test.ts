@@ -1,13 +1,16 @@
-// Integration tier: a plan's arrival moves its evaluation (shared/app/evaluations.ts planArrived), against
-// dynalite with transactions: once, audited, idempotent on a redelivery, and only while a plan is due; and
-// two commissionings of one project at the same moment leave one open evaluation.
+// Integration tier, third-party evaluation against dynalite with transactions: a plan's arrival moves its
+// evaluation once, audited, idempotent on a redelivery, and only while a plan is due; two commissionings of
+// one project at the same moment leave one open evaluation; the scorecard and the evidence view read the
+// self-evaluation record (issue 9's) on the project's partition.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commission, planArrived } from '../../shared/app/evaluations.js';
+import { commission, planArrived, projectEvidence, scorecard } from '../../shared/app/evaluations.js';
 import type { DocumentRecord } from '../../shared/domain/document.js';
 import type { Evaluation } from '../../shared/domain/evaluation.js';
 import { listAudit } from '../../shared/store/audit.js';
 import type { Db } from '../../shared/store/db.js';
+import { documents } from '../../shared/store/documents.js';
 import { evaluations, projectEvaluations } from '../../shared/store/evaluations.js';
+import { keys } from '../../shared/store/keys.js';
 import { projects } from '../../shared/store/projects.js';
 import { agencies } from '../../shared/store/reference.js';
 import { executingProject } from '../support/projects.js';
@@ -156,5 +159,118 @@ describe('commissioning', () => {
     const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
     expect(refused.reason).toMatchObject({ status: 409 });
     expect(await projectEvaluations(db, project.id)).toHaveLength(1);
+  });
+});
+
+describe('reading the self-evaluation (the record issue 9 writes on PROJECT#<id> / SELFEVAL)', () => {
+  it('the scorecard compares approved scores with reviewed totals; the evidence shows the claimed documents', async () => {
+    const db = await local.freshDb();
+    const project = executingProject({
+      id: 'P2026-SELF',
+      goals: {
+        overallGoal: 'g',
+        indicators: [
+          {
+            level1: 'output',
+            level2: 'quantity',
+            name: '新增学位',
+            operator: '>=',
+            target: 1200,
+            unit: '个',
+            weight: 50,
+          },
+          {
+            level1: 'benefit',
+            level2: 'social',
+            name: '入学率',
+            operator: '>=',
+            target: 95,
+            unit: '%',
+            weight: 30,
+          },
+        ],
+        warnings: [],
+        savedAt: at,
+        configVersion: 1,
+      },
+    } as never);
+    await db.write(projects.createActions(project, ctx));
+    const agency = {
+      id: 'A-09',
+      name: 'A',
+      contactEmails: ['a@x.cn'],
+      conflictDepartmentIds: [],
+      version: 1,
+      createdAt: at,
+      updatedAt: at,
+    };
+    await db.write(agencies.createActions(agency, ctx));
+    const approved: Evaluation = {
+      ...evaluation('EV-S'),
+      projectId: project.id,
+      agencyId: 'A-09',
+      status: 'report_approved',
+      reportApprovedAt: '2026-11-20T02:00:00.000Z',
+      reportApprovedOn: '2026-11-20',
+      report: {
+        documentId: 'DOC-R',
+        score: 86.5,
+        grade: 'good',
+        findings: [],
+        submittedAt: at,
+        submittedBy: 'a',
+        configVersion: 1,
+      },
+    };
+    await db.write(evaluations.createActions(approved, ctx));
+    await db.write(
+      documents.createActions(
+        doc('DOC-SE', 'none', {
+          kind: 'evidence',
+          evaluationId: undefined,
+          ownerType: 'department',
+          departmentId: 'D-EDU',
+          projectId: project.id,
+        }),
+        ctx,
+      ),
+    );
+    // the self-evaluation's record, as issue 9 stores it (only some of its fields are read here)
+    await db.put({
+      ...keys.projectSelfEvaluation(project.id),
+      type: 'self-evaluation',
+      projectId: project.id,
+      departmentId: 'D-EDU',
+      fiscalYear: 2026,
+      status: 'reviewed',
+      claimed: {
+        executionScore: 1000,
+        total: 9200,
+        grade: 'excellent',
+        indicators: [
+          { name: '新增学位', score: 5000, weight: 50, evidenceDocumentIds: ['DOC-SE'], supported: true },
+        ],
+      },
+      reviewed: { total: 8300, grade: 'good', indicators: [], adjustments: [] },
+    });
+
+    const card = await scorecard(db, 'A-09');
+    const evidence = await projectEvidence(db, project);
+
+    expect(card.selfEvaluationGap).toEqual({ comparedProjects: 1, meanSignedGap: 3.5, meanAbsoluteGap: 3.5 });
+    expect(evidence.sources).toEqual({ thirdParty: true, selfEvaluation: true });
+    expect(evidence.indicators).toEqual([
+      expect.objectContaining({
+        name: '新增学位',
+        supported: true,
+        selfEvaluation: {
+          documents: [
+            expect.objectContaining({ documentId: 'DOC-SE', sha256: 'a'.repeat(64), status: 'received' }),
+          ],
+        },
+      }),
+      expect.objectContaining({ name: '入学率', supported: false, selfEvaluation: { documents: [] } }),
+    ]);
+    expect(evidence.unsupported).toEqual(['入学率']);
   });
 });
