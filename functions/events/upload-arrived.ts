@@ -1,3 +1,4 @@
+import { planArrived } from '../../shared/app/evaluations.js';
 import { type ImportRunDeps, runExpenditureImport } from '../../shared/app/expenditure-import.js';
 import { type ArrivalDeps, processArrival } from '../../shared/app/upload-arrival.js';
 import { type DepsSource, defaultDeps, resolveDeps } from '../../shared/deps.js';
@@ -18,6 +19,7 @@ export interface RecordResult {
   outcome: string;
   documentId?: string;
   importStatus?: string;
+  evaluationOutcome?: string;
 }
 
 export type UploadArrivedDeps = ArrivalDeps & ImportRunDeps & { logger?: typeof processLogger };
@@ -55,6 +57,8 @@ export function createUploadArrivedHandler(source: DepsSource<UploadArrivedDeps>
         const imported = await runExpenditureImport(deps, document, (m, extra) =>
           logger.info(m, extra ?? {}),
         );
+        // A received evaluation plan moves its evaluation to plan_submitted (idempotent: also on a redelivery).
+        const plan = await planArrived(deps, document, requestId);
         logger.info('upload checked', {
           documentId: document.id,
           outcome: arrival.outcome,
@@ -65,6 +69,7 @@ export function createUploadArrivedHandler(source: DepsSource<UploadArrivedDeps>
           outcome: arrival.outcome,
           documentId: document.id,
           importStatus: imported?.status,
+          ...(plan.outcome !== 'not-a-plan' ? { evaluationOutcome: plan.outcome } : {}),
         });
       } catch (err) {
         logger.error('upload check failed', { key, error: err as Error });

@@ -105,20 +105,27 @@ export const routes = [
         );
       }
       const expiresIn = Math.max(1, Math.floor((check.expiresAt.getTime() - realNow.getTime()) / 1000));
-      const link = await s3Storage.uploadLink({
+      const spec = {
         documentId: doc.id,
         key: doc.key,
         contentType: doc.contentType,
         size: doc.size,
         expiresIn,
-        redirect: `${apiBaseUrl(req.headers)}${pagePath(req.params.token)}`,
-      });
+      };
+      const pageUrl = `${apiBaseUrl(req.headers)}${pagePath(req.params.token)}`;
+      // One presigned POST for the plain form (S3 sends the browser back here), one for the page's script.
+      const [link, xhr] = await Promise.all([
+        s3Storage.uploadLink({ ...spec, redirect: pageUrl }),
+        s3Storage.uploadLink({ ...spec, successStatus: '201' }),
+      ]);
       return html(
         uploadFormPage({
           ...doc,
           expiresAt: check.expiresAt.toISOString(),
           url: link.url,
           fields: link.fields,
+          xhrFields: xhr.fields,
+          doneUrl: `${pageUrl}?key=${encodeURIComponent(doc.key)}`,
         }),
       );
     },
@@ -137,6 +144,7 @@ function afterUpload(doc: DocumentRecord): PageReply {
       200,
       { title: '文件已拒收', detail: `文件与申请时声明的不一致：${doc.reason ?? ''}` },
       { title: 'File rejected', detail: `The file is not what its link declared: ${doc.reason ?? ''}` },
+      { tone: 'error' },
     );
   }
   if (doc.status === 'received') {
@@ -144,15 +152,18 @@ function afterUpload(doc: DocumentRecord): PageReply {
       200,
       { title: '上传成功', detail: `文件已接收，SHA-256：${doc.sha256}` },
       { title: 'Uploaded', detail: `The file was received; SHA-256: ${doc.sha256}` },
+      { tone: 'ok' },
     );
   }
   return messagePage(
     200,
-    { title: '上传完成', detail: '文件已上传，正在检查大小和类型。稍后刷新本页可查看结果。' },
+    { title: '上传完成', detail: '文件已上传，正在检查大小和类型。本页会自动刷新显示结果。' },
     {
       title: 'Uploaded',
-      detail: 'The file is uploaded and being checked (size and type). Reload this page to see the result.',
+      detail:
+        'The file is uploaded and being checked (size and type). This page refreshes itself to show the result.',
     },
+    { refreshSeconds: 2 },
   );
 }
 

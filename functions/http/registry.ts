@@ -2,6 +2,7 @@ import type { Area, RouteDef } from '../../shared/http/route.js';
 import type { Access } from '../jobs/schedules.js';
 import { routes as documentRoutes } from './documents.js';
 import { routes as evaluationRoutes } from './evaluation.js';
+import { routes as thirdPartyRoutes } from './evaluations.js';
 import { routes as importRoutes } from './imports.js';
 import { routes as metaRoutes } from './meta.js';
 import { routes as monitoringRoutes } from './monitoring.js';
@@ -47,6 +48,12 @@ export const apiAreas: Record<Area, { entry: string; routes: RouteDef[]; access:
   evaluation: {
     entry: 'functions/http/evaluation.ts',
     routes: evaluationRoutes,
+    access: { table: 'readWrite', bucket: 'readWrite', uploadPageSecret: true, sendEmail: true },
+  },
+  // Third-party evaluation: upload links (presigned with the function's credentials), the "due" mails.
+  evaluations: {
+    entry: 'functions/http/evaluations.ts',
+    routes: thirdPartyRoutes,
     access: { table: 'readWrite', bucket: 'readWrite', uploadPageSecret: true, sendEmail: true },
   },
 };

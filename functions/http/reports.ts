@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { reportScope, sendReportEmails } from '../../shared/app/report-emails.js';
 import { businessDate } from '../../shared/domain/calendar.js';
 import { RuleViolation } from '../../shared/domain/errors.js';
+import { mailKinds } from '../../shared/domain/mail-record.js';
 import { createApiHandler } from '../../shared/http/api-handler.js';
 import { route } from '../../shared/http/route.js';
 import { DynamoMailLog, mailRecordSchema } from '../../shared/store/mail-log.js';
@@ -12,7 +13,7 @@ import { DynamoMailLog, mailRecordSchema } from '../../shared/store/mail-log.js'
  */
 const area = 'reports' as const;
 
-const kind = z.enum(['department-report', 'bureau-summary', 'due-soon', 'overdue', 'bulletin']);
+const kind = z.enum(mailKinds);
 const outcome = z.object({
   kind,
   to: z.array(z.string()),

@@ -52,6 +52,12 @@ export const TABLE_NAME = 'budget-performance';
 export const BUCKET_NAME = 'budget-performance-documents';
 export const SES_FROM = 'performance@finance.example.gov.cn';
 
+/** Locally any origin may POST and GET with a presigned link (the link is the credential). */
+const LOCAL_BUCKET_CORS =
+  '<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>POST</AllowedMethod>' +
+  '<AllowedMethod>GET</AllowedMethod><AllowedMethod>HEAD</AllowedMethod><AllowedHeader>*</AllowedHeader>' +
+  '<ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>3600</MaxAgeSeconds></CORSRule></CORSConfiguration>';
+
 export async function startSystem(
   opts: SystemOptions,
 ): Promise<{ info: RuntimeInfo; stop(): Promise<void> }> {
@@ -77,7 +83,8 @@ export async function startSystem(
       port: ports.s3,
       directory: path.join(opts.dataDir, 's3'),
       silent: true,
-      configureBuckets: [{ name: BUCKET_NAME }],
+      // The upload page's script POSTs to the bucket from the API's origin (preflighted, for its progress bar).
+      configureBuckets: [{ name: BUCKET_NAME, configs: [LOCAL_BUCKET_CORS] }],
     });
     const s3Address = await s3.run();
     stops.push(() => s3.close());

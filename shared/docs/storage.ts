@@ -54,6 +54,8 @@ export interface UploadLinkSpec {
   expiresIn?: number;
   /** Where S3 sends the browser after a successful form upload (the upload page); part of the policy. */
   redirect?: string;
+  /** Or the status S3 answers a successful POST with (a script's upload: no redirect to follow). */
+  successStatus?: '200' | '201' | '204';
 }
 
 /** What an object turned out to be, read once as a stream. */
@@ -94,6 +96,7 @@ export async function createUploadLink(spec: UploadLinkSpec): Promise<UploadLink
   const expiresAt = new Date(Date.now() + expiresIn * 1000);
   const fields: Record<string, string> = { 'Content-Type': spec.contentType };
   if (spec.redirect) fields.success_action_redirect = spec.redirect;
+  else if (spec.successStatus) fields.success_action_status = spec.successStatus;
   const post = await createPresignedPost(s3Client(), {
     Bucket: bucketName(),
     Key: spec.key,

@@ -3,7 +3,17 @@
  * itself is in shared/mail/delivery.ts; the records live in DynamoDB (shared/store/mail-log.ts) or in memory
  * (tests).
  */
-export type MailKind = 'department-report' | 'bureau-summary' | 'due-soon' | 'overdue' | 'bulletin';
+/** Every kind of mail the system sends once per occasion. */
+export const mailKinds = [
+  'department-report',
+  'bureau-summary',
+  'due-soon',
+  'overdue',
+  'bulletin',
+  'plan-due',
+  'report-due',
+] as const;
+export type MailKind = (typeof mailKinds)[number];
 export type MailStatus = 'sending' | 'sent' | 'failed';
 
 /** What a mail's record says before it is claimed. */

@@ -17,6 +17,7 @@ export const areas = [
   'imports',
   'reports',
   'evaluation',
+  'evaluations',
 ] as const;
 export type Area = (typeof areas)[number];
 

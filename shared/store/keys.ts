@@ -35,6 +35,14 @@
  * | eval. change   | EVALYEAR#<year>            | CHANGE#<at>#<id>   | –                         | what changed under a year's |
  * |                |                            |                    |                           |   published bulletin        |
  * | bulletin       | BULLETIN#<year>            | BULLETIN           | –                         | the year's published ranking|
+ * | evaluation     | EVAL#<id>                  | EVAL               | AGENCY#<a>#EVALS /        | an agency's evaluations     |
+ * |                |                            |                    |   <commissionedAt>#<id>   |   (workload, scorecard)     |
+ * |                |                            |                    | gsi2: EVALS /             | the bureau's list; a        |
+ * |                |                            |                    |   <projectId>#<id>        |   project's evaluations     |
+ * | supervision    | EVAL#<id>                  | SUP#<date>#<uuid>  | –                         | an evaluation's checks      |
+ * | agency rating  | AGENCY#<id>                | RATING#<evalId>    | –                         | one per evaluation; scorecard|
+ * | 3rd-party grade| PROJECT#<id>               | TPGRADE#<evalId>   | –                         | results (final grade)       |
+ * | open eval guard| PROJECT#<id>               | OPENEVAL           | –                         | one open evaluation a project|
  * | project        | PROJECT#<id>               | PROJECT            | DEPT#<dept>#PROJECTS /    | a department's projects, by |
  * |                |                            |                    |   <year>#<status>#<id>    |   year and status (sweeps)  |
  * |                |                            |                    | gsi2: PROJECTS#<year> /   | the bureau's list of a year,|
@@ -141,6 +149,8 @@ export const keys: Keys = {
   reminderMailScope: (noticeId: string) => `REMINDER#${noticeId}`,
   /** The mails of one publication of a year's bulletin. */
   bulletinMailScope: (fiscalYear: number, publication: number) => `BULLETIN#${fiscalYear}#${publication}`,
+  /** The "plan/report due" mails of one evaluation. */
+  evaluationMailScope: (evaluationId: string) => `EVAL#${evaluationId}`,
   /** gsi1 sort key prefix of the sweeps of one day (`<asOf>#`), in the SWEEPS partition. */
   sweepsOfDay: (asOf: string) => `${asOf}#`,
   /** What GET /health reads (an item that never exists: the read proves the table answers). */
@@ -156,6 +166,25 @@ export const keys: Keys = {
       ? { gsi1pk: keys.reviewedEvaluations(e.fiscalYear), gsi1sk: `${e.departmentId}#${e.projectId}` }
       : ({} as Record<string, string>),
   reviewedEvaluations: (fiscalYear: number) => `REVIEWED#${fiscalYear}`,
+  evaluation: (id: string) => ({ pk: `EVAL#${id}`, sk: 'EVAL' }),
+  evaluationIndexes: (e: { id: string; agencyId: string; projectId: string; commissionedAt: string }) => ({
+    gsi1pk: keys.agencyEvaluations(e.agencyId),
+    gsi1sk: `${e.commissionedAt}#${e.id}`,
+    gsi2pk: keys.allEvaluations,
+    gsi2sk: `${e.projectId}#${e.id}`,
+  }),
+  agencyEvaluations: (agencyId: string) => `AGENCY#${agencyId}#EVALS`,
+  allEvaluations: 'EVALS',
+  supervisionRecord: (evaluationId: string, date: string, id: string) => ({
+    pk: `EVAL#${evaluationId}`,
+    sk: `${keys.supervisionPrefix}${date}#${id}`,
+  }),
+  supervisionPrefix: 'SUP#',
+  agencyRating: (agencyId: string, evaluationId: string) => ({
+    pk: `AGENCY#${agencyId}`,
+    sk: `${keys.agencyRatingPrefix}${evaluationId}`,
+  }),
+  agencyRatingPrefix: 'RATING#',
   thirdPartyGrade: (projectId: string, evaluationId: string) => ({
     pk: `PROJECT#${projectId}`,
     sk: `${keys.thirdPartyGradePrefix}${evaluationId}`,
@@ -168,6 +197,7 @@ export const keys: Keys = {
   evaluationChanges: (fiscalYear: number) => `EVALYEAR#${fiscalYear}`,
   evaluationChangePrefix: 'CHANGE#',
   bulletin: (fiscalYear: number) => ({ pk: `BULLETIN#${fiscalYear}`, sk: 'BULLETIN' }),
+  projectOpenEvaluation: (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'OPENEVAL' }),
 };
 
 interface Keys {
@@ -237,6 +267,7 @@ interface Keys {
   bureauReportMail: string;
   reminderMailScope(noticeId: string): string;
   bulletinMailScope(fiscalYear: number, publication: number): string;
+  evaluationMailScope(evaluationId: string): string;
   sweepsOfDay(asOf: string): string;
   health: { pk: string; sk: string };
   selfEvaluation(projectId: string): { pk: string; sk: string };
@@ -253,4 +284,18 @@ interface Keys {
   evaluationChanges(fiscalYear: number): string;
   evaluationChangePrefix: string;
   bulletin(fiscalYear: number): { pk: string; sk: string };
+  evaluation(id: string): { pk: string; sk: string };
+  evaluationIndexes(e: {
+    id: string;
+    agencyId: string;
+    projectId: string;
+    commissionedAt: string;
+  }): Record<'gsi1pk' | 'gsi1sk' | 'gsi2pk' | 'gsi2sk', string>;
+  agencyEvaluations(agencyId: string): string;
+  allEvaluations: string;
+  supervisionRecord(evaluationId: string, date: string, id: string): { pk: string; sk: string };
+  supervisionPrefix: string;
+  agencyRating(agencyId: string, evaluationId: string): { pk: string; sk: string };
+  agencyRatingPrefix: string;
+  projectOpenEvaluation(projectId: string): { pk: string; sk: string };
 }

@@ -7,6 +7,7 @@ import {
   type MailDraft,
   type MailLog,
   type MailRecord,
+  mailKinds,
 } from '../domain/mail-record.js';
 import type { Db, Item } from './db.js';
 import { keys } from './keys.js';
@@ -19,7 +20,7 @@ import { keys } from './keys.js';
 export const mailRecordSchema = z.object({
   scope: z.string(),
   key: z.string(),
-  kind: z.enum(['department-report', 'bureau-summary', 'due-soon', 'overdue', 'bulletin']),
+  kind: z.enum(mailKinds),
   to: z.array(z.string()),
   subject: z.string(),
   departmentId: z.string().optional(),

@@ -367,7 +367,12 @@ describe('the stack built from the declarations', () => {
 
     it('lets only functions that declare it read the upload-page secret, and that secret only', () => {
       const readers = declaredFunctions(stack).filter((f) => f.access.uploadPageSecret);
-      expect(readers.map((f) => f.name).sort()).toEqual(['documents', 'evaluation', 'imports']);
+      expect(readers.map((f) => f.name).sort()).toEqual([
+        'documents',
+        'evaluation',
+        'evaluations',
+        'imports',
+      ]);
       const secret = { Ref: logicalId(stack.uploadPageSecret!) };
       for (const f of declaredFunctions(stack)) {
         const statements = statementsOf(f).filter((s) =>

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { signPageToken, verifyPageToken } from '../../shared/docs/page-token.js';
 import { s3Event } from '../../shared/docs/s3-event.js';
@@ -75,15 +76,17 @@ describe('the upload page', () => {
     fields: { key: 'uploads/DOC-1/x.pdf', 'Content-Type': 'application/pdf', Policy: 'eyJ"x' },
   };
 
-  it('is a form posting the fields, then the file, to the bucket, with nothing to run', () => {
+  it('without the script’s fields: a plain form posting the fields, then the file, to the bucket, nothing to run', () => {
     const page = uploadFormPage(link);
 
     expect(page.status).toBe(200);
     expect(page.html).toContain(
-      '<form method="post" action="http://127.0.0.1:4569/bucket" enctype="multipart/form-data">',
+      '<form id="upload" method="post" action="http://127.0.0.1:4569/bucket" enctype="multipart/form-data">',
     );
     expect(page.html).toContain('<input type="hidden" name="Policy" value="eyJ&quot;x">');
-    expect(page.html.indexOf('name="Policy"')).toBeLessThan(page.html.indexOf('type="file" name="file"'));
+    expect(page.html.indexOf('name="Policy"')).toBeLessThan(
+      page.html.indexOf('type="file" id="file" name="file"'),
+    );
     expect(page.html).not.toMatch(/<script/i);
     expect(page.html).toContain('报告&lt;script&gt;.pdf');
     expect(page.headers).toMatchObject({
@@ -92,6 +95,34 @@ describe('the upload page', () => {
       'cache-control': 'no-store',
     });
     expect(page.headers['content-security-policy']).toContain("form-action 'self' http://127.0.0.1:4569");
+  });
+
+  it('shows the expiry in Beijing time', () => {
+    const page = uploadFormPage(link);
+
+    // 08:15 UTC is 16:15 in Beijing
+    expect(page.html).toContain('2026-05-01 16:15:00</time> 北京时间');
+  });
+
+  it('with the script’s own presigned fields: one inline script, admitted by its hash, talking only to the bucket', () => {
+    const page = uploadFormPage({
+      ...link,
+      xhrFields: { key: 'uploads/DOC-1/x.pdf', success_action_status: '201', Policy: 'p2' },
+      doneUrl: 'http://127.0.0.1:3000/v1/upload-pages/t?key=uploads%2FDOC-1%2Fx.pdf',
+    });
+    const scripts = [...page.html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
+    const csp = page.headers['content-security-policy']!;
+
+    expect(scripts).toHaveLength(1);
+    expect(page.html).not.toMatch(/<script[^>]+src=/i);
+    const hash = createHash('sha256').update(scripts[0]!, 'utf8').digest('base64');
+    expect(csp).toContain(`script-src 'sha256-${hash}'`);
+    expect(csp).toContain('connect-src http://127.0.0.1:4569;');
+    expect(csp).not.toContain('unsafe-eval');
+    expect(page.html).toContain('data-xhr-fields="{&quot;key&quot;:&quot;uploads/DOC-1/x.pdf&quot;');
+    expect(page.html).toContain('<progress id="bar"');
+    // still a working form without the script
+    expect(page.html).toContain('<input type="hidden" name="Policy" value="eyJ&quot;x">');
   });
 
   it('says what went wrong in both languages, with its status', () => {
