@@ -1,3 +1,4 @@
+import { UPLOADS_PREFIX } from '../../shared/docs/content-types.js';
 import type { Area, RouteDef } from '../../shared/http/route.js';
 import type { Access } from '../jobs/schedules.js';
 import { routes as documentRoutes } from './documents.js';
@@ -25,16 +26,21 @@ export const apiAreas: Record<Area, { entry: string; routes: RouteDef[]; access:
     routes: monitoringRoutes,
     access: { table: 'readWrite' },
   },
-  // Presigning (uploads and downloads) signs with the function's own credentials: it needs the object rights.
+  // Presigning signs with the function's own credentials: uploads need put, downloads get. Neither deletes.
   documents: {
     entry: 'functions/http/documents.ts',
     routes: documentRoutes,
-    access: { table: 'readWrite', bucket: 'readWrite', uploadPageSecret: true },
+    access: {
+      table: 'readWrite',
+      bucket: { put: [UPLOADS_PREFIX], get: [UPLOADS_PREFIX] },
+      uploadPageSecret: true,
+    },
   },
+  // Presigns the CSV's upload only; the import reads it on arrival (functions/events/registry.ts).
   imports: {
     entry: 'functions/http/imports.ts',
     routes: importRoutes,
-    access: { table: 'readWrite', bucket: 'readWrite', uploadPageSecret: true },
+    access: { table: 'readWrite', bucket: { put: [UPLOADS_PREFIX] }, uploadPageSecret: true },
   },
   // The monitoring report mails: sends as the SES identity (and only as it).
   reports: {

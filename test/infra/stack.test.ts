@@ -328,26 +328,49 @@ describe('the stack built from the declarations', () => {
       }
     });
 
-    it('grants bucket rights only where declared: the documents’ objects, and listing that bucket', () => {
+    it('grants each kind of object access on exactly its declared prefixes, and listing the bucket to readers', () => {
       const bucketArn = arnOf(stack.data.bucket);
+      const kinds = { put: 's3:PutObject', get: 's3:GetObject', delete: 's3:DeleteObject' } as const;
       for (const f of declaredFunctions(stack)) {
         const s3 = statementsOf(f).filter((s) => actionsOf([s]).some((a) => a.startsWith('s3:')));
         if (!f.access.bucket) {
           expect(s3, label(f)).toEqual([]);
           continue;
         }
-        const objectActions =
-          f.access.bucket === 'readWrite'
-            ? ['s3:DeleteObject', 's3:GetObject', 's3:PutObject']
-            : ['s3:GetObject'];
-        expect(s3, label(f)).toEqual(
-          expect.arrayContaining([
-            expect.objectContaining({ Resource: { 'Fn::Join': ['', [bucketArn, '/*']] } }),
-            expect.objectContaining({ Action: 's3:ListBucket', Resource: bucketArn }),
-          ]),
+        for (const [kind, action] of Object.entries(kinds)) {
+          // CDK merges statements with the same resources (minimizePolicies), so compare what each action reaches:
+          // exactly `<bucket>/<prefix>*` for each prefix declared for that kind, and nothing without one.
+          const prefixes = f.access.bucket[kind as keyof typeof kinds] ?? [];
+          const reached = resourcesAllowing(s3, action).map((r) => JSON.stringify(r));
+          const declaredArns = prefixes.map((p) =>
+            JSON.stringify({ 'Fn::Join': ['', [bucketArn, `/${p}*`]] }),
+          );
+          expect(reached.sort(), `${label(f)} ${action}`).toEqual(declaredArns.sort());
+        }
+        const lists = s3.filter((s) => actionsOf([s]).includes('s3:ListBucket'));
+        expect(lists, label(f)).toEqual(
+          f.access.bucket.get?.length
+            ? [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn }]
+            : [],
         );
-        expect(actionsOf(s3).sort(), label(f)).toEqual([...objectActions, 's3:ListBucket'].sort());
+        // Never the whole bucket's objects.
+        for (const r of s3.flatMap((s) => asList(s.Resource))) {
+          expect(JSON.stringify(r), label(f)).not.toContain('"/*"');
+        }
       }
+    });
+
+    it('lets the areas that only presign delete nothing: documents puts and gets uploads/, imports only puts', () => {
+      const bucketArn = arnOf(stack.data.bucket);
+      const uploads = { 'Fn::Join': ['', [bucketArn, '/uploads/*']] };
+      const area = (name: string) =>
+        declaredFunctions(stack).find((f) => f.kind === 'area' && f.name === name)!;
+      for (const name of ['documents', 'imports']) {
+        expect(actionsOf(statementsOf(area(name))), name).not.toContain('s3:DeleteObject');
+        expect(resourcesAllowing(statementsOf(area(name)), 's3:PutObject'), name).toEqual([uploads]);
+      }
+      expect(resourcesAllowing(statementsOf(area('documents')), 's3:GetObject')).toEqual([uploads]);
+      expect(actionsOf(statementsOf(area('imports')))).not.toContain('s3:GetObject');
     });
 
     it('lets only functions that declare sendEmail send mail, and only as the sender identity', () => {
@@ -570,19 +593,14 @@ describe('the stack built from the declarations', () => {
       }
     });
 
-    it('upload-arrived may read and write the documents and the table', () => {
+    it('upload-arrived may read and delete uploads (no more of the bucket), and write the table', () => {
       const { fn } = event('upload-arrived');
       const statements = statementsOfRole(template, logicalId(fn.role));
       const bucketArn = arnOf(stack.data.bucket);
-      expect(resourcesAllowing(statements, 's3:GetObject')).toEqual([
-        { 'Fn::Join': ['', [bucketArn, '/*']] },
-      ]);
-      expect(resourcesAllowing(statements, 's3:PutObject')).toEqual([
-        { 'Fn::Join': ['', [bucketArn, '/*']] },
-      ]);
-      expect(resourcesAllowing(statements, 's3:DeleteObject')).toEqual([
-        { 'Fn::Join': ['', [bucketArn, '/*']] },
-      ]);
+      const uploads = { 'Fn::Join': ['', [bucketArn, '/uploads/*']] };
+      expect(resourcesAllowing(statements, 's3:GetObject')).toEqual([uploads]);
+      expect(resourcesAllowing(statements, 's3:DeleteObject')).toEqual([uploads]);
+      expect(resourcesAllowing(statements, 's3:PutObject')).toEqual([]);
       expect(resourcesAllowing(statements, 's3:ListBucket')).toEqual([bucketArn]);
       expect(actionsOf(statements)).toEqual(expect.arrayContaining(['dynamodb:Query', ...writeActions]));
     });
@@ -899,14 +917,20 @@ describe('a declared schedule', () => {
     });
   });
 
-  it('gets the access it declares: table writes, document objects, and sending as the sender identity only', () => {
+  it('gets the access it declares: table writes, document objects by prefix, and sending as the sender identity only', () => {
     const statements = statementsOfRole(template, logicalId(job().fn.role));
     const actions = actionsOf(statements);
-    expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 's3:GetObject', 's3:PutObject']));
-    const bucketArn = { 'Fn::GetAtt': [logicalId(stack.data.bucket), 'Arn'] };
-    expect(statements).toContainEqual(
-      expect.objectContaining({ Resource: { 'Fn::Join': ['', [bucketArn, '/*']] } }),
+    expect(actions).toEqual(
+      expect.arrayContaining(['dynamodb:PutItem', 's3:GetObject', 's3:PutObject', 's3:DeleteObject']),
     );
+    const bucketArn = { 'Fn::GetAtt': [logicalId(stack.data.bucket), 'Arn'] };
+    const under = (prefix: string) => ({ 'Fn::Join': ['', [bucketArn, `/${prefix}*`]] });
+    expect(resourcesAllowing(statements, 's3:PutObject')).toEqual([under('bulletins/')]);
+    expect(resourcesAllowing(statements, 's3:GetObject')).toHaveLength(2);
+    expect(resourcesAllowing(statements, 's3:GetObject')).toEqual(
+      expect.arrayContaining([under('uploads/'), under('bulletins/')]),
+    );
+    expect(resourcesAllowing(statements, 's3:DeleteObject')).toEqual([under('uploads/')]);
     const ses = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('ses:')));
     expect(ses).toHaveLength(1);
     expect(actionsOf(ses).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
