@@ -3,10 +3,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { storageEvents } from '../../functions/events/registry.js';
 import { allRoutes, apiAreas } from '../../functions/http/registry.js';
 import { queues, schedules } from '../../functions/jobs/schedules.js';
+import { thresholds } from '../../infra/aws/constructs/alarms.js';
 import { settingsFromContext } from '../../infra/aws/settings.js';
 import { type BudgetPerformanceStack, queueUrlVariable } from '../../infra/aws/stack.js';
 import { roles } from '../../shared/domain/actor.js';
 import { routeKey } from '../../shared/http/route.js';
+import { metricNames, metricsNamespace, serviceName } from '../../shared/metric-names.js';
 import { table } from '../../shared/store/table.js';
 import {
   actionsOf,
@@ -198,6 +200,7 @@ describe('the stack built from the declarations', () => {
           BUCKET_NAME: { Ref: logicalId(stack.data.bucket) },
           SES_FROM: 'jixiao@czj.example.gov.cn',
           POWERTOOLS_SERVICE_NAME: 'budget-performance',
+          POWERTOOLS_METRICS_NAMESPACE: 'BudgetPerformance',
           NODE_OPTIONS: '--enable-source-maps',
         });
       }
@@ -784,6 +787,114 @@ describe('the stack built from the declarations', () => {
       }
     });
 
+    it('alarms on every function’s throttles (≥ 1 in five minutes)', () => {
+      const topic = { Ref: Object.keys(resources(template, 'AWS::SNS::Topic'))[0] };
+      for (const f of declaredFunctions(stack)) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/Lambda',
+          MetricName: 'Throttles',
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(f.fn.fn) } }],
+          Statistic: 'Sum',
+          Period: 300,
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          AlarmActions: [topic],
+        });
+      }
+    });
+
+    const apiDimension = () => [{ Name: 'ApiId', Value: { Ref: logicalId(stack.api.api) } }];
+
+    it('alarms when at least 1 % of the API’s requests get a 5xx in five minutes (5xx over Count, by ApiId)', () => {
+      const metric = (id: string, name: string) => ({
+        Id: id,
+        MetricStat: {
+          Metric: { Namespace: 'AWS/ApiGateway', MetricName: name, Dimensions: apiDimension() },
+          Period: 300,
+          Stat: 'Sum',
+        },
+        ReturnData: false,
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Metrics: Match.arrayWith([
+          Match.objectLike({ Expression: '100 * FILL(errors, 0) / requests', ReturnData: true }),
+          metric('errors', '5xx'),
+          metric('requests', 'Count'),
+        ]),
+        Threshold: thresholds.api5xxPercent,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+      });
+      expect(thresholds.api5xxPercent).toBe(1);
+    });
+
+    it('alarms when the API’s p99 latency stays at or above 3 s for fifteen minutes', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/ApiGateway',
+        MetricName: 'Latency',
+        Dimensions: apiDimension(),
+        ExtendedStatistic: 'p99',
+        Period: 300,
+        EvaluationPeriods: 3,
+        Threshold: 3000,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    });
+
+    it('alarms when the sweep heartbeat is below 1 over a day, or missing (not reported by 06:00)', () => {
+      const heartbeat = Object.values(resources(template, 'AWS::CloudWatch::Alarm')).filter(
+        (a) => a.Properties.MetricName === metricNames.sweepHeartbeat,
+      );
+      expect(heartbeat).toHaveLength(1);
+      expect(heartbeat[0]?.Properties).toMatchObject({
+        Namespace: metricsNamespace,
+        MetricName: 'SweepHeartbeat',
+        // Powertools Metrics adds the service name as the `service` dimension to every metric it emits.
+        Dimensions: [{ Name: 'service', Value: serviceName }],
+        Statistic: 'Minimum',
+        Period: 86_400,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+      });
+      expect([metricsNamespace, serviceName]).toEqual(['BudgetPerformance', 'budget-performance']);
+    });
+
+    it('alarms on the account’s SES bounce and complaint rates, before SES’s review lines (5 %, 0.1 %)', () => {
+      for (const [name, threshold] of [
+        ['Reputation.BounceRate', thresholds.sesBounceRate],
+        ['Reputation.ComplaintRate', thresholds.sesComplaintRate],
+      ] as const) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/SES',
+          MetricName: name,
+          Dimensions: Match.absent(),
+          Statistic: 'Maximum',
+          Period: 3600,
+          Threshold: threshold,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          TreatMissingData: 'notBreaching',
+        });
+      }
+      expect(thresholds.sesBounceRate).toBeLessThan(0.05);
+      expect(thresholds.sesComplaintRate).toBeLessThan(0.001);
+    });
+
+    it('sends every alarm and its recovery to the one alarm topic', () => {
+      const topic = { Ref: Object.keys(resources(template, 'AWS::SNS::Topic'))[0] };
+      const alarms = Object.values(resources(template, 'AWS::CloudWatch::Alarm'));
+      // errors + throttles per function, one per dead-letter queue, API 5xx and p99, heartbeat, SES ×2
+      const deadLetterQueues = schedules.length + queues.length + storageEvents.length;
+      expect(alarms).toHaveLength(2 * functionCount() + deadLetterQueues + 5);
+      for (const alarm of alarms) {
+        expect(alarm.Properties.AlarmActions).toEqual([topic]);
+        expect(alarm.Properties.OKActions).toEqual([topic]);
+        expect(String(alarm.Properties.AlarmDescription).length).toBeGreaterThan(30);
+      }
+    });
+
     it('publishes alarms to an encrypted topic that requires TLS', () => {
       template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
       template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
@@ -1030,6 +1141,15 @@ describe('declarations the stack refuses (before anything is synthesized)', () =
     const [first] = storageEvents;
     const nested = { ...first!, name: 'nested', prefix: `${first!.prefix}csv/` };
     expect(() => buildStack({ storageEvents: [first!, nested] })).toThrow(/overlap/);
+  });
+
+  it('a bucket grant that is not a key prefix (the whole bucket, a wildcard, no trailing slash)', () => {
+    for (const prefix of ['', '*', 'uploads', 'uploads/*', '/uploads/', '../uploads/']) {
+      const careless = { ...sampleSchedule, access: { bucket: { get: [prefix] } } };
+      expect(() => buildStack({ schedules: [careless] }), JSON.stringify(prefix)).toThrow(
+        /must be a key prefix/,
+      );
+    }
   });
 
   it('names queue URL variables as the environment allows', () => {
