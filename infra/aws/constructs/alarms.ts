@@ -111,6 +111,10 @@ export class Alarms extends Construct {
    * The daily sweep's heartbeat: the 06:00 (Asia/Shanghai) job `sweep-heartbeat` emits SweepHeartbeat
    * (1 when today's sweep completed, 0 when not) with Powertools' default dimension `service`. The alarm
    * looks at the last day: a 0, or no data point at all (the job did not run or did not report), breaches.
+   * The window slides (CloudWatch's default): yesterday's 06:00 point leaves it at 06:00 today, so a missing
+   * report alarms right then. A wall-clock window (aligned to Shanghai midnight) would only judge a day once
+   * it has ended, eighteen hours late. The price: a report that reaches CloudWatch minutes late can raise a
+   * short ALARM that clears (OK) as soon as it lands.
    */
   onSweepHeartbeat(): cloudwatch.Alarm {
     const metric = new cloudwatch.Metric({
