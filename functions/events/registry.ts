@@ -1,3 +1,4 @@
+import { UPLOADS_PREFIX } from '../../shared/docs/content-types.js';
 import type { Access } from '../jobs/schedules.js';
 
 /**
@@ -26,6 +27,7 @@ export const storageEvents: StorageEventDef[] = [
     entry: 'functions/events/upload-arrived.ts',
     prefix: 'uploads/',
     timeoutSeconds: 300,
-    access: { table: 'readWrite', bucket: 'readWrite' },
+    // Reads each upload to check it, and deletes the ones it rejects.
+    access: { table: 'readWrite', bucket: { get: [UPLOADS_PREFIX], delete: [UPLOADS_PREFIX] } },
   },
 ];

@@ -1,3 +1,5 @@
+import { BULLETINS_PREFIX, UPLOADS_PREFIX } from '../../shared/docs/content-types.js';
+import { PUBLIC_DATA_PREFIX } from '../../shared/docs/public-package.js';
 import type { Area, RouteDef } from '../../shared/http/route.js';
 import type { Access } from '../jobs/schedules.js';
 import { routes as documentRoutes } from './documents.js';
@@ -27,16 +29,21 @@ export const apiAreas: Record<Area, { entry: string; routes: RouteDef[]; access:
     routes: monitoringRoutes,
     access: { table: 'readWrite' },
   },
-  // Presigning (uploads and downloads) signs with the function's own credentials: it needs the object rights.
+  // Presigning signs with the function's own credentials: uploads need put, downloads get. Neither deletes.
   documents: {
     entry: 'functions/http/documents.ts',
     routes: documentRoutes,
-    access: { table: 'readWrite', bucket: 'readWrite', uploadPageSecret: true },
+    access: {
+      table: 'readWrite',
+      bucket: { put: [UPLOADS_PREFIX], get: [UPLOADS_PREFIX] },
+      uploadPageSecret: true,
+    },
   },
+  // Presigns the CSV's upload only; the import reads it on arrival (functions/events/registry.ts).
   imports: {
     entry: 'functions/http/imports.ts',
     routes: importRoutes,
-    access: { table: 'readWrite', bucket: 'readWrite', uploadPageSecret: true },
+    access: { table: 'readWrite', bucket: { put: [UPLOADS_PREFIX] }, uploadPageSecret: true },
   },
   // The monitoring report mails: sends as the SES identity (and only as it).
   reports: {
@@ -48,13 +55,23 @@ export const apiAreas: Record<Area, { entry: string; routes: RouteDef[]; access:
   evaluation: {
     entry: 'functions/http/evaluation.ts',
     routes: evaluationRoutes,
-    access: { table: 'readWrite', bucket: 'readWrite', uploadPageSecret: true, sendEmail: true },
+    access: {
+      table: 'readWrite',
+      bucket: { put: [UPLOADS_PREFIX, BULLETINS_PREFIX, PUBLIC_DATA_PREFIX] },
+      uploadPageSecret: true,
+      sendEmail: true,
+    },
   },
   // Third-party evaluation: upload links (presigned with the function's credentials), the "due" mails.
   evaluations: {
     entry: 'functions/http/evaluations.ts',
     routes: thirdPartyRoutes,
-    access: { table: 'readWrite', bucket: 'readWrite', uploadPageSecret: true, sendEmail: true },
+    access: {
+      table: 'readWrite',
+      bucket: { put: [UPLOADS_PREFIX] },
+      uploadPageSecret: true,
+      sendEmail: true,
+    },
   },
 };
 

@@ -16,10 +16,24 @@ export interface ScheduleDef {
   access: Access;
 }
 
+/**
+ * Object rights on the documents bucket, each a list of key prefixes (`'uploads/'`: non-empty, ending in `/`).
+ * CDK grants each kind on `<bucket>/<prefix>*` only. A function that presigns a link needs the right the link
+ * uses (S3 checks the signer's): presigned uploads are `put`, presigned downloads `get`.
+ */
+export interface BucketAccess {
+  /** s3:PutObject: writes objects, and presigns uploads. */
+  put?: readonly string[];
+  /** s3:GetObject (HeadObject too): reads objects, and presigns downloads; also s3:ListBucket, so a missing key is a 404. */
+  get?: readonly string[];
+  /** s3:DeleteObject. */
+  delete?: readonly string[];
+}
+
 /** The AWS resources a function uses, and how. CDK grants exactly these. */
 export interface Access {
   table?: 'read' | 'readWrite';
-  bucket?: 'read' | 'readWrite';
+  bucket?: BucketAccess;
   sendEmail?: boolean;
   /** Sends messages to these queues (declared below); CDK sets `<NAME>_QUEUE_URL` for each. */
   sendTo?: QueueName[];

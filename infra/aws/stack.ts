@@ -15,6 +15,7 @@ import {
 } from '../../functions/jobs/schedules.js';
 import { roles } from '../../shared/domain/actor.js';
 import type { Area, RouteDef } from '../../shared/http/route.js';
+import { metricsNamespace, serviceName } from '../../shared/metric-names.js';
 import { table } from '../../shared/store/table.js';
 import { type AccessTargets, grantAccess } from './constructs/access.js';
 import { Alarms } from './constructs/alarms.js';
@@ -110,6 +111,9 @@ export class BudgetPerformanceStack extends Stack {
       client: this.identity.client,
       allowedOrigins: props.allowedOrigins,
     });
+    alarms.onApi(this.api.api);
+    alarms.onSweepHeartbeat();
+    alarms.onSesReputation();
     // Upload pages are served by the API itself, so its origin may post to the bucket too.
     this.data.allowBrowserAccessFrom([...props.allowedOrigins, this.api.url]);
 
@@ -117,7 +121,9 @@ export class BudgetPerformanceStack extends Stack {
       TABLE_NAME: this.data.table.tableName,
       BUCKET_NAME: this.data.bucket.bucketName,
       SES_FROM: mail.from,
-      POWERTOOLS_SERVICE_NAME: 'budget-performance',
+      // Powertools (Logger, Metrics, Tracer) read these; the alarms watch the same names (shared/metric-names.ts).
+      POWERTOOLS_SERVICE_NAME: serviceName,
+      POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
     };
     const queueDefs = props.queues ?? declaredQueues;
     const storageEvents = props.storageEvents ?? declaredStorageEvents;
@@ -170,6 +176,7 @@ export class BudgetPerformanceStack extends Stack {
       grantAccess(fn.role, def.access, targets);
       for (const [, q] of sendTo) q.queue.grantSendMessages(fn.role);
       alarms.onErrors(`${id}Errors`, fn.fn);
+      alarms.onThrottles(`${id}Throttles`, fn.fn);
       return fn;
     };
 

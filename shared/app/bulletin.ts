@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { BULLETINS_PREFIX } from '../docs/content-types.js';
 import { publicDataPrefix, publicPackage } from '../docs/public-package.js';
 import type { Publisher } from '../docs/storage.js';
 import type { DocumentRecord } from '../domain/document.js';
@@ -343,7 +344,7 @@ export async function publishBulletin(
   };
 
   // The files first (a put is idempotent; a failed transaction leaves only unreferenced objects).
-  const folder = `bulletins/${fiscalYear}/${publication}/`;
+  const folder = `${BULLETINS_PREFIX}${fiscalYear}/${publication}/`;
   const htmlName = bulletinFileName(model, 'html');
   const xlsxName = bulletinFileName(model, 'xlsx');
   const html = renderBulletinHtml(model);

@@ -73,6 +73,8 @@ export function objectKeyOf(documentId: string, fileName: string): string {
 }
 
 export const UPLOADS_PREFIX = 'uploads/';
+/** Where the published bulletins (HTML page, workbook) are kept: `bulletins/<year>/<publication>/`. */
+export const BULLETINS_PREFIX = 'bulletins/';
 
 /**
  * The document id of an object key, or undefined. Keys in S3 events are URL-encoded (spaces as `+`);

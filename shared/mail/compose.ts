@@ -52,6 +52,7 @@ export async function bureauSummaryMessage(s: BureauSummary, to: string[], from:
   );
 }
 
+/** A rendered mail as a raw MIME message (MailComposer builds asynchronously: await it, or return it from `build`). */
 export function message(
   mail: RenderedMail,
   to: string[],
@@ -59,7 +60,7 @@ export function message(
   date: Date,
   attachment?: { filename: string; content: Buffer },
   headers?: Record<string, string>,
-): Buffer {
+): Promise<Buffer> {
   return buildMime({
     from: { address: from, name: SENDER_NAME },
     to,

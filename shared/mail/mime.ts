@@ -1,23 +1,27 @@
 import { createHash } from 'node:crypto';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import { rfc5322Date } from './format.js';
 
 /**
- * A raw MIME message for SES (`SendEmailCommand` with `Content.Raw`), built by hand:
+ * A raw MIME message for SES (`SendEmailCommand` with `Content.Raw`), built by nodemailer's MailComposer:
  *
  *   multipart/mixed
  *   ├── multipart/alternative
- *   │   ├── text/plain; charset=UTF-8   (base64)
- *   │   └── text/html; charset=UTF-8    (base64)
+ *   │   ├── text/plain; charset=utf-8   (base64)
+ *   │   └── text/html; charset=utf-8    (base64)
  *   └── application/vnd.openxmlformats-officedocument.spreadsheetml.sheet  (base64, attachment)
  *
- * CRLF line endings, base64 lines of 76 characters, headers in ASCII (the subject and display name as RFC
- * 2047 encoded words), boundaries that cannot occur in base64 (`=_`). Without attachments the message is
- * the multipart/alternative alone. Pure: the same input gives the same bytes.
+ * MailComposer does the encoding: CRLF line endings, base64 lines of 76 characters, headers in ASCII (the
+ * subject and display name as RFC 2047 `B` words, a non-ASCII attachment name as RFC 2231 parameters).
+ * Without attachments the message is the multipart/alternative alone. What stays here is what the library
+ * does not decide for us: addresses and extra headers are checked (nothing may end a header or smuggle in a
+ * recipient), content is never read from a path or URL, the Date is Shanghai time, and the boundaries and the
+ * Message-ID come from the content, so the same input gives the same bytes.
  */
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export interface Attachment {
-  /** ASCII file name (letters, digits, `._-`). */
+  /** The file name the reader sees; any language (`监控报告.xlsx`), no path separators or control characters. */
   filename: string;
   contentType: string;
   content: Buffer;
@@ -38,123 +42,72 @@ export interface MimeInput {
 const CRLF = '\r\n';
 /** Addresses as the API validates them; nothing that could end a header or smuggle another recipient. */
 const ADDRESS = /^[^\s@<>,;:"()[\]\\]+@[^\s@<>,;:"()[\]\\]+$/;
-const SAFE_FILENAME = /^[A-Za-z0-9._-]{1,100}$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses
+const SAFE_FILENAME = /^[^\x00-\x1f\x7f/\\"]{1,100}$/;
 const HEADER_NAME = /^X-[A-Za-z0-9-]+$/;
 const HEADER_VALUE = /^[\x20-\x7e]*$/;
-
-/** Base64 of `data`, in lines of 76 characters. */
-export function base64Lines(data: Buffer): string {
-  const b64 = data.toString('base64');
-  const lines: string[] = [];
-  for (let i = 0; i < b64.length; i += 76) lines.push(b64.slice(i, i + 76));
-  return lines.join(CRLF);
-}
-
-/**
- * RFC 2047 encoded words (`=?UTF-8?B?...?=`), each at most 39 bytes of UTF-8 (52 base64 characters) and never
- * splitting a character, joined by folding whitespace so no header line grows past 76 characters.
- */
-export function encodeWords(value: string): string {
-  const words: string[] = [];
-  let chunk: Buffer[] = [];
-  let size = 0;
-  const flush = () => {
-    if (!chunk.length) return;
-    words.push(`=?UTF-8?B?${Buffer.concat(chunk).toString('base64')}?=`);
-    chunk = [];
-    size = 0;
-  };
-  for (const ch of value) {
-    const bytes = Buffer.from(ch, 'utf8');
-    if (size + bytes.length > 39) flush();
-    chunk.push(bytes);
-    size += bytes.length;
-  }
-  flush();
-  return words.join(`${CRLF} `);
-}
 
 function checkAddress(a: string): string {
   if (!ADDRESS.test(a)) throw new Error(`Not a mail address that can go in a header: ${JSON.stringify(a)}`);
   return a;
 }
 
-/** A boundary unique to this message's content (deterministic, so a message can be rebuilt identically). */
-function boundaries(input: MimeInput): { mixed: string; alt: string } {
+/** A digest of the message's content: its boundaries and Message-ID (deterministic, so a message can be rebuilt identically). */
+function contentDigest(input: MimeInput): string {
   const h = createHash('sha256')
     .update(input.subject)
+    .update('\0')
     .update(input.to.join(','))
+    .update('\0')
     .update(input.date.toISOString())
-    .update(input.text)
-    .digest('hex')
-    .slice(0, 24);
-  return { mixed: `=_bp_mixed_${h}`, alt: `=_bp_alt_${h}` };
-}
-
-function part(headers: string[], body: string): string {
-  return `${headers.join(CRLF)}${CRLF}${CRLF}${body}`;
+    .update('\0')
+    .update(input.text);
+  for (const a of input.attachments ?? []) h.update('\0').update(a.filename).update(a.content);
+  return h.digest('hex').slice(0, 24);
 }
 
 /** Text bodies in canonical form (CRLF) before base64. */
-const canonical = (s: string) => Buffer.from(s.replace(/\r?\n/g, CRLF), 'utf8');
+const canonical = (s: string) => s.replace(/\r?\n/g, CRLF);
 
-export function buildMime(input: MimeInput): Buffer {
+export async function buildMime(input: MimeInput): Promise<Buffer> {
   if (!input.to.length) throw new Error('A message needs at least one recipient');
   const from = checkAddress(input.from.address);
   const to = input.to.map(checkAddress);
-  const { mixed, alt } = boundaries(input);
-  const attachments = input.attachments ?? [];
-
-  const alternative = [
-    `--${alt}`,
-    part(
-      ['Content-Type: text/plain; charset=UTF-8', 'Content-Transfer-Encoding: base64'],
-      base64Lines(canonical(input.text)),
-    ),
-    `--${alt}`,
-    part(
-      ['Content-Type: text/html; charset=UTF-8', 'Content-Transfer-Encoding: base64'],
-      base64Lines(canonical(input.html)),
-    ),
-    `--${alt}--`,
-    '',
-  ].join(CRLF);
-  const altType = `Content-Type: multipart/alternative; boundary="${alt}"`;
-
-  const headers = [
-    `From: ${input.from.name ? `${encodeWords(input.from.name)} <${from}>` : from}`,
-    `To: ${to.join(`,${CRLF} `)}`,
-    `Subject: ${encodeWords(input.subject)}`,
-    `Date: ${rfc5322Date(input.date)}`,
-    'MIME-Version: 1.0',
-  ];
+  const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(input.headers ?? {})) {
     if (!HEADER_NAME.test(name) || !HEADER_VALUE.test(value)) throw new Error(`Bad header ${name}`);
-    headers.push(`${name}: ${value}`);
+    headers[name] = value;
   }
-
-  if (!attachments.length) {
-    return Buffer.from(part([...headers, altType], alternative), 'utf8');
-  }
-  const sections = [`--${mixed}`, part([altType], alternative)];
-  for (const a of attachments) {
-    if (!SAFE_FILENAME.test(a.filename))
-      throw new Error(`Attachment name must be plain ASCII: ${a.filename}`);
-    sections.push(
-      `--${mixed}`,
-      part(
-        [
-          `Content-Type: ${a.contentType}; name="${a.filename}"`,
-          `Content-Disposition: attachment; filename="${a.filename}"`,
-          'Content-Transfer-Encoding: base64',
-        ],
-        base64Lines(a.content),
-      ),
-    );
-  }
-  sections.push(`--${mixed}--`, '');
-  return Buffer.from(
-    part([...headers, `Content-Type: multipart/mixed; boundary="${mixed}"`], sections.join(CRLF)),
-    'utf8',
-  );
+  const attachments = (input.attachments ?? []).map((a) => {
+    if (!SAFE_FILENAME.test(a.filename) || a.filename.trim() !== a.filename)
+      throw new Error(`Not an attachment name: ${JSON.stringify(a.filename)}`);
+    return {
+      filename: a.filename,
+      contentType: a.contentType,
+      content: a.content,
+      contentTransferEncoding: 'base64',
+    };
+  });
+  const digest = contentDigest(input);
+  const composer = new MailComposer({
+    from: input.from.name ? { name: input.from.name, address: from } : from,
+    to,
+    subject: input.subject,
+    date: rfc5322Date(input.date),
+    messageId: `<${digest}.${from.replace(/^.*@/, 'bp@')}>`,
+    text: canonical(input.text),
+    html: canonical(input.html),
+    attachments,
+    headers,
+    // RFC 2047 `B` words for the subject and names; base64 for the text parts (as lines of 76).
+    textEncoding: 'B',
+    encoding: 'base64',
+    newline: 'win',
+    baseBoundary: digest,
+    boundaryPrefix: '=_bp',
+    // Content is given in memory only: never read a file or fetch a URL named in a message.
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  });
+  return composer.compile().build();
 }

@@ -79,7 +79,10 @@ describe('cdk-nag AwsSolutions', () => {
       // CDK's own deploy-time S3 notifications handler: CDK always gives its role this managed policy
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'AwsSolutions-IAM5[Resource::*]', // X-Ray has no resource-level permissions
-      'AwsSolutions-IAM5[Resource::<bucket>/*]', // document keys are made at run time
+      // object keys under a declared prefix are made at run time (never the whole bucket: no <bucket>/*)
+      'AwsSolutions-IAM5[Resource::<bucket>/bulletins/*]', // the bulletins (and the every-access job's)
+      'AwsSolutions-IAM5[Resource::<bucket>/public-data/performance/*]', // the public data package
+      'AwsSolutions-IAM5[Resource::<bucket>/uploads/*]',
       'AwsSolutions-L1', // Node.js 22 on purpose
       'AwsSolutions-SMG4', // the upload-page HMAC key: rotation would break the links of warm processes
       'AwsSolutions-SQS3', // a dead-letter queue needs no dead-letter queue

@@ -3,10 +3,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { storageEvents } from '../../functions/events/registry.js';
 import { allRoutes, apiAreas } from '../../functions/http/registry.js';
 import { queues, schedules } from '../../functions/jobs/schedules.js';
+import { thresholds } from '../../infra/aws/constructs/alarms.js';
 import { settingsFromContext } from '../../infra/aws/settings.js';
 import { type BudgetPerformanceStack, queueUrlVariable } from '../../infra/aws/stack.js';
 import { roles } from '../../shared/domain/actor.js';
 import { routeKey } from '../../shared/http/route.js';
+import { metricNames, metricsNamespace, serviceName } from '../../shared/metric-names.js';
 import { table } from '../../shared/store/table.js';
 import {
   actionsOf,
@@ -198,6 +200,7 @@ describe('the stack built from the declarations', () => {
           BUCKET_NAME: { Ref: logicalId(stack.data.bucket) },
           SES_FROM: 'jixiao@czj.example.gov.cn',
           POWERTOOLS_SERVICE_NAME: 'budget-performance',
+          POWERTOOLS_METRICS_NAMESPACE: 'BudgetPerformance',
           NODE_OPTIONS: '--enable-source-maps',
         });
       }
@@ -328,26 +331,49 @@ describe('the stack built from the declarations', () => {
       }
     });
 
-    it('grants bucket rights only where declared: the documents’ objects, and listing that bucket', () => {
+    it('grants each kind of object access on exactly its declared prefixes, and listing the bucket to readers', () => {
       const bucketArn = arnOf(stack.data.bucket);
+      const kinds = { put: 's3:PutObject', get: 's3:GetObject', delete: 's3:DeleteObject' } as const;
       for (const f of declaredFunctions(stack)) {
         const s3 = statementsOf(f).filter((s) => actionsOf([s]).some((a) => a.startsWith('s3:')));
         if (!f.access.bucket) {
           expect(s3, label(f)).toEqual([]);
           continue;
         }
-        const objectActions =
-          f.access.bucket === 'readWrite'
-            ? ['s3:DeleteObject', 's3:GetObject', 's3:PutObject']
-            : ['s3:GetObject'];
-        expect(s3, label(f)).toEqual(
-          expect.arrayContaining([
-            expect.objectContaining({ Resource: { 'Fn::Join': ['', [bucketArn, '/*']] } }),
-            expect.objectContaining({ Action: 's3:ListBucket', Resource: bucketArn }),
-          ]),
+        for (const [kind, action] of Object.entries(kinds)) {
+          // CDK merges statements with the same resources (minimizePolicies), so compare what each action reaches:
+          // exactly `<bucket>/<prefix>*` for each prefix declared for that kind, and nothing without one.
+          const prefixes = f.access.bucket[kind as keyof typeof kinds] ?? [];
+          const reached = resourcesAllowing(s3, action).map((r) => JSON.stringify(r));
+          const declaredArns = prefixes.map((p) =>
+            JSON.stringify({ 'Fn::Join': ['', [bucketArn, `/${p}*`]] }),
+          );
+          expect(reached.sort(), `${label(f)} ${action}`).toEqual(declaredArns.sort());
+        }
+        const lists = s3.filter((s) => actionsOf([s]).includes('s3:ListBucket'));
+        expect(lists, label(f)).toEqual(
+          f.access.bucket.get?.length
+            ? [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn }]
+            : [],
         );
-        expect(actionsOf(s3).sort(), label(f)).toEqual([...objectActions, 's3:ListBucket'].sort());
+        // Never the whole bucket's objects.
+        for (const r of s3.flatMap((s) => asList(s.Resource))) {
+          expect(JSON.stringify(r), label(f)).not.toContain('"/*"');
+        }
       }
+    });
+
+    it('lets the areas that only presign delete nothing: documents puts and gets uploads/, imports only puts', () => {
+      const bucketArn = arnOf(stack.data.bucket);
+      const uploads = { 'Fn::Join': ['', [bucketArn, '/uploads/*']] };
+      const area = (name: string) =>
+        declaredFunctions(stack).find((f) => f.kind === 'area' && f.name === name)!;
+      for (const name of ['documents', 'imports']) {
+        expect(actionsOf(statementsOf(area(name))), name).not.toContain('s3:DeleteObject');
+        expect(resourcesAllowing(statementsOf(area(name)), 's3:PutObject'), name).toEqual([uploads]);
+      }
+      expect(resourcesAllowing(statementsOf(area('documents')), 's3:GetObject')).toEqual([uploads]);
+      expect(actionsOf(statementsOf(area('imports')))).not.toContain('s3:GetObject');
     });
 
     it('lets only functions that declare sendEmail send mail, and only as the sender identity', () => {
@@ -575,19 +601,14 @@ describe('the stack built from the declarations', () => {
       }
     });
 
-    it('upload-arrived may read and write the documents and the table', () => {
+    it('upload-arrived may read and delete uploads (no more of the bucket), and write the table', () => {
       const { fn } = event('upload-arrived');
       const statements = statementsOfRole(template, logicalId(fn.role));
       const bucketArn = arnOf(stack.data.bucket);
-      expect(resourcesAllowing(statements, 's3:GetObject')).toEqual([
-        { 'Fn::Join': ['', [bucketArn, '/*']] },
-      ]);
-      expect(resourcesAllowing(statements, 's3:PutObject')).toEqual([
-        { 'Fn::Join': ['', [bucketArn, '/*']] },
-      ]);
-      expect(resourcesAllowing(statements, 's3:DeleteObject')).toEqual([
-        { 'Fn::Join': ['', [bucketArn, '/*']] },
-      ]);
+      const uploads = { 'Fn::Join': ['', [bucketArn, '/uploads/*']] };
+      expect(resourcesAllowing(statements, 's3:GetObject')).toEqual([uploads]);
+      expect(resourcesAllowing(statements, 's3:DeleteObject')).toEqual([uploads]);
+      expect(resourcesAllowing(statements, 's3:PutObject')).toEqual([]);
       expect(resourcesAllowing(statements, 's3:ListBucket')).toEqual([bucketArn]);
       expect(actionsOf(statements)).toEqual(expect.arrayContaining(['dynamodb:Query', ...writeActions]));
     });
@@ -771,6 +792,114 @@ describe('the stack built from the declarations', () => {
       }
     });
 
+    it('alarms on every function’s throttles (≥ 1 in five minutes)', () => {
+      const topic = { Ref: Object.keys(resources(template, 'AWS::SNS::Topic'))[0] };
+      for (const f of declaredFunctions(stack)) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/Lambda',
+          MetricName: 'Throttles',
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(f.fn.fn) } }],
+          Statistic: 'Sum',
+          Period: 300,
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          AlarmActions: [topic],
+        });
+      }
+    });
+
+    const apiDimension = () => [{ Name: 'ApiId', Value: { Ref: logicalId(stack.api.api) } }];
+
+    it('alarms when at least 1 % of the API’s requests get a 5xx in five minutes (5xx over Count, by ApiId)', () => {
+      const metric = (id: string, name: string) => ({
+        Id: id,
+        MetricStat: {
+          Metric: { Namespace: 'AWS/ApiGateway', MetricName: name, Dimensions: apiDimension() },
+          Period: 300,
+          Stat: 'Sum',
+        },
+        ReturnData: false,
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Metrics: Match.arrayWith([
+          Match.objectLike({ Expression: '100 * FILL(errors, 0) / requests', ReturnData: true }),
+          metric('errors', '5xx'),
+          metric('requests', 'Count'),
+        ]),
+        Threshold: thresholds.api5xxPercent,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+      });
+      expect(thresholds.api5xxPercent).toBe(1);
+    });
+
+    it('alarms when the API’s p99 latency stays at or above 3 s for fifteen minutes', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/ApiGateway',
+        MetricName: 'Latency',
+        Dimensions: apiDimension(),
+        ExtendedStatistic: 'p99',
+        Period: 300,
+        EvaluationPeriods: 3,
+        Threshold: 3000,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    });
+
+    it('alarms when the sweep heartbeat is below 1 over a day, or missing (not reported by 06:00)', () => {
+      const heartbeat = Object.values(resources(template, 'AWS::CloudWatch::Alarm')).filter(
+        (a) => a.Properties.MetricName === metricNames.sweepHeartbeat,
+      );
+      expect(heartbeat).toHaveLength(1);
+      expect(heartbeat[0]?.Properties).toMatchObject({
+        Namespace: metricsNamespace,
+        MetricName: 'SweepHeartbeat',
+        // Powertools Metrics adds the service name as the `service` dimension to every metric it emits.
+        Dimensions: [{ Name: 'service', Value: serviceName }],
+        Statistic: 'Minimum',
+        Period: 86_400,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+      });
+      expect([metricsNamespace, serviceName]).toEqual(['BudgetPerformance', 'budget-performance']);
+    });
+
+    it('alarms on the account’s SES bounce and complaint rates, before SES’s review lines (5 %, 0.1 %)', () => {
+      for (const [name, threshold] of [
+        ['Reputation.BounceRate', thresholds.sesBounceRate],
+        ['Reputation.ComplaintRate', thresholds.sesComplaintRate],
+      ] as const) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/SES',
+          MetricName: name,
+          Dimensions: Match.absent(),
+          Statistic: 'Maximum',
+          Period: 3600,
+          Threshold: threshold,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          TreatMissingData: 'notBreaching',
+        });
+      }
+      expect(thresholds.sesBounceRate).toBeLessThan(0.05);
+      expect(thresholds.sesComplaintRate).toBeLessThan(0.001);
+    });
+
+    it('sends every alarm and its recovery to the one alarm topic', () => {
+      const topic = { Ref: Object.keys(resources(template, 'AWS::SNS::Topic'))[0] };
+      const alarms = Object.values(resources(template, 'AWS::CloudWatch::Alarm'));
+      // errors + throttles per function, one per dead-letter queue, API 5xx and p99, heartbeat, SES ×2
+      const deadLetterQueues = schedules.length + queues.length + storageEvents.length;
+      expect(alarms).toHaveLength(2 * functionCount() + deadLetterQueues + 5);
+      for (const alarm of alarms) {
+        expect(alarm.Properties.AlarmActions).toEqual([topic]);
+        expect(alarm.Properties.OKActions).toEqual([topic]);
+        expect(String(alarm.Properties.AlarmDescription).length).toBeGreaterThan(30);
+      }
+    });
+
     it('publishes alarms to an encrypted topic that requires TLS', () => {
       template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
       template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
@@ -904,14 +1033,20 @@ describe('a declared schedule', () => {
     });
   });
 
-  it('gets the access it declares: table writes, document objects, and sending as the sender identity only', () => {
+  it('gets the access it declares: table writes, document objects by prefix, and sending as the sender identity only', () => {
     const statements = statementsOfRole(template, logicalId(job().fn.role));
     const actions = actionsOf(statements);
-    expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 's3:GetObject', 's3:PutObject']));
-    const bucketArn = { 'Fn::GetAtt': [logicalId(stack.data.bucket), 'Arn'] };
-    expect(statements).toContainEqual(
-      expect.objectContaining({ Resource: { 'Fn::Join': ['', [bucketArn, '/*']] } }),
+    expect(actions).toEqual(
+      expect.arrayContaining(['dynamodb:PutItem', 's3:GetObject', 's3:PutObject', 's3:DeleteObject']),
     );
+    const bucketArn = { 'Fn::GetAtt': [logicalId(stack.data.bucket), 'Arn'] };
+    const under = (prefix: string) => ({ 'Fn::Join': ['', [bucketArn, `/${prefix}*`]] });
+    expect(resourcesAllowing(statements, 's3:PutObject')).toEqual([under('bulletins/')]);
+    expect(resourcesAllowing(statements, 's3:GetObject')).toHaveLength(2);
+    expect(resourcesAllowing(statements, 's3:GetObject')).toEqual(
+      expect.arrayContaining([under('uploads/'), under('bulletins/')]),
+    );
+    expect(resourcesAllowing(statements, 's3:DeleteObject')).toEqual([under('uploads/')]);
     const ses = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('ses:')));
     expect(ses).toHaveLength(1);
     expect(actionsOf(ses).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
@@ -1011,6 +1146,15 @@ describe('declarations the stack refuses (before anything is synthesized)', () =
     const [first] = storageEvents;
     const nested = { ...first!, name: 'nested', prefix: `${first!.prefix}csv/` };
     expect(() => buildStack({ storageEvents: [first!, nested] })).toThrow(/overlap/);
+  });
+
+  it('a bucket grant that is not a key prefix (the whole bucket, a wildcard, no trailing slash)', () => {
+    for (const prefix of ['', '*', 'uploads', 'uploads/*', '/uploads/', '../uploads/']) {
+      const careless = { ...sampleSchedule, access: { bucket: { get: [prefix] } } };
+      expect(() => buildStack({ schedules: [careless] }), JSON.stringify(prefix)).toThrow(
+        /must be a key prefix/,
+      );
+    }
   });
 
   it('names queue URL variables as the environment allows', () => {

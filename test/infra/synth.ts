@@ -32,7 +32,7 @@ export const sampleSchedule: ScheduleDef = {
   input: { kind: 'sweep', daysAhead: 0 },
   access: {
     table: 'readWrite',
-    bucket: 'readWrite',
+    bucket: { put: ['bulletins/'], get: ['uploads/', 'bulletins/'], delete: ['uploads/'] },
     sendEmail: true,
     sendTo: ['sweep'],
     uploadPageSecret: true,

@@ -8,7 +8,7 @@ import { newConfigVersion, saveConfigActions } from '../../shared/store/config.j
 import type { Db } from '../../shared/store/db.js';
 import { rectifications } from '../../shared/store/monitoring.js';
 import { departments } from '../../shared/store/reference.js';
-import { decodeWords, parsePart } from '../unit/mime-parse.js';
+import { readMail } from '../support/mail.js';
 import { type LocalDb, startLocalDb } from './local-db.js';
 
 // Integration tier: the daily rectification reminders against the real local DynamoDB (notices found on their
@@ -26,10 +26,13 @@ class RecordingMailer implements Mailer {
     if (m.to.some((a) => this.refuse.has(a)))
       throw new Error('MessageRejected: Email address is not verified.');
     this.sent.push(m);
+    this.subjectsSent.push((await readMail(m.raw)).subject ?? '');
     return `msg-${this.sent.length}`;
   }
+  /** The subjects of the messages sent, as mailparser reads them. */
+  subjectsSent: string[] = [];
   subjects() {
-    return this.sent.map((m) => decodeWords(parsePart(m.raw.toString('utf8')).headers.subject!));
+    return this.subjectsSent;
   }
 }
 

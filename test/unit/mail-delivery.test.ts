@@ -17,7 +17,7 @@ import {
 import type { DepartmentReport } from '../../shared/mail/model.js';
 import { sesMailer } from '../../shared/mail/ses.js';
 import { sampleDepartmentReport } from '../fixtures/sample-report.js';
-import { decodeWords, parsePart } from './mime-parse.js';
+import { rawHeader, readMail } from '../support/mail.js';
 
 // Unit tier: the exactly-once protocol of the report mails, with SES faked by aws-sdk-client-mock and the
 // records in memory (the same claim rules as the DynamoDB log, which test/integration/mail-log.test.ts runs
@@ -163,11 +163,9 @@ describe('a first run', () => {
     const input = calls[1]!.args[0].input;
     expect(input.FromEmailAddress).toBe(FROM);
     expect(input.Destination?.ToAddresses).toEqual(departments[1]!.to);
-    const root = parsePart(Buffer.from(input.Content!.Raw!.Data!).toString('utf8'));
-    expect(root.headers.to).toBe('weijian@example.gov.cn, office@weijian.example.gov.cn');
-    expect(decodeWords(root.headers.subject!)).toBe(
-      '【预算绩效监控】区卫生健康委员会监控报告（截至 2026-08-31）',
-    );
+    const raw = Buffer.from(input.Content!.Raw!.Data!);
+    expect(rawHeader(raw, 'to')).toBe('weijian@example.gov.cn, office@weijian.example.gov.cn');
+    expect((await readMail(raw)).subject).toBe('【预算绩效监控】区卫生健康委员会监控报告（截至 2026-08-31）');
   });
 
   it('sends each once when several go out at the same time, and reports them in the order given', async () => {

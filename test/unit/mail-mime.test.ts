@@ -1,8 +1,9 @@
 import ExcelJS from 'exceljs';
+import type { ParsedMail } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { bureauSummaryMessage, departmentReportMessage } from '../../shared/mail/compose.js';
 import { renderDepartmentReport } from '../../shared/mail/department-report.js';
-import { buildMime, encodeWords, XLSX_TYPE } from '../../shared/mail/mime.js';
+import { buildMime, XLSX_TYPE } from '../../shared/mail/mime.js';
 import {
   MONEY_FORMAT,
   monitoringWorkbook,
@@ -11,24 +12,34 @@ import {
   workbookColumns,
 } from '../../shared/mail/workbook.js';
 import { sampleBureauSummary, sampleDepartmentReport } from '../fixtures/sample-report.js';
-import { bodyText, decodeBody, decodeWords, type Part, parsePart } from './mime-parse.js';
+import { partTypes, rawHeader, readMail } from '../support/mail.js';
 
-// Unit tier: the raw MIME message (parsed back) and the .xlsx workbook (opened with exceljs).
+// Unit tier: the raw MIME message (built by MailComposer, read back with mailparser) and the .xlsx workbook
+// (opened with exceljs).
 const FROM = 'performance@finance.example.gov.cn';
 const TO = ['jiaoyu@example.gov.cn', 'office@jiaoyu.example.gov.cn'];
 
 async function departmentMessage() {
   const raw = await departmentReportMessage(sampleDepartmentReport, TO, FROM);
-  return { raw, root: parsePart(raw.toString('utf8')) };
+  return { raw, mail: await readMail(raw) };
 }
 
-const typeOf = (p: Part) => (p.headers['content-type'] ?? '').split(';')[0];
+const addresses = (field: ParsedMail['to']) =>
+  [field ?? []].flat().flatMap((a) => a.value.map((v) => v.address));
 
 async function openWorkbook(content: Buffer) {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(content as unknown as ArrayBuffer);
   return wb;
 }
+
+const base = {
+  from: { address: FROM },
+  subject: 's',
+  date: new Date(0),
+  text: 't',
+  html: 'h',
+};
 
 describe('the raw message', () => {
   it('is 7-bit ASCII with CRLF line endings and no line over 998 characters', async () => {
@@ -41,45 +52,59 @@ describe('the raw message', () => {
   });
 
   it('has From, To, the encoded subject, a Date and MIME-Version', async () => {
-    const { root } = await departmentMessage();
+    const { raw, mail } = await departmentMessage();
 
-    expect(decodeWords(root.headers.from!)).toBe(`区财政局预算绩效管理 <${FROM}>`);
-    expect(root.headers.to).toBe(TO.join(', '));
-    expect(root.headers.subject).toMatch(/^=\?UTF-8\?B\?/);
-    expect(decodeWords(root.headers.subject!)).toBe(renderDepartmentReport(sampleDepartmentReport).subject);
-    expect(root.headers.date).toBe('Tue, 1 Sep 2026 09:00:00 +0800');
-    expect(root.headers['mime-version']).toBe('1.0');
-    expect(root.headers['x-report-key']).toBe('2026-08-31/D-EDU');
+    expect(mail.from?.value).toEqual([{ name: '区财政局预算绩效管理', address: FROM }]);
+    expect(rawHeader(raw, 'to')).toBe(TO.join(', '));
+    expect(addresses(mail.to)).toEqual(TO);
+    expect(rawHeader(raw, 'subject')).toMatch(/^=\?UTF-8\?B\?/);
+    expect(mail.subject).toBe(renderDepartmentReport(sampleDepartmentReport).subject);
+    expect(rawHeader(raw, 'date')).toBe('Tue, 1 Sep 2026 09:00:00 +0800');
+    expect(mail.date?.toISOString()).toBe('2026-09-01T01:00:00.000Z');
+    expect(mail.headers.get('mime-version')).toBe('1.0');
+    expect(mail.headers.get('x-report-key')).toBe('2026-08-31/D-EDU');
+    expect(mail.messageId).toMatch(/^<[0-9a-f]{24}\.bp@finance\.example\.gov\.cn>$/);
   });
 
   it('is multipart/mixed: multipart/alternative (text, html) and the xlsx attachment', async () => {
-    const { root } = await departmentMessage();
+    const { raw, mail } = await departmentMessage();
 
-    expect(typeOf(root)).toBe('multipart/mixed');
-    expect(root.parts.map(typeOf)).toEqual(['multipart/alternative', XLSX_TYPE]);
-    const [alternative, attachment] = root.parts as [Part, Part];
-    expect(alternative.parts.map((p) => p.headers['content-type'])).toEqual([
-      'text/plain; charset=UTF-8',
-      'text/html; charset=UTF-8',
+    expect(partTypes(raw)).toEqual([
+      'multipart/mixed',
+      'multipart/alternative',
+      'text/plain',
+      'text/html',
+      XLSX_TYPE,
     ]);
-    expect(alternative.boundary).not.toBe(root.boundary);
-    expect(attachment.headers['content-disposition']).toBe(
-      'attachment; filename="monitoring-D-EDU-2026-08-31.xlsx"',
-    );
+    const boundaries = [...raw.toString('latin1').matchAll(/boundary="([^"]+)"/g)].map((m) => m[1]);
+    expect(new Set(boundaries).size).toBe(2);
+    expect(raw.toString('latin1')).toContain('Content-Type: text/plain; charset=utf-8');
+    expect(raw.toString('latin1')).toContain('Content-Type: text/html; charset=utf-8');
+    expect(mail.attachments).toHaveLength(1);
+    expect(mail.attachments[0]).toMatchObject({
+      contentType: XLSX_TYPE,
+      contentDisposition: 'attachment',
+      filename: 'monitoring-D-EDU-2026-08-31.xlsx',
+    });
   });
 
-  it('carries the rendered text and HTML, base64 in lines of 76, with CRLF line ends', async () => {
-    const { root } = await departmentMessage();
+  it('carries the rendered text and HTML, base64 in lines of 76', async () => {
+    const { raw, mail } = await departmentMessage();
     const rendered = renderDepartmentReport(sampleDepartmentReport);
-    const [text, html] = root.parts[0]!.parts as [Part, Part];
 
-    expect(bodyText(text)).toBe(rendered.text.replace(/\n/g, '\r\n'));
-    expect(bodyText(html)).toBe(rendered.html.replace(/\n/g, '\r\n'));
+    expect(mail.text).toBe(rendered.text);
+    expect(mail.html).toBe(rendered.html);
+    const bodies = raw
+      .toString('latin1')
+      .split('\r\n')
+      .filter((l) => /^[A-Za-z0-9+/]{40,}={0,2}$/.test(l));
+    expect(bodies.length).toBeGreaterThan(10);
+    for (const line of bodies) expect(line.length).toBeLessThanOrEqual(76);
   });
 
   it('attaches a workbook that opens, with one row per project', async () => {
-    const { root } = await departmentMessage();
-    const content = decodeBody(root.parts[1]!);
+    const { mail } = await departmentMessage();
+    const content = mail.attachments[0]!.content;
 
     expect(content.subarray(0, 2).toString('latin1')).toBe('PK'); // a zip, as every .xlsx
     const ws = (await openWorkbook(content)).getWorksheet(SHEET_NAME)!;
@@ -89,16 +114,16 @@ describe('the raw message', () => {
 
   it('gives the bureau the whole table', async () => {
     const raw = await bureauSummaryMessage(sampleBureauSummary, ['bureau@czj.example.gov.cn'], FROM);
-    const root = parsePart(raw.toString('utf8'));
-    const ws = (await openWorkbook(decodeBody(root.parts[1]!))).getWorksheet(SHEET_NAME)!;
+    const mail = await readMail(raw);
+    const ws = (await openWorkbook(mail.attachments[0]!.content)).getWorksheet(SHEET_NAME)!;
 
-    expect(decodeWords(root.headers.subject!)).toBe('【预算绩效监控】全区监控汇总（截至 2026-08-31）');
+    expect(mail.subject).toBe('【预算绩效监控】全区监控汇总（截至 2026-08-31）');
     expect(ws.rowCount).toBe(1 + sampleBureauSummary.projects.length);
-    expect(root.parts[1]!.headers['content-disposition']).toContain('monitoring-all-2026-08-31.xlsx');
+    expect(mail.attachments[0]!.filename).toBe('monitoring-all-2026-08-31.xlsx');
   });
 
-  it('without attachments is the multipart/alternative alone', () => {
-    const raw = buildMime({
+  it('without attachments is the multipart/alternative alone', async () => {
+    const raw = await buildMime({
       from: { address: FROM },
       to: ['a@example.cn'],
       subject: 'Reminder',
@@ -106,36 +131,68 @@ describe('the raw message', () => {
       text: 'hello',
       html: '<p>hello</p>',
     });
-    const root = parsePart(raw.toString('utf8'));
+    const mail = await readMail(raw);
 
-    expect(typeOf(root)).toBe('multipart/alternative');
-    expect(root.headers.from).toBe(FROM);
-    expect(root.parts.map(bodyText)).toEqual(['hello', '<p>hello</p>']);
+    expect(partTypes(raw)).toEqual(['multipart/alternative', 'text/plain', 'text/html']);
+    expect(rawHeader(raw, 'from')).toBe(FROM);
+    expect([mail.text, mail.html]).toEqual(['hello', '<p>hello</p>']);
+    expect(mail.attachments).toEqual([]);
   });
 
-  it('refuses an address or a header that would break the header block', () => {
-    const base = {
-      from: { address: FROM },
-      subject: 's',
-      date: new Date(0),
-      text: 't',
-      html: 'h',
-    };
+  it('names an attachment in Chinese so that a mail reader shows the name', async () => {
+    const filename = '区教育局监控报告（截至 2026-08-31）.xlsx';
+    const raw = await buildMime({
+      ...base,
+      to: ['a@example.cn'],
+      attachments: [{ filename, contentType: XLSX_TYPE, content: Buffer.from('PK\x03\x04') }],
+    });
+    const mail = await readMail(raw);
 
-    expect(() => buildMime({ ...base, to: ['a@example.cn\r\nBcc: x@evil.example'] })).toThrow(/address/);
-    expect(() => buildMime({ ...base, to: ['a@example.cn, b@example.cn'] })).toThrow(/address/);
-    expect(() => buildMime({ ...base, to: [] })).toThrow(/recipient/);
-    expect(() => buildMime({ ...base, to: ['a@example.cn'], headers: { 'X-A': 'b\r\nc' } })).toThrow(
+    expect([...raw].every((byte) => byte < 0x80)).toBe(true);
+    expect(mail.attachments.map((a) => [a.filename, a.contentType, a.content.toString('latin1')])).toEqual([
+      [filename, XLSX_TYPE, 'PK\x03\x04'],
+    ]);
+  });
+
+  it('builds the same bytes from the same input', async () => {
+    const again = await departmentReportMessage(sampleDepartmentReport, TO, FROM);
+    const { raw } = await departmentMessage();
+
+    expect(again.equals(raw)).toBe(true);
+  });
+
+  it('refuses an address, a header or an attachment name that would break the header block', async () => {
+    await expect(buildMime({ ...base, to: ['a@example.cn\r\nBcc: x@evil.example'] })).rejects.toThrow(
+      /address/,
+    );
+    await expect(buildMime({ ...base, to: ['a@example.cn, b@example.cn'] })).rejects.toThrow(/address/);
+    await expect(buildMime({ ...base, to: [] })).rejects.toThrow(/recipient/);
+    await expect(buildMime({ ...base, to: ['a@example.cn'], headers: { 'X-A': 'b\r\nc' } })).rejects.toThrow(
       /header/,
     );
+    await expect(
+      buildMime({
+        ...base,
+        to: ['a@example.cn'],
+        attachments: [{ filename: 'a\r\nb.xlsx', contentType: XLSX_TYPE, content: Buffer.from('') }],
+      }),
+    ).rejects.toThrow(/attachment name/);
+    await expect(
+      buildMime({
+        ...base,
+        to: ['a@example.cn'],
+        attachments: [{ filename: '../a.xlsx', contentType: XLSX_TYPE, content: Buffer.from('') }],
+      }),
+    ).rejects.toThrow(/attachment name/);
   });
 });
 
 describe('RFC 2047 words', () => {
-  it('never split a character, keep each word within 75 characters, and decode to the subject', () => {
+  it('never split a character, keep each word within 75 characters, and decode to the subject', async () => {
     const subject = `【预算绩效监控】${'区卫生健康委员会'.repeat(4)}监控报告（截至 2026-08-31）😀`;
-    const encoded = encodeWords(subject);
-    const words = encoded.split('\r\n ');
+    const raw = await buildMime({ ...base, subject, to: ['a@example.cn'] });
+    const header = raw.toString('latin1').match(/^Subject: (.*(?:\r\n .*)*)/m)![1]!;
+    const words = header.split('\r\n ');
 
     expect(words.length).toBeGreaterThan(1);
     for (const w of words) {
@@ -145,7 +202,7 @@ describe('RFC 2047 words', () => {
       const bytes = Buffer.from(w.slice(10, -2), 'base64');
       expect(Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes)).toBe(true);
     }
-    expect(decodeWords(encoded)).toBe(subject);
+    expect((await readMail(raw)).subject).toBe(subject);
   });
 });
 
