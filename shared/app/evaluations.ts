@@ -51,6 +51,7 @@ import { DynamoMailLog } from '../store/mail-log.js';
 import { projects } from '../store/projects.js';
 import { agencies } from '../store/reference.js';
 import { evaluationChangeAction } from '../store/self-evaluations.js';
+import { retryOnConcurrentChange } from './retry.js';
 import { newUploadDocument, type UploadLinkReply, uploadLinkOf } from './uploads.js';
 
 /**
@@ -239,22 +240,22 @@ export async function planArrived(
   if (document.kind !== 'plan' || !document.evaluationId || document.status !== 'received') {
     return { outcome: 'not-a-plan' };
   }
-  for (let attempt = 1; ; attempt++) {
-    const e = await evaluations.get(deps.db, document.evaluationId);
-    if (!e) return { outcome: 'not-due' };
-    if (e.planDocumentId === document.id) return { outcome: 'unchanged', evaluation: e };
-    if (e.status !== 'plan_pending') return { outcome: 'not-due', evaluation: e };
-    const now = deps.now();
-    const after = transition(e, { type: 'plan_received', documentId: document.id }, now, arrivalActor.sub);
-    try {
+  const evaluationId = document.evaluationId;
+  return retryOnConcurrentChange(
+    async () => {
+      const e = await evaluations.get(deps.db, evaluationId);
+      if (!e) return { outcome: 'not-due' as const };
+      if (e.planDocumentId === document.id) return { outcome: 'unchanged' as const, evaluation: e };
+      if (e.status !== 'plan_pending') return { outcome: 'not-due' as const, evaluation: e };
+      const now = deps.now();
+      const after = transition(e, { type: 'plan_received', documentId: document.id }, now, arrivalActor.sub);
       await deps.db.write(
         evaluations.updateActions(e, after, { actor: arrivalActor, now, requestId }, 'plan-received'),
       );
-      return { outcome: 'submitted', evaluation: after };
-    } catch (err) {
-      if (!(err instanceof Conflict) || attempt >= 3) throw err;
-    }
-  }
+      return { outcome: 'submitted' as const, evaluation: after };
+    },
+    { what: `Evaluation ${evaluationId}` },
+  );
 }
 
 // The reviews and the report ----------------------------------------------------------------------------------
