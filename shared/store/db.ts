@@ -11,7 +11,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
-import { BadRequest, Conflict } from '../domain/errors.js';
+import { BadRequest, Conflict, type ConflictKind } from '../domain/errors.js';
 import { documentClient } from './client.js';
 import { type IndexName, table, tableName } from './table.js';
 
@@ -21,8 +21,13 @@ export interface Key {
   sk: string;
 }
 
-/** One element of an all-or-nothing write. `conflict` is the 409 detail when its condition fails. */
-export type WriteAction =
+/**
+ * One element of an all-or-nothing write. `conflict` is the 409 detail when its condition fails, and
+ * `conflictKind` its kind (by default: a taken key is a duplicate, a replaced version a concurrent change,
+ * any other condition a state conflict).
+ */
+export type WriteAction = WriteActionBody & { conflictKind?: ConflictKind };
+type WriteActionBody =
   | { kind: 'create'; item: Item; conflict: string }
   | { kind: 'replace'; item: Item & { version: number }; expectedVersion: number; conflict: string }
   | { kind: 'put'; item: Item }
@@ -34,7 +39,26 @@ export type WriteAction =
       condition?: { expression: string; values?: Record<string, unknown>; names?: Record<string, string> };
       conflict: string;
     }
-  | { kind: 'check'; key: Key; expression: string; values?: Record<string, unknown>; conflict: string };
+  | { kind: 'check'; key: Key; expression: string; values?: Record<string, unknown>; conflict: string }
+  | {
+      /**
+       * An update written as a DynamoDB UpdateExpression (for atomic counters: `ADD spentFen :amt`, nested
+       * paths such as `spendByDate.#d`), under `condition` (default: the item exists).
+       */
+      kind: 'updateExpression';
+      key: Key;
+      update: string;
+      condition?: string;
+      names?: Record<string, string>;
+      values?: Record<string, unknown>;
+      conflict: string;
+    };
+
+/** The outcome of `tryWrite`: written, or the indexes of the actions whose condition failed (nothing written). */
+export type WriteOutcome = { ok: true } | { ok: false; failed: number[] };
+
+/** How long `write` keeps retrying a transaction DynamoDB cancelled for a concurrent transaction on an item. */
+const TRANSACTION_CONFLICT_DEADLINE_MS = 5_000;
 
 export interface Page<T> {
   items: T[];
@@ -59,6 +83,7 @@ export class Db {
   constructor(
     private readonly client: DynamoDBDocumentClient = documentClient(),
     readonly name: string = tableName(),
+    private readonly opts: { transactionConflictDeadlineMs?: number } = {},
   ) {}
 
   async get<S extends z.ZodType>(key: Key, schema: S): Promise<z.infer<S> | undefined> {
@@ -201,23 +226,59 @@ export class Db {
 
   /** Writes every action or none (one DynamoDB transaction). A failed condition becomes a 409. */
   async write(actions: WriteAction[]): Promise<void> {
+    const out = await this.tryWrite(actions);
+    if (!out.ok) {
+      const action = actions[out.failed[0]!];
+      const kind: ConflictKind =
+        action?.conflictKind ??
+        (action?.kind === 'create'
+          ? 'duplicate'
+          : action?.kind === 'replace'
+            ? 'concurrent-change'
+            : 'state-conflict');
+      throw new Conflict(
+        action && 'conflict' in action ? action.conflict : 'A condition of the write failed',
+        undefined,
+        kind,
+      );
+    }
+  }
+
+  /**
+   * Writes every action or none, and says which conditions failed instead of throwing, so a caller can
+   * tell one refusal from another (a known voucher from a project over budget). A transaction that
+   * DynamoDB cancels because another transaction held one of its items at that moment (nothing was
+   * written) is sent again after a jittered, growing pause, for up to 5 seconds.
+   */
+  async tryWrite(actions: WriteAction[]): Promise<WriteOutcome> {
     const input: TransactWriteCommandInput = { TransactItems: actions.map((a) => this.toTransactItem(a)) };
-    try {
-      await this.client.send(new TransactWriteCommand(input));
-    } catch (err) {
-      if (
-        err instanceof TransactionCanceledException ||
-        (err as Error).name === 'TransactionCanceledException'
-      ) {
-        const reasons = (err as TransactionCanceledException).CancellationReasons ?? [];
-        const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
-        const action = actions[failed];
-        if (action && 'conflict' in action) throw new Conflict(action.conflict);
-        if (reasons.some((r) => r.Code === 'TransactionConflict')) {
-          throw new Conflict('Another change to the same record happened at the same moment; try again');
+    const deadline =
+      Date.now() + (this.opts.transactionConflictDeadlineMs ?? TRANSACTION_CONFLICT_DEADLINE_MS);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.client.send(new TransactWriteCommand(input));
+        return { ok: true };
+      } catch (err) {
+        if (
+          !(err instanceof TransactionCanceledException) &&
+          (err as Error).name !== 'TransactionCanceledException'
+        ) {
+          throw err;
         }
+        const reasons = (err as TransactionCanceledException).CancellationReasons ?? [];
+        const failed = reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []));
+        if (failed.length) return { ok: false, failed };
+        if (!reasons.some((r) => r.Code === 'TransactionConflict')) throw err;
+        if (Date.now() >= deadline) {
+          throw new Conflict(
+            'Another change to the same record happened at the same moment; try again',
+            undefined,
+            'concurrent-change',
+          );
+        }
+        // Full jitter: a random pause up to 10 ms · 2^attempt (at most 400 ms), so retries spread out.
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(400, 10 * 2 ** attempt)));
       }
-      throw err;
     }
   }
 
@@ -244,6 +305,17 @@ export class Db {
             Key: a.key,
             ConditionExpression: a.expression,
             ExpressionAttributeValues: a.values,
+          },
+        };
+      case 'updateExpression':
+        return {
+          Update: {
+            TableName,
+            Key: a.key,
+            UpdateExpression: a.update,
+            ConditionExpression: a.condition ?? 'attribute_exists(pk)',
+            ExpressionAttributeNames: a.names && Object.keys(a.names).length ? a.names : undefined,
+            ExpressionAttributeValues: a.values && Object.keys(a.values).length ? a.values : undefined,
           },
         };
       case 'update': {

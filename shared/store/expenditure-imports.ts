@@ -14,6 +14,7 @@ import type { Project } from '../domain/project.js';
 import { auditAction } from './audit.js';
 import { type Db, encodeNextToken, type Item, type Page, type WriteAction } from './db.js';
 import type { ChangeContext } from './entity-store.js';
+import { spendAction } from './expenditures.js';
 import { keys } from './keys.js';
 import { projects } from './projects.js';
 
@@ -171,8 +172,8 @@ const ATTEMPTS = 5;
 
 /**
  * Runs the planned chunks of a read file. A chunk whose outcome item exists was done before (a resumed or
- * concurrent run) and is skipped. A conflict on the project (another expenditure meanwhile) reads the
- * project and the chunk's vouchers again and decides again.
+ * concurrent run) and is skipped. A refusal of the project's spend (its budget, state or room left moved)
+ * or a voucher recorded meanwhile reads the project and the chunk's vouchers again and decides again.
  */
 export async function importChunks(
   db: Db,
@@ -238,7 +239,9 @@ function chunkActions(
   }));
   if (project && result.project) {
     actions.push(
-      projects.replaceAction(project, { ...result.project, updatedAt: ctx.now.toISOString() }),
+      // The spend is added atomically, as a single voucher's is (expenditures.ts): concurrent vouchers and
+      // imports of one project all land; only a real refusal (budget, state) sends the chunk round again.
+      spendAction(project, result.created, ctx.now.toISOString()),
       auditAction({
         actor: ctx.actor,
         at: ctx.now.toISOString(),
@@ -246,7 +249,7 @@ function chunkActions(
         entityType: 'project',
         entityId: project.id,
         action: 'import-expenditures',
-        before: { spentFen: project.spentFen },
+        before: null,
         after: {
           importId: record.id,
           expenditures: result.created.map((e) => ({
@@ -254,7 +257,7 @@ function chunkActions(
             date: e.date,
             amountFen: e.amountFen,
           })),
-          spentFen: result.project.spentFen,
+          addedFen: result.created.reduce((sum, e) => sum + e.amountFen, 0),
         },
       }),
     );
