@@ -59,13 +59,13 @@ export class AppError extends Error {
 }
 
 export class BadRequest extends AppError {
-  constructor(detail: string, errors?: FieldError[]) {
-    super(400, 'Bad Request', detail, errors, 'validation');
+  constructor(detail: string, errors?: FieldError[], details?: Localized) {
+    super(400, 'Bad Request', detail, errors, 'validation', details);
   }
 }
 export class Unauthorized extends AppError {
-  constructor(detail = 'A valid bearer token is required') {
-    super(401, 'Unauthorized', detail, undefined, 'unauthorized');
+  constructor(detail = 'A valid bearer token is required', details?: Localized) {
+    super(401, 'Unauthorized', detail, undefined, 'unauthorized', details);
   }
 }
 export class Forbidden extends AppError {

@@ -110,7 +110,11 @@ export class Db {
       Limit: filtered ? limit : limit + 1,
       ScanIndexForward: !spec.newestFirst,
       ExclusiveStartKey: spec.nextToken
-        ? decodeNextToken(spec.nextToken, keyNames, pkName, spec.pk)
+        ? decodeNextToken(spec.nextToken, keyNames, pkName, spec.pk, {
+            skName,
+            beginsWith: spec.skBeginsWith,
+            between: spec.skBetween,
+          })
         : undefined,
     };
     if (spec.skBeginsWith !== undefined) {
@@ -357,21 +361,49 @@ export function encodeNextToken(key: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
+/** The sort key range of a query, which a token's sort key must lie in. */
+export interface SortKeyRange {
+  skName: string;
+  beginsWith?: string;
+  between?: [string, string];
+}
+
+/**
+ * The key a token names, if it is exactly a key of this list: the key attributes of the table (and the
+ * index), strings of at most 1024 characters, the query's own partition key, and a sort key inside the
+ * query's own range (begins_with or between). Anything else is a 400: DynamoDB never sees it.
+ */
 export function decodeNextToken(
   token: string,
   keyNames: string[],
   pkName: string,
   pk: string,
+  range?: SortKeyRange,
 ): Record<string, unknown> {
   try {
     const key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
     const names = key && typeof key === 'object' && !Array.isArray(key) ? Object.keys(key) : [];
-    const exact = names.length === keyNames.length && keyNames.every((k) => typeof key[k] === 'string');
-    if (exact && key[pkName] === pk) return key;
+    const exact =
+      names.length === keyNames.length &&
+      keyNames.every((k) => Object.hasOwn(key, k) && typeof key[k] === 'string' && key[k].length <= 1024);
+    const sk = range ? key?.[range.skName] : undefined;
+    const inRange =
+      !range ||
+      (typeof sk === 'string' &&
+        (range.beginsWith === undefined || sk.startsWith(range.beginsWith)) &&
+        (range.between === undefined || (sk >= range.between[0] && sk <= range.between[1])));
+    if (exact && key[pkName] === pk && inRange) return key;
   } catch {
     // fall through: any undecodable token is the same client error
   }
   throw new BadRequest('nextToken is not valid for this list', [
-    { path: 'nextToken', message: 'use the nextToken of the previous page of the same list' },
+    {
+      path: 'nextToken',
+      message: 'use the nextToken of the previous page of the same list',
+      messages: {
+        'zh-CN': '请使用同一列表上一页返回的 nextToken',
+        en: 'use the nextToken of the previous page of the same list',
+      },
+    },
   ]);
 }

@@ -95,6 +95,7 @@ async function run(opts: { vouchers: number; rounds: number }, dataDir: string, 
     const text = await res.text();
     return { status: res.status, json: text ? JSON.parse(text) : undefined, text };
   };
+  // biome-ignore lint/suspicious/noExplicitAny: the API's answers, used as the walk needs them
   const must = async (p: Promise<{ status: number; json: any; text: string }>, status: number) => {
     const res = await p;
     if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${res.text}`);

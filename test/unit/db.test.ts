@@ -134,7 +134,9 @@ describe('Db.write', () => {
 
 describe('Db.tryWrite', () => {
   it('names every action whose condition failed, and writes nothing', async () => {
-    dynamo.on(TransactWriteCommand).rejects(canceled('ConditionalCheckFailed', 'None', 'ConditionalCheckFailed'));
+    dynamo
+      .on(TransactWriteCommand)
+      .rejects(canceled('ConditionalCheckFailed', 'None', 'ConditionalCheckFailed'));
 
     const out = await db.tryWrite([createDept, replaceAgency, createDept]);
 
@@ -218,6 +220,47 @@ describe('paging tokens', () => {
 
     expect(err).toBeInstanceOf(BadRequest);
     expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+
+  it("whose sort key lies outside the query's begins_with range are refused before DynamoDB is asked", async () => {
+    // The right partition, but a sort key of another list in it (the project item beside its vouchers).
+    const token = encodeNextToken({ pk: 'PROJECT#P-1', sk: 'PROJECT' });
+
+    const err = await errorOf(
+      db.query({ pk: 'PROJECT#P-1', skBeginsWith: 'EXP#', nextToken: token }, z.unknown()),
+    );
+
+    expect(err).toBeInstanceOf(BadRequest);
+    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+
+  it("whose sort key lies outside the query's between range are refused", async () => {
+    const token = encodeNextToken({ pk: 'P', sk: '2027-01-01' });
+
+    const err = await errorOf(
+      db.query({ pk: 'P', skBetween: ['2026-01-01', '2026-12-31'], nextToken: token }, z.unknown()),
+    );
+
+    expect(err).toBeInstanceOf(BadRequest);
+    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+
+  it('inside the range, on an index, are handed to DynamoDB as the start key', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    const key = { pk: 'PROJECT#P-1', sk: 'PROJECT', gsi1pk: 'DEPT#D-EDU', gsi1sk: 'PROJECT#2026#P-1' };
+
+    await db.query(
+      { index: 'gsi1', pk: 'DEPT#D-EDU', skBeginsWith: 'PROJECT#2026', nextToken: encodeNextToken(key) },
+      z.unknown(),
+    );
+
+    expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input.ExclusiveStartKey).toEqual(key);
+  });
+
+  it('with a key attribute longer than DynamoDB takes are refused', () => {
+    const token = encodeNextToken({ pk: 'P', sk: 'x'.repeat(5000) });
+
+    expect(() => decodeNextToken(token, ['pk', 'sk'], 'pk', 'P')).toThrow(BadRequest);
   });
 
   it('are handed back by Db.query when more items exist than asked, and are absent on the last page', async () => {
