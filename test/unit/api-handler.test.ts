@@ -96,7 +96,8 @@ const routes = [
  * (base64url JSON), so each test names its claims. The real verifier (aws-jwt-verify) is tested in
  * jwt.test.ts.
  */
-const claimsToken = (claims: Record<string, string>) => Buffer.from(JSON.stringify(claims)).toString('base64url');
+const claimsToken = (claims: Record<string, string>) =>
+  Buffer.from(JSON.stringify(claims)).toString('base64url');
 const verifier: TokenVerifier = {
   async verify(token) {
     try {
@@ -186,7 +187,7 @@ describe('the API stack: request checks', () => {
     expect(json(res.body).errors).toContainEqual({ path: 'colour', message: '未知字段' });
   });
 
-  it('speaks English, zod\'s messages included, on Accept-Language: en', async () => {
+  it("speaks English, zod's messages included, on Accept-Language: en", async () => {
     const res = await call('POST /t/things', {
       body: JSON.stringify({ name: 7, colour: 'red' }),
       headers: { 'accept-language': 'en-GB,en;q=0.9,zh;q=0.5' },
@@ -203,7 +204,7 @@ describe('the API stack: request checks', () => {
     );
   });
 
-  it('speaks zh-CN by default, zod\'s messages included', async () => {
+  it("speaks zh-CN by default, zod's messages included", async () => {
     const res = await call('POST /t/things', { body: JSON.stringify({ name: 7 }) });
 
     const problem = json(res.body);
