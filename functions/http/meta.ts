@@ -92,7 +92,8 @@ export const routes = [
     produces: 'text/plain',
     params: z.strictObject({ asset: z.string() }),
     async handle({ params }) {
-      const type = docsAssets[params.asset];
+      // Own properties only: `constructor` or `__proto__` is no asset.
+      const type = Object.hasOwn(docsAssets, params.asset) ? docsAssets[params.asset] : undefined;
       if (!type) throw new NotFound(`The file ${params.asset}`);
       const text = await readFile(path.join(docsAssetsDir(), params.asset), 'utf8');
       return new Reply(200, text, { 'content-type': type, 'cache-control': 'public, max-age=86400' });

@@ -200,7 +200,10 @@ export class BudgetPerformanceStack extends Stack {
       const serveDocs = area === docsArea;
       const fn = makeFunction(`${pascal(area)}Function`, def, {
         description: `API area ${area}: ${def.routes.length} routes`,
-        environment: serveDocs ? { DOCS_ASSETS_DIR: docsAssetsDir } : {},
+        environment: {
+          ...this.api.tokenEnvironment,
+          ...(serveDocs ? { DOCS_ASSETS_DIR: docsAssetsDir } : {}),
+        },
         afterBundling: serveDocs ? copyDocsAssets : undefined,
       });
       for (const route of def.routes) this.api.addRoute(route, fn.fn);

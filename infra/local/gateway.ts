@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
+import type { ProblemKind } from '../../shared/domain/errors.js';
 import type { ApiEvent } from '../../shared/http/api-handler.js';
-import { PROBLEM_JSON } from '../../shared/http/problem.js';
+import { type Locale, localeOf, PROBLEM_JSON, problemType, problemTypes } from '../../shared/http/problem.js';
 import type { RouteDef } from '../../shared/http/route.js';
 import { listen } from './ports.js';
 
 /**
- * The local stand-in for API Gateway (HTTP API, payload format 2.0): matches the declared routes, verifies
- * the bearer JWT the way the JWT authorizer does (signature against the issuer's JWKS, issuer, audience,
- * expiry) before anything else, builds the very event API Gateway would send, and calls the same handler
- * export that Lambda calls. API Gateway's own 10 MiB cap is kept here; the contract's 256 KiB limit is the
- * handler's, so that it answers in the contract's order of precedence.
+ * The local stand-in for API Gateway (HTTP API, payload format 2.0): matches the declared routes, builds
+ * the very event API Gateway would send, and calls the same handler export that Lambda calls. Like the
+ * API in AWS it has no authorizer: the handler verifies the bearer JWT itself (shared/http/auth.ts), so
+ * every 401 is the handler's problem+json in both places. API Gateway's own 10 MiB cap is kept here; the
+ * contract's 256 KiB limit is the handler's, so that it answers in the contract's order of precedence.
  */
 type Handler = (event: ApiEvent, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -48,24 +48,11 @@ function compile(r: GatewayRoute): CompiledRoute {
   };
 }
 
-function problem(
-  res: ServerResponse,
-  status: number,
-  title: string,
-  detail: string,
-  extra: Record<string, string> = {},
-) {
-  res.writeHead(status, { 'content-type': PROBLEM_JSON, ...extra });
-  res.end(JSON.stringify({ type: 'about:blank', title, status, detail }));
-}
-
-/** API Gateway hands claims over as strings; arrays become "[a b]". */
-function flattenClaims(payload: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(payload).map(([k, v]) => [
-      k,
-      Array.isArray(v) ? `[${v.join(' ')}]` : typeof v === 'object' ? JSON.stringify(v) : String(v),
-    ]),
+/** The gateway's own answers (no route, a malformed path, a body over 10 MiB), as the handlers' problems. */
+function problem(res: ServerResponse, kind: ProblemKind, status: number, detail: string, locale: Locale) {
+  res.writeHead(status, { 'content-type': PROBLEM_JSON });
+  res.end(
+    JSON.stringify({ type: problemType(kind), title: problemTypes[kind].title[locale], status, detail }),
   );
 }
 
@@ -82,8 +69,6 @@ async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
 
 export interface GatewayOptions {
   routes: GatewayRoute[];
-  issuer: string;
-  audience: string;
   host: string;
   port: number;
   onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
@@ -91,56 +76,51 @@ export interface GatewayOptions {
 
 export function startGateway(opts: GatewayOptions): Promise<Server> {
   const routes = opts.routes.map(compile).sort((a, b) => b.staticSegments - a.staticSegments);
-  const jwks = createRemoteJWKSet(new URL(`${opts.issuer}/.well-known/jwks.json`));
 
   async function serve(req: IncomingMessage, res: ServerResponse) {
+    const locale = localeOf(req.headers['accept-language']);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
     const candidates = routes.filter((r) => r.regex.test(url.pathname));
     const match = candidates.find((r) => r.route.method === method);
     if (!match) {
-      if (candidates.length)
-        return problem(res, 405, 'Method Not Allowed', `${method} is not allowed on ${url.pathname}`);
-      return problem(res, 404, 'Not Found', `No route ${method} ${url.pathname}`);
-    }
-
-    let claims: Record<string, string> | undefined;
-    if (match.route.roles !== 'public') {
-      const auth = req.headers.authorization ?? '';
-      const token = /^Bearer\s+(.+)$/i.exec(auth)?.[1];
-      const challenge = { 'www-authenticate': 'Bearer' };
-      if (!token)
-        return problem(
-          res,
-          401,
-          'Unauthorized',
-          'A bearer token is required (Authorization: Bearer …)',
-          challenge,
-        );
-      try {
-        const { payload } = await jwtVerify(token, jwks, { issuer: opts.issuer, audience: opts.audience });
-        claims = flattenClaims(payload);
-      } catch (err) {
+      if (candidates.length) {
         const detail =
-          err instanceof joseErrors.JWTExpired
-            ? 'The token has expired'
-            : err instanceof joseErrors.JWTClaimValidationFailed
-              ? `The token's ${err.claim} claim is not accepted`
-              : 'The token is not valid (signature or format)';
-        return problem(res, 401, 'Unauthorized', detail, challenge);
+          locale === 'en'
+            ? `${method} is not allowed on ${url.pathname}`
+            : `${url.pathname} 不支持 ${method}`;
+        return problem(res, 'method-not-allowed', 405, detail, locale);
       }
+      const detail =
+        locale === 'en' ? `No route ${method} ${url.pathname}` : `没有接口 ${method} ${url.pathname}`;
+      return problem(res, 'not-found', 404, detail, locale);
     }
 
     const body = await readBody(req);
-    if (body === 'too-large')
-      return problem(res, 413, 'Payload Too Large', 'The request body is over 10 MiB');
+    if (body === 'too-large') {
+      const detail = locale === 'en' ? 'The request body is over 10 MiB' : '请求体超过 10 MiB';
+      return problem(res, 'payload-too-large', 413, detail, locale);
+    }
     const m = match.regex.exec(url.pathname)!;
-    const pathParameters = Object.fromEntries(match.names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)]));
+    // Parameters are handed over as API Gateway does: still percent-encoded where they hold an escape (the
+    // handler decodes them, and answers a malformed escape with 400). A malformed escape anywhere in the
+    // path is a 400 here too, before any handler runs, as API Gateway refuses such a path.
+    try {
+      decodeURIComponent(url.pathname);
+    } catch {
+      const detail =
+        locale === 'en' ? 'The path has a malformed percent escape' : '路径中的百分号转义格式错误';
+      return problem(res, 'validation', 400, detail, locale);
+    }
+    const pathParameters: Record<string, string> = Object.create(null);
+    match.names.forEach((n, i) => {
+      pathParameters[n] = m[i + 1]!;
+    });
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers))
       if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
-    const query: Record<string, string> = {};
-    for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+    const query: Record<string, string> = Object.create(null);
+    for (const [k, v] of url.searchParams) query[k] = Object.hasOwn(query, k) ? `${query[k]},${v}` : v;
     const routeKey = `${match.route.method} ${match.route.path}`;
     const now = new Date();
     const event = {
@@ -168,9 +148,6 @@ export function startGateway(opts: GatewayOptions): Promise<Server> {
         stage: '$default',
         time: now.toISOString(),
         timeEpoch: now.getTime(),
-        authorizer: claims
-          ? { jwt: { claims, scopes: [] }, principalId: '', integrationLatency: 0 }
-          : undefined,
       },
       body: body.length ? body.toString('base64') : undefined,
       isBase64Encoded: body.length > 0,
@@ -192,7 +169,7 @@ export function startGateway(opts: GatewayOptions): Promise<Server> {
     serve(req, res)
       .catch((err) => {
         console.error('gateway error', err);
-        if (!res.headersSent) problem(res, 500, 'Internal Server Error', 'The local gateway failed');
+        if (!res.headersSent) problem(res, 'internal', 500, 'The local gateway failed', 'en');
       })
       .finally(() =>
         opts.onRequest?.({

@@ -123,6 +123,9 @@ export async function startSystem(
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       // Signs the upload pages' links; in AWS the stack provides it.
       UPLOAD_PAGE_SECRET: await loadOrCreateUploadPageSecret(opts.dataDir),
+      // The handlers verify bearer tokens themselves (aws-jwt-verify), against the local identity provider.
+      JWT_ISSUER: idp.issuer,
+      JWT_AUDIENCE: LOCAL_AUDIENCE,
     });
     const tableCreated = (await ensureTable(localDynamoClient(urls.dynamodb), TABLE_NAME)) === 'created';
 
@@ -141,8 +144,6 @@ export async function startSystem(
     );
     const gateway = await startGateway({
       routes: gatewayRoutes.flat(),
-      issuer: idp.issuer,
-      audience: LOCAL_AUDIENCE,
       host,
       port: ports.api,
       onRequest: opts.logRequests

@@ -1,7 +1,7 @@
 import { contentTypes, IMPORT_MAX_BYTES } from '../docs/content-types.js';
 import type { Storage } from '../docs/storage.js';
 import type { DocumentRecord } from '../domain/document.js';
-import { Conflict } from '../domain/errors.js';
+import { ConcurrentChange, Conflict } from '../domain/errors.js';
 import { expenditureRecord } from '../domain/expenditure.js';
 import {
   applyImportChunk,
@@ -194,7 +194,9 @@ async function importChunks(
             if (chunk.projectId) cache.delete(chunk.projectId);
             return;
           }
-          throw err; // a ConcurrentChange is read again and decided again; a plain Conflict goes out
+          // The project's spend was refused (its budget, state or room left moved) or a voucher was recorded
+          // meanwhile: read the project and the chunk's vouchers again and decide again.
+          throw err instanceof ConcurrentChange ? err : new ConcurrentChange((err as Conflict).detail);
         }
       },
       { what: `Project ${chunk.projectId ?? ''}`.trim() },

@@ -17,6 +17,7 @@ import { documents } from '../store/documents.js';
 import type { ChangeContext } from '../store/entity-store.js';
 import { getOwnProject, projects } from '../store/projects.js';
 import { evaluationChangeAction, reviewedEvaluations, selfEvaluations } from '../store/self-evaluations.js';
+import { retryOnConcurrentChange } from './retry.js';
 
 /**
  * The self-evaluation use cases (domain.md §4): a department submits (or replaces, until the review) its
@@ -39,6 +40,18 @@ async function receivedEvidence(db: Db, project: Project, ids: string[]): Promis
 }
 
 export async function submitSelfEvaluation(
+  deps: SelfEvaluationDeps,
+  ctx: ChangeContext,
+  projectId: string,
+  input: SelfEvaluationInput,
+): Promise<{ evaluation: SelfEvaluation; created: boolean }> {
+  // A voucher recorded meanwhile moves the project's version: read again and score the new spend.
+  return retryOnConcurrentChange(() => submitOnce(deps, ctx, projectId, input), {
+    what: `Project ${projectId}`,
+  });
+}
+
+async function submitOnce(
   deps: SelfEvaluationDeps,
   ctx: ChangeContext,
   projectId: string,
@@ -85,6 +98,18 @@ export async function getSelfEvaluation(
 }
 
 export async function reviewSelfEvaluation(
+  deps: SelfEvaluationDeps,
+  ctx: ChangeContext,
+  projectId: string,
+  input: ReviewInput,
+): Promise<SelfEvaluation> {
+  // A replacement submitted meanwhile: read again and review what is there now.
+  return retryOnConcurrentChange(() => reviewOnce(deps, ctx, projectId, input), {
+    what: `The self-evaluation of project ${projectId}`,
+  });
+}
+
+async function reviewOnce(
   deps: SelfEvaluationDeps,
   ctx: ChangeContext,
   projectId: string,

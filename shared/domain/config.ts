@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import type { FieldError } from './errors.js';
 import { yuan } from './money.js';
+import { measure } from './numbers.js';
 
 /**
  * The bureau's rules (../shared/domain.md) as a versioned configuration per fiscal year. Every number
  * of domain.md is a default here; `finance` changes them with PUT /v1/config/{fiscalYear}, which makes a
  * new version. Decisions record the version they were made with.
  */
-const points = z.number().min(0).max(100);
+const points = measure(0, 100);
 const date = z.iso.date();
 const email = z.email();
 
@@ -31,11 +32,11 @@ export const ruleValuesSchema = z
     grades: z.strictObject({ excellent: points, good: points, fair: points }),
     monitoring: z.strictObject({
       /** Light bands on an index: < yellowFrom red, < greenFrom yellow, else green; ≥ blueFrom blue (indicators). */
-      yellowFrom: z.number().min(0),
-      greenFrom: z.number().min(0),
-      blueFrom: z.number().min(0),
+      yellowFrom: measure(0, 10_000),
+      greenFrom: measure(0, 10_000),
+      blueFrom: measure(0, 10_000),
       /** Divergence flag when goal progress and execution rate differ by more than this (percentage points). */
-      divergencePoints: z.number().min(0).max(100),
+      divergencePoints: measure(0, 100),
       /** Month-day of each checkpoint (end of a monitoring period), e.g. `04-30`. */
       checkpoints: z.array(z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'MM-DD')).min(1),
       reportDeadlineDays: z.int().min(0).max(60),
@@ -52,7 +53,7 @@ export const ruleValuesSchema = z
     }),
     results: z.strictObject({
       /** Share of the budget cut for a `fair` final grade (0.1 = 10 %). */
-      cutShare: z.number().min(0).max(1),
+      cutShare: measure(0, 1),
     }),
     /** Self-evaluation and ranking (domain.md §4, issue 9's signals). */
     evaluation: z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { indicatorValue, measure } from './numbers.js';
 
 /**
  * The three-level indicator model of domain.md §2. Level 1 → level 2 is fixed; level 3 is the indicator,
@@ -45,9 +46,9 @@ export const indicatorInput = z
     name: z.string().trim().min(1).max(500),
     operator: z.enum(operators),
     /** A number for `>=`, `<=`, `=`; for `qualitative` the expected achievement in words (domain.md §2). */
-    target: z.union([z.number(), z.string().trim().min(1).max(500)]).optional(),
+    target: z.union([indicatorValue(), z.string().trim().min(1).max(500)]).optional(),
     unit: z.string().trim().max(50).optional(),
-    weight: z.number(),
+    weight: measure(-1e6, 1e6),
     explanation: z.string().trim().max(2000).optional(),
   })
   .meta({ id: 'Indicator' });

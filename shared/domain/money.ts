@@ -6,15 +6,25 @@ import { z } from 'zod';
  */
 export type Fen = number;
 
-/** A yuan amount with at most two decimals, converted exactly to fen. */
+/**
+ * A yuan amount with at most two decimals, converted exactly to fen: from the number's shortest decimal
+ * form (`String(n)`, what JSON.parse read), in integer arithmetic — no float product, no tolerance. Every
+ * amount the schema accepts (up to 9,999,999,999,999.99) converts; anything else is a RangeError.
+ */
 export function yuanToFen(yuan: number): Fen {
-  const fen = Math.round(yuan * 100);
-  if (Math.abs(fen - yuan * 100) > 1e-6 || !Number.isSafeInteger(fen)) {
+  const m = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(String(yuan));
+  const whole = m ? Number(m[2]) : Number.NaN;
+  if (!m || !Number.isSafeInteger(whole)) {
     throw new RangeError(`${yuan} is not an amount in yuan with at most two decimals`);
   }
-  return fen;
+  const fen = whole * 100 + Number((m[3] ?? '').padEnd(2, '0'));
+  if (!Number.isSafeInteger(fen)) {
+    throw new RangeError(`${yuan} is not an amount in yuan with at most two decimals`);
+  }
+  return m[1] ? -fen : fen;
 }
 
+/** Fen to yuan: the division of an integer by 100 gives the closest double, whose shortest form has ≤ 2 decimals. */
 export function fenToYuan(fen: Fen): number {
   return Math.round(fen) / 100;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { businessDate } from './calendar.js';
 import { type FieldError, RuleViolation } from './errors.js';
 import { isQuantitative, tiers } from './indicators.js';
+import { indicatorValue } from './numbers.js';
 import type { Project } from './project.js';
 import { nextStatus } from './project-status.js';
 
@@ -18,7 +19,7 @@ export const monitoringReportInput = z
       .array(
         z.strictObject({
           name: z.string().min(1).max(500),
-          actual: z.number().optional(),
+          actual: indicatorValue().optional(),
           tier: z.enum(tiers).optional(),
           likelihood: z.enum(likelihoods),
           deviationCause: z.string().trim().max(2000).optional(),

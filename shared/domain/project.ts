@@ -4,6 +4,7 @@ import { Conflict, type FieldError, RuleViolation } from './errors.js';
 import { type LastYearIndicator, type LintFinding, lintGoals } from './goal-lint.js';
 import { type GoalsInput, indicatorInput, tiers } from './indicators.js';
 import { fenToYuan, hasAtMostTwoDecimals, yuan, yuanToFen } from './money.js';
+import { measure } from './numbers.js';
 import { nextStatus, projectStatuses } from './project-status.js';
 
 /**
@@ -373,7 +374,7 @@ export function assess(p: Project, input: z.infer<typeof assessmentInput>, d: De
 export const budgetInput = z
   .strictObject({
     approvedAmount: yuan,
-    disbursementPlan: z.array(z.number().min(0).max(1)).length(12).optional().meta({
+    disbursementPlan: z.array(measure(0, 1)).length(12).optional().meta({
       description: 'Cumulative share of the budget to be spent by the end of each month, Jan…Dec; last = 1',
     }),
   })

@@ -1,10 +1,22 @@
+import {
+  FetchError,
+  JwksValidationError,
+  JwtExpiredError,
+  JwtInvalidAudienceError,
+  JwtInvalidIssuerError,
+  JwtNotBeforeError,
+} from 'aws-jwt-verify/error';
+import type { Fetcher } from 'aws-jwt-verify/https';
+import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import { JwtVerifier } from 'aws-jwt-verify/jwt-verifier';
 import { type Actor, type Role, roles } from '../domain/actor.js';
 import { Forbidden, Unauthorized } from '../domain/errors.js';
 
 /**
- * The claims of a Cognito ID token, as API Gateway's JWT authorizer hands them over (and as the local
- * gateway does): `cognito:groups` names the role; `custom:departmentId` / `custom:agencyId` the tenant.
- * API Gateway flattens array claims into strings like "[finance department]", so both shapes are read.
+ * The claims of a Cognito ID token, verified inside the function (verifiedClaims below, the first
+ * middleware of the stack): `cognito:groups` names the role; `custom:departmentId` / `custom:agencyId` the
+ * tenant. Array claims may also come flattened into strings like "[finance department]" (as API Gateway's
+ * authorizer hands them over), so both shapes are read.
  */
 export const claimNames = {
   groups: 'cognito:groups',
@@ -51,4 +63,111 @@ export function assertRole(actor: Actor, allowed: readonly Role[]): void {
   if (!allowed.includes(actor.role)) {
     throw new Forbidden(`The role ${actor.role} may not call this route (allowed: ${allowed.join(', ')})`);
   }
+}
+
+/** What verifies a bearer token: its claims, or an Unauthorized. */
+export interface TokenVerifier {
+  verify(token: string): Promise<Claims>;
+}
+
+/** Where the tokens come from: the Cognito user pool in AWS, the local identity provider locally. */
+export interface TokenSettings {
+  issuer: string;
+  /** The app clients whose ID tokens are accepted (the `aud` claim). */
+  audience: string[];
+  /** Default: `<issuer>/.well-known/jwks.json` (where Cognito and the local IdP both serve it). */
+  jwksUri?: string;
+}
+
+/** JWT_ISSUER, JWT_AUDIENCE (comma-separated client ids), JWT_JWKS_URI (optional): set by CDK and the local runner. */
+export function tokenSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): TokenSettings | undefined {
+  const issuer = env.JWT_ISSUER?.trim();
+  const audience = (env.JWT_AUDIENCE ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  if (!issuer || !audience.length) return undefined;
+  return { issuer, audience, jwksUri: env.JWT_JWKS_URI?.trim() || undefined };
+}
+
+/** Fetches the JWKS with the platform's fetch (http for the local IdP, https for Cognito), bounded in time. */
+export const jwksFetcher: Fetcher = {
+  async fetch(uri) {
+    const res = await fetch(uri, { signal: AbortSignal.timeout(5_000) });
+    if (res.status !== 200) throw new Error(`JWKS at ${uri} answered ${res.status}`);
+    return res.arrayBuffer();
+  },
+};
+
+const MAX_TOKEN_CHARS = 8192;
+
+const unauthorized = (zh: string, en: string) => new Unauthorized(en, { 'zh-CN': zh, en });
+
+/**
+ * A verifier of ID tokens with aws-jwt-verify: RS256 signature against the issuer's JWKS (fetched once and
+ * cached per cold start; fetched again only for an unknown `kid`), issuer, audience, expiry and
+ * `token_use: id` when the token names one. Every failure is a 401 that says what was wrong.
+ */
+export function jwtVerifier(settings: TokenSettings, fetcher: Fetcher = jwksFetcher): TokenVerifier {
+  const verifier = JwtVerifier.create(
+    {
+      issuer: settings.issuer,
+      audience: settings.audience,
+      jwksUri: settings.jwksUri ?? `${settings.issuer.replace(/\/$/, '')}/.well-known/jwks.json`,
+      customJwtCheck: ({ payload }) => {
+        if (payload.token_use !== undefined && payload.token_use !== 'id') {
+          throw new Error('only ID tokens carry the groups and the department or agency');
+        }
+      },
+    },
+    { jwksCache: new SimpleJwksCache({ fetcher }) },
+  );
+  return {
+    async verify(token) {
+      try {
+        return (await verifier.verify(token)) as unknown as Claims;
+      } catch (err) {
+        if (err instanceof JwtExpiredError) throw unauthorized('令牌已过期', 'The token has expired');
+        if (err instanceof JwtInvalidIssuerError) {
+          throw unauthorized('令牌的签发方（iss）不被接受', "The token's issuer (iss) is not accepted");
+        }
+        if (err instanceof JwtInvalidAudienceError) {
+          throw unauthorized('令牌的受众（aud）不被接受', "The token's audience (aud) is not accepted");
+        }
+        if (err instanceof JwtNotBeforeError)
+          throw unauthorized('令牌尚未生效', 'The token is not valid yet');
+        if (err instanceof FetchError || err instanceof JwksValidationError) throw err; // ours, not the caller's
+        throw unauthorized('令牌无效（签名或格式）', 'The token is not valid (signature or format)');
+      }
+    },
+  };
+}
+
+let cached: { key: string; verifier: TokenVerifier } | undefined;
+
+/** The verifier the environment configures, made once per settings (so the JWKS cache lives as long). */
+export function verifierFromEnv(env: NodeJS.ProcessEnv = process.env): TokenVerifier {
+  const settings = tokenSettingsFromEnv(env);
+  if (!settings) throw new Error('JWT_ISSUER and JWT_AUDIENCE must be set for routes that need a token');
+  const key = JSON.stringify(settings);
+  if (cached?.key !== key) cached = { key, verifier: jwtVerifier(settings) };
+  return cached.verifier;
+}
+
+/** The claims of the request's bearer token, verified; a 401 when there is none or it does not verify. */
+export async function verifiedClaims(
+  verifier: TokenVerifier,
+  authorization: string | undefined,
+): Promise<Claims> {
+  const token = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? '')?.[1];
+  if (!token) {
+    throw unauthorized(
+      '需要 bearer 令牌（Authorization: Bearer …）',
+      'A bearer token is required (Authorization: Bearer …)',
+    );
+  }
+  if (token.length > MAX_TOKEN_CHARS) {
+    throw unauthorized('令牌无效（签名或格式）', 'The token is not valid (signature or format)');
+  }
+  return verifier.verify(token);
 }

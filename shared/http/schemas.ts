@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { problemTypeList } from './problem.js';
 
 /** Shapes shared by many routes: paging, ids in paths, the problem document. */
 export const pageQuery = z.strictObject({
@@ -24,10 +25,19 @@ export const fiscalYear = z.coerce
 
 export const problem = z
   .object({
-    type: z.string(),
+    type: z.string().meta({ description: 'A stable URI reference per kind of problem (see the list above)' }),
     title: z.string(),
     status: z.int(),
     detail: z.string(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    instance: z.string().optional().meta({ description: 'urn:request:<id>, the request in our logs' }),
   })
-  .meta({ id: 'Problem' });
+  .meta({
+    id: 'Problem',
+    description:
+      'application/problem+json (RFC 9457). `title`, `detail` and field messages are zh-CN, or English on ' +
+      '`Accept-Language: en`. `type` names the kind of problem, relative to the API:\n' +
+      problemTypeList()
+        .map((line) => `- ${line}`)
+        .join('\n'),
+  });

@@ -11,7 +11,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
-import { BadRequest, ConcurrentChange, Conflict } from '../domain/errors.js';
+import { BadRequest, ConcurrentChange, Conflict, type ConflictKind } from '../domain/errors.js';
 import { documentClient } from './client.js';
 import { type IndexName, table, tableName } from './table.js';
 
@@ -21,8 +21,13 @@ export interface Key {
   sk: string;
 }
 
-/** One element of an all-or-nothing write. `conflict` is the 409 detail when its condition fails. */
-export type WriteAction =
+/**
+ * One element of an all-or-nothing write. `conflict` is the 409 detail when its condition fails, and
+ * `conflictKind` its kind (by default: a taken key is a duplicate, a replaced version a concurrent change,
+ * any other condition a state conflict).
+ */
+export type WriteAction = WriteActionBody & { conflictKind?: ConflictKind };
+type WriteActionBody =
   | { kind: 'create'; item: Item; conflict: string }
   | { kind: 'replace'; item: Item & { version: number }; expectedVersion: number; conflict: string }
   | { kind: 'put'; item: Item }
@@ -34,7 +39,26 @@ export type WriteAction =
       condition?: { expression: string; values?: Record<string, unknown>; names?: Record<string, string> };
       conflict: string;
     }
-  | { kind: 'check'; key: Key; expression: string; values?: Record<string, unknown>; conflict: string };
+  | { kind: 'check'; key: Key; expression: string; values?: Record<string, unknown>; conflict: string }
+  | {
+      /**
+       * An update written as a DynamoDB UpdateExpression (for atomic counters: `ADD spentFen :amt`, nested
+       * paths such as `spendByDate.#d`), under `condition` (default: the item exists).
+       */
+      kind: 'updateExpression';
+      key: Key;
+      update: string;
+      condition?: string;
+      names?: Record<string, string>;
+      values?: Record<string, unknown>;
+      conflict: string;
+    };
+
+/** The outcome of `tryWrite`: written, or the indexes of the actions whose condition failed (nothing written). */
+export type WriteOutcome = { ok: true } | { ok: false; failed: number[] };
+
+/** How long `write` keeps retrying a transaction DynamoDB cancelled for a concurrent transaction on an item. */
+const TRANSACTION_CONFLICT_DEADLINE_MS = 5_000;
 
 export interface Page<T> {
   items: T[];
@@ -59,6 +83,7 @@ export class Db {
   constructor(
     private readonly client: DynamoDBDocumentClient = documentClient(),
     readonly name: string = tableName(),
+    private readonly opts: { transactionConflictDeadlineMs?: number } = {},
   ) {}
 
   async get<S extends z.ZodType>(key: Key, schema: S): Promise<z.infer<S> | undefined> {
@@ -85,7 +110,11 @@ export class Db {
       Limit: filtered ? limit : limit + 1,
       ScanIndexForward: !spec.newestFirst,
       ExclusiveStartKey: spec.nextToken
-        ? decodeNextToken(spec.nextToken, keyNames, pkName, spec.pk)
+        ? decodeNextToken(spec.nextToken, keyNames, pkName, spec.pk, {
+            skName,
+            beginsWith: spec.skBeginsWith,
+            between: spec.skBetween,
+          })
         : undefined,
     };
     if (spec.skBeginsWith !== undefined) {
@@ -204,31 +233,53 @@ export class Db {
    * ConcurrentChange when a `replace` found another version (or the transaction collided), else a Conflict.
    */
   async write(actions: WriteAction[]): Promise<void> {
+    const out = await this.tryWrite(actions);
+    if (!out.ok) {
+      const failed = out.failed.map((i) => actions[i]!);
+      const action = failed[0];
+      const detail = action && 'conflict' in action ? action.conflict : 'A condition of the write failed';
+      // A version check that failed means the state moved since it was read: a ConcurrentChange (retried by
+      // shared/app/retry.ts); any other failed condition is a duplicate or a state conflict, a plain 409.
+      if (failed.some((a) => a.kind === 'replace')) throw new ConcurrentChange(detail);
+      const kind: ConflictKind =
+        action?.conflictKind ?? (action?.kind === 'create' ? 'duplicate' : 'state-conflict');
+      throw new Conflict(detail, undefined, kind);
+    }
+  }
+
+  /**
+   * Writes every action or none, and says which conditions failed instead of throwing, so a caller can
+   * tell one refusal from another (a known voucher from a project over budget). A transaction that
+   * DynamoDB cancels because another transaction held one of its items at that moment (nothing was
+   * written) is sent again after a jittered, growing pause, for up to 5 seconds.
+   */
+  async tryWrite(actions: WriteAction[]): Promise<WriteOutcome> {
     const input: TransactWriteCommandInput = { TransactItems: actions.map((a) => this.toTransactItem(a)) };
-    try {
-      await this.client.send(new TransactWriteCommand(input));
-    } catch (err) {
-      if (
-        err instanceof TransactionCanceledException ||
-        (err as Error).name === 'TransactionCanceledException'
-      ) {
-        const reasons = (err as TransactionCanceledException).CancellationReasons ?? [];
-        const failed = reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [actions[i]] : []));
-        const action = failed[0];
-        if (action && 'conflict' in action) {
-          // A version check that failed means the state moved since it was read: a ConcurrentChange (retried
-          // by shared/app/retry.ts); any other failed condition is a state conflict, a plain 409.
-          throw failed.some((a) => a?.kind === 'replace')
-            ? new ConcurrentChange(action.conflict)
-            : new Conflict(action.conflict);
+    const deadline =
+      Date.now() + (this.opts.transactionConflictDeadlineMs ?? TRANSACTION_CONFLICT_DEADLINE_MS);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.client.send(new TransactWriteCommand(input));
+        return { ok: true };
+      } catch (err) {
+        if (
+          !(err instanceof TransactionCanceledException) &&
+          (err as Error).name !== 'TransactionCanceledException'
+        ) {
+          throw err;
         }
-        if (reasons.some((r) => r.Code === 'TransactionConflict')) {
+        const reasons = (err as TransactionCanceledException).CancellationReasons ?? [];
+        const failed = reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []));
+        if (failed.length) return { ok: false, failed };
+        if (!reasons.some((r) => r.Code === 'TransactionConflict')) throw err;
+        if (Date.now() >= deadline) {
           throw new ConcurrentChange(
             'Another change to the same record happened at the same moment; try again',
           );
         }
+        // Full jitter: a random pause up to 10 ms · 2^attempt (at most 400 ms), so retries spread out.
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(400, 10 * 2 ** attempt)));
       }
-      throw err;
     }
   }
 
@@ -255,6 +306,17 @@ export class Db {
             Key: a.key,
             ConditionExpression: a.expression,
             ExpressionAttributeValues: a.values,
+          },
+        };
+      case 'updateExpression':
+        return {
+          Update: {
+            TableName,
+            Key: a.key,
+            UpdateExpression: a.update,
+            ConditionExpression: a.condition ?? 'attribute_exists(pk)',
+            ExpressionAttributeNames: a.names && Object.keys(a.names).length ? a.names : undefined,
+            ExpressionAttributeValues: a.values && Object.keys(a.values).length ? a.values : undefined,
           },
         };
       case 'update': {
@@ -296,21 +358,49 @@ export function encodeNextToken(key: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
+/** The sort key range of a query, which a token's sort key must lie in. */
+export interface SortKeyRange {
+  skName: string;
+  beginsWith?: string;
+  between?: [string, string];
+}
+
+/**
+ * The key a token names, if it is exactly a key of this list: the key attributes of the table (and the
+ * index), strings of at most 1024 characters, the query's own partition key, and a sort key inside the
+ * query's own range (begins_with or between). Anything else is a 400: DynamoDB never sees it.
+ */
 export function decodeNextToken(
   token: string,
   keyNames: string[],
   pkName: string,
   pk: string,
+  range?: SortKeyRange,
 ): Record<string, unknown> {
   try {
     const key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
     const names = key && typeof key === 'object' && !Array.isArray(key) ? Object.keys(key) : [];
-    const exact = names.length === keyNames.length && keyNames.every((k) => typeof key[k] === 'string');
-    if (exact && key[pkName] === pk) return key;
+    const exact =
+      names.length === keyNames.length &&
+      keyNames.every((k) => Object.hasOwn(key, k) && typeof key[k] === 'string' && key[k].length <= 1024);
+    const sk = range ? key?.[range.skName] : undefined;
+    const inRange =
+      !range ||
+      (typeof sk === 'string' &&
+        (range.beginsWith === undefined || sk.startsWith(range.beginsWith)) &&
+        (range.between === undefined || (sk >= range.between[0] && sk <= range.between[1])));
+    if (exact && key[pkName] === pk && inRange) return key;
   } catch {
     // fall through: any undecodable token is the same client error
   }
   throw new BadRequest('nextToken is not valid for this list', [
-    { path: 'nextToken', message: 'use the nextToken of the previous page of the same list' },
+    {
+      path: 'nextToken',
+      message: 'use the nextToken of the previous page of the same list',
+      messages: {
+        'zh-CN': '请使用同一列表上一页返回的 nextToken',
+        en: 'use the nextToken of the previous page of the same list',
+      },
+    },
   ]);
 }

@@ -13,8 +13,8 @@ import type { Project } from '../domain/project.js';
 import { auditAction } from './audit.js';
 import { type Db, encodeNextToken, type Item, type Page, type WriteAction } from './db.js';
 import type { ChangeContext } from './entity-store.js';
+import { spendAction } from './expenditures.js';
 import { keys } from './keys.js';
-import { projects } from './projects.js';
 
 /**
  * Expenditure imports in the single table. The import record (`IMPORT#<id>` / `IMPORT`) keeps the status and
@@ -191,7 +191,9 @@ export function chunkActions(
   }));
   if (project && result.project) {
     actions.push(
-      projects.replaceAction(project, { ...result.project, updatedAt: ctx.now.toISOString() }),
+      // The spend is added atomically, as a single voucher's is (expenditures.ts): concurrent vouchers and
+      // imports of one project all land; only a real refusal (budget, state) sends the chunk round again.
+      spendAction(project, result.created, ctx.now.toISOString()),
       auditAction({
         actor: ctx.actor,
         at: ctx.now.toISOString(),
@@ -199,7 +201,7 @@ export function chunkActions(
         entityType: 'project',
         entityId: project.id,
         action: 'import-expenditures',
-        before: { spentFen: project.spentFen },
+        before: null,
         after: {
           importId: record.id,
           expenditures: result.created.map((e) => ({
@@ -207,7 +209,7 @@ export function chunkActions(
             date: e.date,
             amountFen: e.amountFen,
           })),
-          spentFen: result.project.spentFen,
+          addedFen: result.created.reduce((sum, e) => sum + e.amountFen, 0),
         },
       }),
     );

@@ -8,6 +8,10 @@ const benchmarks: Record<
     describe: 'the monitoring sweep over seeded executing projects (--projects N, --departments M, …)',
     load: () => import('./sweep.js'),
   },
+  api: {
+    describe: 'N concurrent vouchers on one project through the local gateway (--vouchers N, --rounds R)',
+    load: () => import('./api.js'),
+  },
 };
 
 function usage(): never {

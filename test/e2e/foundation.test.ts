@@ -182,9 +182,11 @@ describe('400 Bad Request', () => {
     const res = await api('/v1/departments', {
       token: await financeToken(),
       body: departmentBody(uniqueId('D'), { colour: 'red' }),
+      headers: { 'accept-language': 'en' },
     });
 
     const problem = expectProblem(res, 400);
+    expect(problem.type).toBe('/problems/validation');
     expect(problem.errors).toContainEqual({ path: 'colour', message: expect.stringMatching(/unknown/) });
   });
 
@@ -220,9 +222,11 @@ describe('401 Unauthorized', () => {
     const realKey = await importJWK((await idpKeys()).privateJwk, 'RS256');
     const expired = await resign({ ...claims, iat: now - 7200, exp: now - 3600 }, realKey);
 
-    const res = await api('/v1/departments', { token: expired });
+    const res = await api('/v1/departments', { token: expired, headers: { 'accept-language': 'en' } });
 
     expect(expectProblem(res, 401).detail).toMatch(/expired/i);
+    const zh = await api('/v1/departments', { token: expired });
+    expect(expectProblem(zh, 401).detail).toBe('令牌已过期');
   });
 
   it('the same forged claims pass once signed with the real key (control)', async () => {

@@ -659,14 +659,14 @@ describe('the stack built from the declarations', () => {
       expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(allRoutes.map(routeKey).sort());
     });
 
-    it('protects every route with the JWT authorizer, except the public ones', () => {
-      const authorizerId = Object.keys(resources(template, 'AWS::ApiGatewayV2::Authorizer'))[0];
+    it('puts no authorizer in front of any route: the functions verify the JWT (problem+json 401)', () => {
+      template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
       for (const route of allRoutes) {
-        const expected =
-          route.roles === 'public'
-            ? { RouteKey: routeKey(route), AuthorizationType: 'NONE', AuthorizerId: Match.absent() }
-            : { RouteKey: routeKey(route), AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } };
-        template.hasResourceProperties('AWS::ApiGatewayV2::Route', expected);
+        template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+          RouteKey: routeKey(route),
+          AuthorizationType: 'NONE',
+          AuthorizerId: Match.absent(),
+        });
       }
     });
 
@@ -687,21 +687,19 @@ describe('the stack built from the declarations', () => {
       }
     });
 
-    it('accepts ID tokens of the user pool for the portal client', () => {
-      template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
-      template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
-        AuthorizerType: 'JWT',
-        IdentitySource: ['$request.header.Authorization'],
-        JwtConfiguration: {
-          Issuer: {
-            'Fn::Join': [
-              '',
-              Match.arrayWith(['https://cognito-idp.', { Ref: logicalId(stack.identity.userPool) }]),
-            ],
+    it('tells every API function to accept ID tokens of the user pool for the portal client', () => {
+      for (const area of Object.keys(apiAreas)) {
+        const fn = resources(template, 'AWS::Lambda::Function')[logicalId(stack.functions[area]!.fn)];
+        expect(fn?.Properties.Environment.Variables, area).toMatchObject({
+          JWT_ISSUER: {
+            'Fn::Join': ['', expect.arrayContaining([{ Ref: logicalId(stack.identity.userPool) }])],
           },
-          Audience: [{ Ref: logicalId(stack.identity.client) }],
-        },
-      });
+          JWT_AUDIENCE: { Ref: logicalId(stack.identity.client) },
+        });
+        expect(JSON.stringify(fn?.Properties.Environment.Variables.JWT_ISSUER)).toContain(
+          'https://cognito-idp.',
+        );
+      }
     });
 
     it('logs every request to a log group and throttles', () => {

@@ -6,7 +6,7 @@ import { errorOf } from '../support/errors.js';
 import { useFreshDb } from './local-db.js';
 
 // Integration tier: the Idempotency-Key guard against the real local DynamoDB.
-const scope = { sub: 'user-finance', routeKey: 'POST /v1/departments', key: 'key-1' };
+const scope = { sub: 'user-finance', method: 'POST', path: '/v1/departments', key: 'key-1' };
 const body = { id: 'D-EDU', name: 'Education', contactEmails: ['edu@example.cn'] };
 const now = new Date('2026-03-01T08:00:00Z');
 const response: Replay = {
@@ -91,5 +91,39 @@ describe('IdempotencyGuard', () => {
     ).begin();
 
     expect(other).toBeUndefined();
+  });
+
+  it('keeps the same key on two concrete paths of one route apart (both run)', async () => {
+    const a = { ...scope, path: '/v1/projects/P-A/expenditures' };
+    const b = { ...scope, path: '/v1/projects/P-B/expenditures' };
+    const first = new IdempotencyGuard(db, a, body, now);
+    await first.begin();
+    await first.complete(response);
+
+    expect(await new IdempotencyGuard(db, b, body, now).begin()).toBeUndefined();
+  });
+
+  it('names an in-progress clash and a body clash by their kinds', async () => {
+    const first = new IdempotencyGuard(db, scope, body, now);
+    await first.begin();
+
+    const busy = await errorOf(new IdempotencyGuard(db, scope, body, now).begin());
+    const other = await errorOf(new IdempotencyGuard(db, scope, { ...body, name: 'x' }, now).begin());
+
+    expect((busy as Conflict).kind).toBe('idempotency-in-progress');
+    expect((other as Conflict).kind).toBe('idempotency-conflict');
+  });
+
+  it('ignores a record past its 24 hours: the same key with another body runs as a new request', async () => {
+    const first = new IdempotencyGuard(db, scope, body, now);
+    await first.begin();
+    await first.complete(response);
+    const nextDay = new Date(now.getTime() + 24 * 3600_000 + 1000);
+
+    const fresh = new IdempotencyGuard(db, scope, { ...body, name: 'Health' }, nextDay);
+    expect(await fresh.begin()).toBeUndefined();
+    // and the taken-over claim behaves as a new one: a retry of it while it runs is in progress
+    const err = await errorOf(new IdempotencyGuard(db, scope, { ...body, name: 'Health' }, nextDay).begin());
+    expect((err as Conflict).kind).toBe('idempotency-in-progress');
   });
 });

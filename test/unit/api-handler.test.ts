@@ -5,13 +5,14 @@ import {
   GetCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { Deps } from '../../shared/deps.js';
-import { RuleViolation } from '../../shared/domain/errors.js';
+import { RuleViolation, Unauthorized } from '../../shared/domain/errors.js';
 import { createApiHandler, MAX_BODY_BYTES } from '../../shared/http/api-handler.js';
+import type { TokenVerifier } from '../../shared/http/auth.js';
 import { route } from '../../shared/http/route.js';
 import { logger } from '../../shared/logger.js';
 import { Db } from '../../shared/store/db.js';
@@ -72,6 +73,16 @@ const routes = [
   }),
   route({
     area: 'reference',
+    method: 'GET',
+    path: '/t/things/{id}',
+    roles: ['finance'],
+    tags: ['test'],
+    summary: 'one thing',
+    params: z.strictObject({ id: z.string().max(64) }),
+    handle: async ({ params }) => ({ id: params.id }),
+  }),
+  route({
+    area: 'reference',
     method: 'PUT',
     path: '/t/versioned',
     roles: ['finance'],
@@ -81,7 +92,23 @@ const routes = [
   }),
 ];
 
-const handler = createApiHandler(routes, () => deps);
+/**
+ * The stack verifies bearer tokens itself; here a stand-in verifier reads the claims from the token
+ * (base64url JSON), so each test names its claims. The real verifier (aws-jwt-verify) is tested in
+ * jwt.test.ts.
+ */
+const claimsToken = (claims: Record<string, string>) =>
+  Buffer.from(JSON.stringify(claims)).toString('base64url');
+const verifier: TokenVerifier = {
+  async verify(token) {
+    try {
+      return JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    } catch {
+      throw new Unauthorized('The token is not valid (signature or format)');
+    }
+  },
+};
+const handler = createApiHandler(routes, () => deps, { verifier: () => verifier });
 const context = { awsRequestId: 'req-1', functionName: 'test' } as Context;
 
 interface EventOptions {
@@ -89,9 +116,11 @@ interface EventOptions {
   headers?: Record<string, string>;
   groups?: string;
   claims?: Record<string, string>;
+  /** Send no Authorization header. */
+  noToken?: boolean;
 }
 
-function event(routeKey: string, opts: EventOptions = {}): APIGatewayProxyEventV2WithJWTAuthorizer {
+function event(routeKey: string, opts: EventOptions = {}): APIGatewayProxyEventV2 {
   const [method = 'GET', path = '/'] = routeKey.split(' ');
   return {
     version: '2.0',
@@ -101,6 +130,11 @@ function event(routeKey: string, opts: EventOptions = {}): APIGatewayProxyEventV
     headers: {
       host: 'api.example.cn',
       ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(opts.noToken
+        ? {}
+        : {
+            authorization: `Bearer ${claimsToken(opts.claims ?? { sub: 'user-1', 'cognito:groups': opts.groups ?? '[finance]' })}`,
+          }),
       ...opts.headers,
     },
     body: opts.body,
@@ -116,14 +150,6 @@ function event(routeKey: string, opts: EventOptions = {}): APIGatewayProxyEventV
       stage: '$default',
       time: '10/Mar/2026:08:00:00 +0000',
       timeEpoch: 1_773_129_600_000,
-      authorizer: {
-        principalId: '',
-        integrationLatency: 0,
-        jwt: {
-          claims: opts.claims ?? { sub: 'user-1', 'cognito:groups': opts.groups ?? '[finance]' },
-          scopes: null,
-        },
-      },
     },
   };
 }
@@ -159,7 +185,80 @@ describe('the API stack: request checks', () => {
     const res = await call('POST /t/things', { body: JSON.stringify({ name: 'a', colour: 'red' }) });
 
     expect(res.statusCode).toBe(400);
-    expect(json(res.body).errors).toContainEqual({ path: 'colour', message: 'unknown field' });
+    expect(json(res.body).errors).toContainEqual({ path: 'colour', message: '未知字段' });
+  });
+
+  it("speaks English, zod's messages included, on Accept-Language: en", async () => {
+    const res = await call('POST /t/things', {
+      body: JSON.stringify({ name: 7, colour: 'red' }),
+      headers: { 'accept-language': 'en-GB,en;q=0.9,zh;q=0.5' },
+    });
+
+    const problem = json(res.body);
+    expect(problem).toMatchObject({ type: '/problems/validation', title: 'Bad Request' });
+    expect(problem.detail).toBe('The body does not match the schema of this route');
+    expect(problem.errors).toEqual(
+      expect.arrayContaining([
+        { path: 'colour', message: 'unknown field' },
+        { path: 'name', message: 'Invalid input: expected string, received number' },
+      ]),
+    );
+  });
+
+  it("speaks zh-CN by default, zod's messages included", async () => {
+    const res = await call('POST /t/things', { body: JSON.stringify({ name: 7 }) });
+
+    const problem = json(res.body);
+    expect(problem).toMatchObject({ type: '/problems/validation', title: '请求格式错误' });
+    expect(problem.detail).toBe('请求体不符合此接口的格式要求');
+    expect(problem.errors).toEqual([{ path: 'name', message: '无效输入：期望 string，实际接收 数字' }]);
+  });
+
+  it('answers no bearer token with 401 problem+json before it reads the body (401 wins over 400)', async () => {
+    const res = await call('POST /t/things', { body: '{not json', noToken: true });
+
+    expect(res.statusCode).toBe(401);
+    expect(res.headers?.['content-type']).toBe('application/problem+json');
+    expect(res.headers?.['www-authenticate']).toBe('Bearer');
+    expect(json(res.body)).toMatchObject({ type: '/problems/unauthorized', status: 401, title: '未认证' });
+  });
+
+  it('answers an Idempotency-Key of a few KB with 400 naming the header', async () => {
+    const res = await call('POST /t/things', {
+      body: '{"name":"a"}',
+      headers: { 'idempotency-key': 'k'.repeat(4096), 'accept-language': 'en' },
+    });
+
+    expect(res.statusCode).toBe(400);
+    expect(json(res.body).errors[0].path).toBe('Idempotency-Key');
+    expect(json(res.body).detail).toMatch(/1–128 characters/);
+    expect(createThing).not.toHaveBeenCalled();
+    expect(dynamo.commandCalls(GetCommand)).toHaveLength(0);
+  });
+
+  it('answers an Idempotency-Key with characters outside its set with 400', async () => {
+    const res = await call('POST /t/things', {
+      body: '{"name":"a"}',
+      headers: { 'idempotency-key': 'a#b c' },
+    });
+
+    expect(res.statusCode).toBe(400);
+  });
+
+  it('answers a malformed % escape in a path parameter with 400, not 500', async () => {
+    const res = await handler(
+      { ...event('GET /t/things/{id}'), pathParameters: { id: '%E0%A4%A' } },
+      context,
+    );
+
+    expect(res.statusCode).toBe(400);
+    expect(json(res.body)).toMatchObject({ type: '/problems/validation' });
+  });
+
+  it('hands a percent-encoded path parameter to the handler decoded', async () => {
+    const res = await handler({ ...event('GET /t/things/{id}'), pathParameters: { id: 'T%2D1' } }, context);
+
+    expect(json(res.body)).toEqual({ id: 'T-1' });
   });
 
   it('answers a text/plain body with 415', async () => {

@@ -91,10 +91,23 @@ describe('Db.write', () => {
     expect((err as Conflict).detail).toBe('Agency A-01 was changed by someone else meanwhile');
   });
 
-  it('turns a transaction conflict with a concurrent write into a Conflict', async () => {
-    dynamo.on(TransactWriteCommand).rejects(canceled('None', 'TransactionConflict'));
+  it('sends a transaction cancelled by a concurrent transaction again, until it goes through', async () => {
+    dynamo
+      .on(TransactWriteCommand)
+      .rejectsOnce(canceled('None', 'TransactionConflict'))
+      .rejectsOnce(canceled('TransactionConflict', 'None'))
+      .resolves({});
 
-    const err = await errorOf(db.write([createDept, replaceAgency]));
+    await db.write([createDept, replaceAgency]);
+
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(3);
+  });
+
+  it('turns a transaction conflict that outlasts the deadline into a Conflict', async () => {
+    dynamo.on(TransactWriteCommand).rejects(canceled('None', 'TransactionConflict'));
+    const impatient = new Db(doc, 'test-table', { transactionConflictDeadlineMs: 30 });
+
+    const err = await errorOf(impatient.write([createDept, replaceAgency]));
 
     expect(err).toBeInstanceOf(Conflict);
     expect((err as Conflict).detail).toMatch(/at the same moment/);
@@ -116,6 +129,43 @@ describe('Db.write', () => {
     const err = await errorOf(db.write([createDept]));
 
     expect(err).toBe(invalid);
+  });
+});
+
+describe('Db.tryWrite', () => {
+  it('names every action whose condition failed, and writes nothing', async () => {
+    dynamo
+      .on(TransactWriteCommand)
+      .rejects(canceled('ConditionalCheckFailed', 'None', 'ConditionalCheckFailed'));
+
+    const out = await db.tryWrite([createDept, replaceAgency, createDept]);
+
+    expect(out).toEqual({ ok: false, failed: [0, 2] });
+  });
+
+  it('sends an update expression as it is, with its condition', async () => {
+    dynamo.on(TransactWriteCommand).resolves({});
+
+    const out = await db.tryWrite([
+      {
+        kind: 'updateExpression',
+        key: { pk: 'P', sk: 'P' },
+        update: 'ADD spentFen :a',
+        condition: 'spentFen <= :max',
+        values: { ':a': 5, ':max': 10 },
+        conflict: 'over',
+      },
+    ]);
+
+    expect(out).toEqual({ ok: true });
+    const update = dynamo.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0]?.Update;
+    expect(update).toMatchObject({
+      Key: { pk: 'P', sk: 'P' },
+      UpdateExpression: 'ADD spentFen :a',
+      ConditionExpression: 'spentFen <= :max',
+      ExpressionAttributeValues: { ':a': 5, ':max': 10 },
+    });
+    expect(update?.ExpressionAttributeNames).toBeUndefined();
   });
 });
 
@@ -170,6 +220,47 @@ describe('paging tokens', () => {
 
     expect(err).toBeInstanceOf(BadRequest);
     expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+
+  it("whose sort key lies outside the query's begins_with range are refused before DynamoDB is asked", async () => {
+    // The right partition, but a sort key of another list in it (the project item beside its vouchers).
+    const token = encodeNextToken({ pk: 'PROJECT#P-1', sk: 'PROJECT' });
+
+    const err = await errorOf(
+      db.query({ pk: 'PROJECT#P-1', skBeginsWith: 'EXP#', nextToken: token }, z.unknown()),
+    );
+
+    expect(err).toBeInstanceOf(BadRequest);
+    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+
+  it("whose sort key lies outside the query's between range are refused", async () => {
+    const token = encodeNextToken({ pk: 'P', sk: '2027-01-01' });
+
+    const err = await errorOf(
+      db.query({ pk: 'P', skBetween: ['2026-01-01', '2026-12-31'], nextToken: token }, z.unknown()),
+    );
+
+    expect(err).toBeInstanceOf(BadRequest);
+    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+
+  it('inside the range, on an index, are handed to DynamoDB as the start key', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    const key = { pk: 'PROJECT#P-1', sk: 'PROJECT', gsi1pk: 'DEPT#D-EDU', gsi1sk: 'PROJECT#2026#P-1' };
+
+    await db.query(
+      { index: 'gsi1', pk: 'DEPT#D-EDU', skBeginsWith: 'PROJECT#2026', nextToken: encodeNextToken(key) },
+      z.unknown(),
+    );
+
+    expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input.ExclusiveStartKey).toEqual(key);
+  });
+
+  it('with a key attribute longer than DynamoDB takes are refused', () => {
+    const token = encodeNextToken({ pk: 'P', sk: 'x'.repeat(5000) });
+
+    expect(() => decodeNextToken(token, ['pk', 'sk'], 'pk', 'P')).toThrow(BadRequest);
   });
 
   it('are handed back by Db.query when more items exist than asked, and are absent on the last page', async () => {

@@ -13,8 +13,31 @@ describe('yuanToFen', () => {
     expect(yuanToFen(amount)).toBe(fen);
   });
 
-  it('converts a sum that binary floats make inexact (0.1 + 0.2) to 30 fen', () => {
-    expect(yuanToFen(0.1 + 0.2)).toBe(30);
+  it.each([
+    [134_234_470.64, 13_423_447_064],
+    [9_999_999_999_999.99, 999_999_999_999_999],
+    [1_234_567_890_123.45, 123_456_789_012_345],
+    [0.07, 7],
+    [8_888_888.88, 888_888_888],
+  ])('converts %s yuan exactly to %s fen (where ×100 in floats is off)', (amount, fen) => {
+    expect(yuanToFen(amount)).toBe(fen);
+  });
+
+  it('converts every two-decimal amount of a wide sample exactly (the decimal text, not a float product)', () => {
+    for (let i = 0; i < 20_000; i++) {
+      const fen = Math.floor(Math.random() * 999_999_999_999_999);
+      const amount = Number(`${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`);
+      expect(yuanToFen(amount)).toBe(fen);
+      expect(fenToYuan(fen)).toBe(amount);
+    }
+  });
+
+  it('rejects a number that only looks like two decimals after a float sum (0.1 + 0.2)', () => {
+    expect(() => yuanToFen(0.1 + 0.2)).toThrow(RangeError);
+  });
+
+  it.each([1e21, 1e-7, -0.001])('rejects %s (exponent form or more decimals)', (amount) => {
+    expect(() => yuanToFen(amount)).toThrow(RangeError);
   });
 
   it('rejects an amount with three decimals', () => {

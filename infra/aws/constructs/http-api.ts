@@ -1,7 +1,6 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -30,21 +29,21 @@ const accessLogFormat = AccessLogFormat.custom(
     latencyMs: '$context.responseLatency',
     integrationLatencyMs: '$context.integrationLatency',
     integrationError: '$context.integrationErrorMessage',
-    authorizerError: '$context.authorizer.error',
-    sub: '$context.authorizer.claims.sub',
   }),
 );
 
 /**
- * "The API": an HTTP API whose `$default` stage logs every request and throttles, a JWT authorizer
- * that accepts the user pool's ID tokens for the portal client (issuer = the pool, audience = the
- * client), and one route per declared route. A route declared `public` has no authorizer; the others
- * need a valid token, and the handler then checks the role (shared/http/auth.ts).
+ * "The API": an HTTP API whose `$default` stage logs every request and throttles, and one route per
+ * declared route. No API Gateway authorizer: the functions verify the bearer JWT themselves (aws-jwt-verify,
+ * the first middleware of shared/http), against the user pool's ID tokens for the portal client (issuer =
+ * the pool, audience = the client, given to them as `tokenEnvironment`), so a missing or bad token is
+ * answered with the contract's problem+json 401 — API Gateway's authorizer answers `{"message":"Unauthorized"}`.
  */
 export class HttpApi extends Construct {
   readonly api: apigw.HttpApi;
   readonly stage: apigw.HttpStage;
-  readonly authorizer: HttpUserPoolAuthorizer;
+  /** What the API's functions need to verify tokens: JWT_ISSUER (the pool) and JWT_AUDIENCE (the client). */
+  readonly tokenEnvironment: Record<string, string>;
   readonly accessLogs: logs.LogGroup;
   private readonly integrations = new Map<lambda.IFunction, HttpLambdaIntegration>();
   private readonly keys = new Set<string>();
@@ -84,10 +83,10 @@ export class HttpApi extends Construct {
       },
     });
 
-    this.authorizer = new HttpUserPoolAuthorizer('Cognito', props.userPool, {
-      userPoolClients: [props.client],
-      identitySource: ['$request.header.Authorization'],
-    });
+    this.tokenEnvironment = {
+      JWT_ISSUER: `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${props.userPool.userPoolId}`,
+      JWT_AUDIENCE: props.client.userPoolClientId,
+    };
   }
 
   /** The base URL, without a trailing slash (also the origin of pages the API serves). */
@@ -111,16 +110,15 @@ export class HttpApi extends Construct {
       httpApi: this.api,
       routeKey: apigw.HttpRouteKey.with(route.path, apigw.HttpMethod[route.method]),
       integration,
-      authorizer: isPublic ? undefined : this.authorizer,
     });
-    if (isPublic) {
-      Validations.of(httpRoute).acknowledge({
-        id: 'AwsSolutions-APIG4',
-        reason:
-          `${key} is declared public (roles: 'public' — ${route.summary}): it needs no bearer token by design; ` +
-          'any other credential it takes (such as a signed link) is checked by its handler.',
-      });
-    }
+    Validations.of(httpRoute).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason: isPublic
+        ? `${key} is declared public (roles: 'public' — ${route.summary}): it needs no bearer token by design; ` +
+          'any other credential it takes (such as a signed link) is checked by its handler.'
+        : `${key} is authorized inside its function: the bearer JWT is verified with aws-jwt-verify against the ` +
+          'user pool (issuer, audience, expiry, signature) before anything else, so its 401 is problem+json.',
+    });
     return httpRoute;
   }
 }

@@ -12,7 +12,7 @@ export interface IdentityProps {
 export const tenantAttributes = ['departmentId', 'agencyId'] as const;
 
 /**
- * Who the callers are: a Cognito user pool whose ID tokens the API's JWT authorizer accepts. Accounts
+ * Who the callers are: a Cognito user pool whose ID tokens the API's functions verify (aws-jwt-verify). Accounts
  * are created by the bureau (no self sign-up); the group names the role and a custom attribute the
  * department or agency, exactly the claims shared/http/auth.ts reads. Users cannot write those
  * attributes themselves (the app client may only write their name), so nobody can move themselves into

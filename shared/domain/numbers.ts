@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+/**
+ * Numbers the API accepts besides money: bounded on both sides, and never so close to zero that DynamoDB
+ * (which stores numbers from 1e-130 to 1e126, and whose SDK refuses anything beyond 2^53) or a later
+ * computation could fail on them. Every number of a request schema is one of these, a bounded int, or yuan.
+ */
+export const TINY = 1e-9;
+
+export function measure(min: number, max: number) {
+  return z
+    .number()
+    .min(min)
+    .max(max)
+    .refine((n) => n === 0 || Math.abs(n) >= TINY, { message: `0, or at least ${TINY} in size` });
+}
+
+/** A measured value of an indicator (a target, an actual): ±10^12. */
+export const indicatorValue = () => measure(-1e12, 1e12);
