@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { uploadPageSecret, verifyPageToken } from '../../shared/docs/page-token.js';
 import { downloadUrl, s3Storage } from '../../shared/docs/storage.js';
 import { messagePage, type PageReply, uploadFormPage } from '../../shared/docs/upload-page.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { getBulletin, publishBulletin } from '../../shared/app/bulletin.js';
 import { resultsPage, yearRanking } from '../../shared/app/results.js';
 import {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { openExpenditureImport } from '../../shared/app/expenditure-import.js';
 import { apiBaseUrl } from '../../shared/docs/uploads.js';
 import { importStatuses, type RowOutcome } from '../../shared/domain/expenditure-import.js';

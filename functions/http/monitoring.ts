@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { changeNotice, decideClawback, fileMonitoringReport } from '../../shared/app/monitoring-changes.js';
 import { runSweepHere } from '../../shared/app/sweep.js';
 import type { Actor } from '../../shared/domain/actor.js';

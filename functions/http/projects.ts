@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { changeProject as applyChange } from '../../shared/app/project-change.js';
 import { lastYearIndicators } from '../../shared/app/self-evaluation.js';
 import { businessDate, yearOf } from '../../shared/domain/calendar.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { assertDepartmentsExist, updateAgency, updateDepartment } from '../../shared/app/reference-data.js';
 import { checkRuleValues, ruleValuesSchema } from '../../shared/domain/config.js';
 import { NotFound, RuleViolation } from '../../shared/domain/errors.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type SweepDeps, scheduleSweep, sweepActor } from '../../shared/app/sweep.js';
 import { type Deps, type DepsSource, defaultDeps, resolveDeps } from '../../shared/deps.js';
 import { addDays, businessDate } from '../../shared/domain/calendar.js';

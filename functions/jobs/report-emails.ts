@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MailDeps } from '../../shared/app/deliver-mails.js';
 import { sendReportEmails } from '../../shared/app/report-emails.js';
 import { type Deps, type DepsSource, defaultDeps, resolveDeps } from '../../shared/deps.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BULLETINS_PREFIX } from '../docs/content-types.js';
 import { publicDataPrefix, publicPackage } from '../docs/public-package.js';
 import type { Publisher } from '../docs/storage.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type Actor, assertOwnDepartment } from '../domain/actor.js';
 import { NotFound } from '../domain/errors.js';
 import { fileReport, type MonitoringReportInput } from '../domain/monitoring-report.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { NotFound, RuleViolation } from '../domain/errors.js';
 import type { Agency, agencyUpdate, Department, departmentUpdate } from '../domain/reference.js';
 import type { Db } from '../store/db.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Actor } from '../domain/actor.js';
 import { type IsoDate, yearOf } from '../domain/calendar.js';
 import type { RuleConfig } from '../domain/config.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The S3 event notification (event version 2.x) as it reaches the upload-arrived function — from S3 in

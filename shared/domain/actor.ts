@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFound } from './errors.js';
 
 export const roles = ['finance', 'department', 'evaluator'] as const;

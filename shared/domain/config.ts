@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FieldError } from './errors.js';
 import { yuan } from './money.js';
 import { measure } from './numbers.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Money is yuan in the API (JSON numbers with at most two decimals) and integer fen everywhere else.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { businessDate } from './calendar.js';
 import { type FieldError, RuleViolation } from './errors.js';
 import { isQuantitative, tiers } from './indicators.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Numbers the API accepts besides money: bounded on both sides, and never so close to zero that DynamoDB

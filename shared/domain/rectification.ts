@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { IsoDate } from './calendar.js';
 import { Conflict, type FieldError, RuleViolation } from './errors.js';
 import { fenToYuan, yuan, yuanToFen } from './money.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Reference data: the budget departments and the third-party agencies, with their contact addresses. */
 export const tenantId = z

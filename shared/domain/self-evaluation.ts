@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { yearOf } from './calendar.js';
 import type { RuleConfig } from './config.js';
 import { Conflict, type FieldError, RuleViolation } from './errors.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Conflict } from '../domain/errors.js';
 import type { Db } from '../store/db.js';
 import { keys } from '../store/keys.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Deps } from '../deps.js';
 import type { Actor, Role } from '../domain/actor.js';
 

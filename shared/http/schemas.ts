@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { problemTypeList } from './problem.js';
 
 /** Shapes shared by many routes: paging, ids in paths, the problem document. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Actor, actorSchema } from '../domain/actor.js';
 import type { Db, Item, Page, WriteAction } from './db.js';
 import { keys } from './keys.js';

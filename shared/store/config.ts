@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultConfig, type RuleConfig, type RuleValues, ruleValuesSchema } from '../domain/config.js';
 import { auditAction } from './audit.js';
 import type { Db, Page, WriteAction } from './db.js';

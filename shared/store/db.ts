@@ -10,7 +10,7 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { BadRequest, ConcurrentChange, Conflict, type ConflictKind } from '../domain/errors.js';
 import { documentClient } from './client.js';
 import { type IndexName, table, tableName } from './table.js';

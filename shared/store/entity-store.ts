@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Actor } from '../domain/actor.js';
 import { PreconditionFailed } from '../domain/errors.js';
 import { auditAction } from './audit.js';

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Actor, assertOwnAgency } from '../domain/actor.js';
 import { NotFound } from '../domain/errors.js';
 import { type Evaluation, evaluationRecord, ratingItems } from '../domain/evaluation.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Actor, actorSchema, assertOwnDepartment } from '../domain/actor.js';
 import { NotFound } from '../domain/errors.js';
 import {

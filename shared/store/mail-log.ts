@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Conflict } from '../domain/errors.js';
 import {
   type ClaimResult,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type SelfEvaluation, selfEvaluationRecord } from '../domain/self-evaluation.js';
 import type { Db, Page, WriteAction } from './db.js';
 import { entityStore } from './entity-store.js';

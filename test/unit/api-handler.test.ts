@@ -8,7 +8,7 @@ import {
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Deps } from '../../shared/deps.js';
 import { RuleViolation, Unauthorized } from '../../shared/domain/errors.js';
 import { createApiHandler, MAX_BODY_BYTES } from '../../shared/http/api-handler.js';

@@ -6,7 +6,7 @@ import {
 import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BadRequest, Conflict } from '../../shared/domain/errors.js';
 import { Db, decodeNextToken, encodeNextToken, type WriteAction } from '../../shared/store/db.js';
 

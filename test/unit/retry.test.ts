@@ -5,7 +5,7 @@ import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dy
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { retryOnConcurrentChange } from '../../shared/app/retry.js';
 import { ConcurrentChange, Conflict, NotFound } from '../../shared/domain/errors.js';
 import { Db, type WriteAction } from '../../shared/store/db.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BadRequest } from '../../shared/domain/errors.js';
 import { fieldErrors, formatPath, parseOr400 } from '../../shared/http/validation.js';
 
