@@ -4,8 +4,8 @@ import { ConcurrentChange, Conflict } from '../domain/errors.js';
  * The one retry of a read-modify-write: `attempt` reads, decides (the domain) and writes. When the write
  * finds that what it read changed meanwhile (a ConcurrentChange: a version check failed), it is run again —
  * reading afresh — after a jittered exponential pause (full jitter: a random wait up to base × 2^n, at most
- * `maxDelayMs`), until `deadlineMs` have passed; then it gives up with a 409 Conflict ("changed by someone
- * else"). Anything else — a plain Conflict the domain found on a fresh read, a 404, a 422, a 5xx — goes out
+ * `maxDelayMs`), until `deadlineMs` have passed; then it gives up with a 409 Conflict of the type
+ * `/problems/concurrent-change` ("changed by someone else; reload and retry"). Anything else — a plain Conflict the domain found on a fresh read, a 404, a 422, a 5xx — goes out
  * at once: a real answer is never retried away.
  */
 export interface RetryOptions {
@@ -44,7 +44,14 @@ export async function retryOnConcurrentChange<T>(
       const wait = Math.floor(random() * Math.min(max, base * 2 ** (n - 1)));
       if (clock() + wait >= deadline) {
         const what = opts.what ?? 'This record';
-        throw new Conflict(`${what} was changed by someone else meanwhile; reload it and try again`);
+        // Its own problem type (/problems/concurrent-change), not a state conflict: a portal tells "someone
+        // else changed it, retry" from "the state does not allow it". A plain Conflict, not a ConcurrentChange,
+        // so that an outer retry does not start over.
+        throw new Conflict(
+          `${what} was changed by someone else meanwhile; reload it and try again`,
+          undefined,
+          'concurrent-change',
+        );
       }
       await sleep(wait);
     }

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { retryOnConcurrentChange } from '../../shared/app/retry.js';
 import { ConcurrentChange, Conflict, NotFound } from '../../shared/domain/errors.js';
+import { problemBody } from '../../shared/http/problem.js';
 import { Db, type WriteAction } from '../../shared/store/db.js';
 import { errorOf } from '../support/errors.js';
 
@@ -54,7 +55,7 @@ describe('retryOnConcurrentChange', () => {
     expect(time.pauses).toEqual([10, 20, 40, 80, 160, 250, 250]);
   });
 
-  it('gives up at the deadline with a plain 409 Conflict that says someone else changed it', async () => {
+  it('gives up at the deadline with a plain 409 Conflict of the type concurrent-change that says someone else changed it', async () => {
     const time = fakeTime();
     let attempts = 0;
 
@@ -71,6 +72,9 @@ describe('retryOnConcurrentChange', () => {
     expect(err).toBeInstanceOf(Conflict);
     expect(err).not.toBeInstanceOf(ConcurrentChange); // an outer retry does not start over
     expect((err as Conflict).status).toBe(409);
+    // its own kind, so a portal tells "retry" from a real state conflict
+    expect((err as Conflict).kind).toBe('concurrent-change');
+    expect(problemBody(err as Conflict).type).toBe('/problems/concurrent-change');
     expect((err as Conflict).detail).toBe(
       'Clawback recommendation C-1 was changed by someone else meanwhile; reload it and try again',
     );
@@ -93,6 +97,7 @@ describe('retryOnConcurrentChange', () => {
     );
 
     expect(err).toBe(real);
+    expect(problemBody(real).type).toBe('/problems/state-conflict');
     expect(attempts).toBe(1);
     expect(time.pauses).toEqual([]);
   });
