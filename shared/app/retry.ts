@@ -5,8 +5,9 @@ import { ConcurrentChange, Conflict } from '../domain/errors.js';
  * finds that what it read changed meanwhile (a ConcurrentChange: a version check failed), it is run again —
  * reading afresh — after a jittered exponential pause (full jitter: a random wait up to base × 2^n, at most
  * `maxDelayMs`), until `deadlineMs` have passed; then it gives up with a 409 Conflict of the type
- * `/problems/concurrent-change` ("changed by someone else; reload and retry"). Anything else — a plain Conflict the domain found on a fresh read, a 404, a 422, a 5xx — goes out
- * at once: a real answer is never retried away.
+ * `/problems/concurrent-change` ("changed by someone else; reload and retry"). Anything else — a plain
+ * Conflict the domain found on a fresh read, a 404, a 422, a 5xx — goes out at once: a real answer is never
+ * retried away.
  */
 export interface RetryOptions {
   /** How long to keep trying (from the first attempt). Default 3 s: well inside an API call's 29 s. */
