@@ -260,6 +260,18 @@ export async function planArrived(
 
 // The reviews and the report ----------------------------------------------------------------------------------
 
+/**
+ * Decides on `e` as the handler read it (its owner checked); when the write finds that it changed meanwhile
+ * (another clerk's review won the race), reads it again and decides again — so the loser of a race hears
+ * what the state is now (a 409 state conflict), not only that something moved.
+ */
+function onFreshRead<T>(db: Db, e: Evaluation, attempt: (current: Evaluation) => Promise<T>): Promise<T> {
+  return retryOnConcurrentChange(
+    async (n) => attempt(n === 1 ? e : await mustExist(evaluations.get(db, e.id), `Evaluation ${e.id}`)),
+    { what: `Evaluation ${e.id}` },
+  );
+}
+
 export async function reviewPlan(
   deps: EvaluationDeps,
   ctx: ChangeContext,
@@ -267,10 +279,13 @@ export async function reviewPlan(
   body: { decision: ReviewDecision; comments?: string },
   opts: { ifMatch?: number; baseUrl: string },
 ): Promise<Evaluation> {
-  assertAllowed(e, 'plan_review');
-  checkIfMatch(e, opts.ifMatch, `Evaluation ${e.id}`);
-  const after = transition(e, { type: 'plan_review', ...body }, ctx.now, ctx.actor.sub);
-  await deps.db.write(evaluations.updateActions(e, after, ctx, `plan-${body.decision}`));
+  const after = await onFreshRead(deps.db, e, async (current) => {
+    assertAllowed(current, 'plan_review');
+    checkIfMatch(current, opts.ifMatch, `Evaluation ${current.id}`);
+    const next = transition(current, { type: 'plan_review', ...body }, ctx.now, ctx.actor.sub);
+    await deps.db.write(evaluations.updateActions(current, next, ctx, `plan-${body.decision}`));
+    return next;
+  });
   await notifyDue(deps, after, body.decision === 'approve' ? 'report' : 'plan', {
     baseUrl: opts.baseUrl,
     now: ctx.now,
@@ -280,7 +295,17 @@ export async function reviewPlan(
 
 const MAX_REFERENCED_DOCUMENTS = 90;
 
-export async function submitReport(
+export function submitReport(
+  deps: EvaluationDeps,
+  ctx: ChangeContext,
+  e: Evaluation,
+  body: { documentId: string; score: number; grade: Grade; findings: Finding[] },
+  opts: { ifMatch?: number },
+): Promise<Evaluation> {
+  return onFreshRead(deps.db, e, (current) => submitReportOnce(deps, ctx, current, body, opts));
+}
+
+async function submitReportOnce(
   deps: EvaluationDeps,
   ctx: ChangeContext,
   e: Evaluation,
@@ -363,26 +388,29 @@ export async function reviewReport(
   body: { decision: ReviewDecision; comments?: string },
   opts: { ifMatch?: number; baseUrl: string },
 ): Promise<Evaluation> {
-  assertAllowed(e, 'report_review');
-  checkIfMatch(e, opts.ifMatch, `Evaluation ${e.id}`);
-  const after = transition(e, { type: 'report_review', ...body }, ctx.now, ctx.actor.sub);
-  const actions = evaluations.updateActions(e, after, ctx, `report-${body.decision}`);
-  // An approved report's grade becomes the project's third-party grade (the results read it).
-  if (body.decision === 'approve') {
-    actions.push(
-      thirdPartyGradeAction(after),
-      // What changed under the year's published bulletin and results (the staleness guard).
-      evaluationChangeAction({
-        fiscalYear: after.fiscalYear,
-        at: ctx.now.toISOString(),
-        kind: 'third-party-approval',
-        projectId: after.projectId,
-        departmentId: after.departmentId,
-        detail: `第三方评价：项目 ${after.projectId} 评价报告通过，等级 ${after.report!.grade}（${after.report!.score} 分）`,
-      }),
-    );
-  }
-  await deps.db.write(actions);
+  const after = await onFreshRead(deps.db, e, async (current) => {
+    assertAllowed(current, 'report_review');
+    checkIfMatch(current, opts.ifMatch, `Evaluation ${current.id}`);
+    const next = transition(current, { type: 'report_review', ...body }, ctx.now, ctx.actor.sub);
+    const actions = evaluations.updateActions(current, next, ctx, `report-${body.decision}`);
+    // An approved report's grade becomes the project's third-party grade (the results read it).
+    if (body.decision === 'approve') {
+      actions.push(
+        thirdPartyGradeAction(next),
+        // What changed under the year's published bulletin and results (the staleness guard).
+        evaluationChangeAction({
+          fiscalYear: next.fiscalYear,
+          at: ctx.now.toISOString(),
+          kind: 'third-party-approval',
+          projectId: next.projectId,
+          departmentId: next.departmentId,
+          detail: `第三方评价：项目 ${next.projectId} 评价报告通过，等级 ${next.report!.grade}（${next.report!.score} 分）`,
+        }),
+      );
+    }
+    await deps.db.write(actions);
+    return next;
+  });
   if (body.decision === 'return')
     await notifyDue(deps, after, 'report', { baseUrl: opts.baseUrl, now: ctx.now });
   return after;
