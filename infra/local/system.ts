@@ -134,8 +134,11 @@ export async function startSystem(
     const { schedules } = (await import('../../functions/jobs/schedules.js')) as { schedules: ScheduleDef[] };
     // s3rver's object-created events drive the same upload-arrived handler as S3's notifications in AWS.
     const { storageEvents } = await import('../../functions/events/registry.js');
-    const events = deliverStorageEvents(s3, storageEvents, opts.root, opts.log);
-    stops.push(() => Promise.race([events.whenIdle(), new Promise((r) => setTimeout(r, 5_000).unref())]));
+    // Through a queue kept in the data folder: what was not finished when the system stopped is delivered again.
+    const events = await deliverStorageEvents(s3, storageEvents, opts.root, opts.log, {
+      dataDir: opts.dataDir,
+    });
+    stops.push(() => events.stop(5_000));
     const gatewayRoutes = await Promise.all(
       Object.values(apiAreas).map(async (a) => {
         const mod = await import(`../../${a.entry.replace(/\.ts$/, '.js')}`);
