@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readRuntime } from '../../infra/local/runtime.js';
 import { failedStart, type LocalSystem, startLocal, tokenCli } from './processes.js';
 import { api, runtime } from './support.js';
 
@@ -77,6 +78,17 @@ describe('a stop and a start of one data folder', () => {
     );
     const store = await api(`${first.runtime.mail}/store`);
     expect(store.json.emails.map((e: { subject: string }) => e.subject)).toContain(subject);
+  });
+
+  it('a second npm start on the folder in use (other ports) names the running system', async () => {
+    const out = await failedStart(dir, {});
+
+    expect(out.code).toBe(1);
+    expect(out.output).toContain(
+      `the data folder ${dir} is in use by a running system (pid ${first.runtime.pid}, API ${first.runtime.api})`,
+    );
+    expect((await api(`${first.runtime.api}/health`)).status).toBe(200); // and left it alone
+    expect((await readRuntime(dir))?.pid).toBe(first.runtime.pid);
   });
 
   it('a clean stop removes runtime.json, and the token command then refuses to sign', async () => {
