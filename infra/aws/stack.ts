@@ -241,7 +241,7 @@ export class BudgetPerformanceStack extends Stack {
       alarms.onDeadLetters(
         `${id}DeadLetters`,
         event.deadLetters,
-        `an upload event for ${def.name} failed after Lambda's retries`,
+        `an upload event for ${def.name} failed ${def.maxReceiveCount} receipts`,
       );
       this.storageEvents[def.name] = { fn, event };
     }

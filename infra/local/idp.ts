@@ -66,13 +66,41 @@ export async function signToken(keys: KeyFile, issuer: string, req: TokenRequest
     .sign(await importJWK(keys.privateJwk, 'RS256'));
 }
 
-/** Serves `/.well-known/openid-configuration` and `/.well-known/jwks.json`. */
+/**
+ * The issuer of a data folder's tokens: the identity provider's URL at its first start, kept in
+ * `idp/issuer` — so tokens stay valid across restarts, also when the provider gets another port
+ * (`IDP_PORT=0`). A restart on port 0 first asks for the issuer's own port again.
+ */
+async function persistedIssuer(dataDir: string): Promise<string | undefined> {
+  try {
+    return (await readFile(path.join(dataDir, 'idp', 'issuer'), 'utf8')).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function portOfUrl(url: string | undefined, host: string): number | undefined {
+  if (!url) return undefined;
+  try {
+    const u = new URL(url);
+    return u.hostname === host && u.port ? Number(u.port) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Serves `/.well-known/openid-configuration` (naming the data folder's issuer and this server's JWKS) and
+ * `/.well-known/jwks.json`.
+ */
 export async function startIdpServer(
   keys: KeyFile,
   host: string,
   port: number,
-): Promise<{ server: Server; issuer: string }> {
+  dataDir: string,
+): Promise<{ server: Server; issuer: string; url: string; jwksUri: string }> {
   let issuer = '';
+  let url = '';
   const server = createServer((req, res) => {
     const send = (body: unknown) => {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -82,13 +110,24 @@ export async function startIdpServer(
     if (req.url === '/.well-known/openid-configuration') {
       return send({
         issuer,
-        jwks_uri: `${issuer}/.well-known/jwks.json`,
+        jwks_uri: `${url}/.well-known/jwks.json`,
         id_token_signing_alg_values_supported: ['RS256'],
       });
     }
     res.writeHead(404).end();
   });
-  const listening = await listen(server, host, port, 'identity provider');
-  issuer = `http://${host}:${portOf(listening)}`;
-  return { server, issuer };
+  const kept = await persistedIssuer(dataDir);
+  const again = port === 0 ? portOfUrl(kept, host) : undefined;
+  let listening: Server | undefined;
+  if (again) {
+    listening = await listen(server, host, again, 'identity provider').catch(() => undefined);
+  }
+  listening ??= await listen(server, host, port, 'identity provider');
+  url = `http://${host}:${portOf(listening)}`;
+  issuer = kept ?? url;
+  if (!kept) {
+    await mkdir(path.join(dataDir, 'idp'), { recursive: true });
+    await writeFile(path.join(dataDir, 'idp', 'issuer'), `${issuer}\n`);
+  }
+  return { server, issuer, url, jwksUri: `${url}/.well-known/jwks.json` };
 }

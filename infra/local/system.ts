@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import sesModule from 'aws-ses-v2-local';
@@ -8,7 +8,9 @@ import { offsetToBusinessDay } from '../../shared/clock.js';
 import { startDynamo } from './dynamodb.js';
 import { startGateway } from './gateway.js';
 import { LOCAL_AUDIENCE, loadOrCreateKeys, startIdpServer } from './idp.js';
+import { keepSentMail } from './mail-store.js';
 import { assertPortFree, portOf } from './ports.js';
+import { removeRuntime, runningSystem, writeRuntime } from './runtime.js';
 import { startScheduler } from './scheduler.js';
 import { deliverStorageEvents, loadOrCreateUploadPageSecret } from './storage-events.js';
 import { ensureTable, localDynamoClient } from './table.js';
@@ -67,6 +69,23 @@ export async function startSystem(
     for (const s of stops.reverse()) await Promise.resolve(s()).catch(() => undefined);
   };
   try {
+    // The ports the user chose, the API's first, before any server starts: a second `npm start` names the
+    // port it cannot have (and the variable that moves it), not some later failure of a half-started system.
+    for (const [port, what] of [
+      [ports.api, 'API, PORT'],
+      [ports.dynamodb, 'DynamoDB, DYNAMODB_PORT'],
+      [ports.s3, 'S3, S3_PORT'],
+      [ports.ses, 'SES, SES_PORT'],
+      [ports.idp, 'identity provider, IDP_PORT'],
+    ] as const) {
+      await assertPortFree(host, port, what);
+    }
+    const other = await runningSystem(opts.dataDir);
+    if ('runtime' in other && other.runtime.pid !== process.pid) {
+      throw new Error(
+        `the data folder ${opts.dataDir} is in use by a running system (pid ${other.runtime.pid}, API ${other.runtime.api}); stop it first or set another DATA_DIR`,
+      );
+    }
     await mkdir(opts.dataDir, { recursive: true });
     const keys = await loadOrCreateKeys(opts.dataDir);
 
@@ -77,7 +96,7 @@ export async function startSystem(
     });
     stops.push(() => dynamo.close());
 
-    await assertPortFree(host, ports.s3, 'S3');
+    await assertPortFree(host, ports.s3, 'S3, S3_PORT');
     const s3 = new S3rver({
       address: host,
       port: ports.s3,
@@ -89,11 +108,14 @@ export async function startSystem(
     const s3Address = await s3.run();
     stops.push(() => s3.close());
 
-    await assertPortFree(host, ports.ses, 'SES');
+    await assertPortFree(host, ports.ses, 'SES, SES_PORT');
+    // Sent mail is kept in the data folder too, so the mail page shows it after a restart.
+    await keepSentMail(opts.dataDir);
     const ses: Server = await sesServer({ host, port: ports.ses });
     stops.push(() => new Promise((r) => ses.close(r)));
 
-    const idp = await startIdpServer(keys, host, ports.idp);
+    // The issuer is the data folder's, whatever port the provider gets: tokens stay valid across restarts.
+    const idp = await startIdpServer(keys, host, ports.idp, opts.dataDir);
     stops.push(() => new Promise((r) => idp.server.close(r)));
 
     const urls = {
@@ -126,6 +148,7 @@ export async function startSystem(
       // The handlers verify bearer tokens themselves (aws-jwt-verify), against the local identity provider.
       JWT_ISSUER: idp.issuer,
       JWT_AUDIENCE: LOCAL_AUDIENCE,
+      JWT_JWKS_URI: idp.jwksUri,
     });
     const tableCreated = (await ensureTable(localDynamoClient(urls.dynamodb), TABLE_NAME)) === 'created';
 
@@ -134,8 +157,11 @@ export async function startSystem(
     const { schedules } = (await import('../../functions/jobs/schedules.js')) as { schedules: ScheduleDef[] };
     // s3rver's object-created events drive the same upload-arrived handler as S3's notifications in AWS.
     const { storageEvents } = await import('../../functions/events/registry.js');
-    const events = deliverStorageEvents(s3, storageEvents, opts.root, opts.log);
-    stops.push(() => Promise.race([events.whenIdle(), new Promise((r) => setTimeout(r, 5_000).unref())]));
+    // Through a queue kept in the data folder: what was not finished when the system stopped is delivered again.
+    const events = await deliverStorageEvents(s3, storageEvents, opts.root, opts.log, {
+      dataDir: opts.dataDir,
+    });
+    stops.push(() => events.stop(5_000));
     const gatewayRoutes = await Promise.all(
       Object.values(apiAreas).map(async (a) => {
         const mod = await import(`../../${a.entry.replace(/\.ts$/, '.js')}`);
@@ -162,7 +188,7 @@ export async function startSystem(
       openapi: `${api}/openapi.json`,
       mail: urls.ses,
       ...urls,
-      idp: idp.issuer,
+      idp: idp.url,
       issuer: idp.issuer,
       audience: LOCAL_AUDIENCE,
       tableCreated,
@@ -180,10 +206,9 @@ export async function startSystem(
     const scheduler = startScheduler(schedules, opts.root, opts.log);
     stops.push(() => scheduler.stop());
 
-    await writeFile(
-      path.join(opts.dataDir, 'runtime.json'),
-      JSON.stringify({ ...info, pid: process.pid }, null, 2),
-    );
+    await writeRuntime(opts.dataDir, { ...info, pid: process.pid });
+    // Stopped cleanly, the folder is no longer in use: the token command then refuses to sign for it.
+    stops.push(() => removeRuntime(opts.dataDir));
     return { info, stop };
   } catch (err) {
     await stop();

@@ -1,14 +1,15 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Role, roles } from '../../shared/domain/actor.js';
 import { localSettings } from './env.js';
 import { loadOrCreateKeys, signToken } from './idp.js';
+import { runningSystem } from './runtime.js';
 
 /**
  * `npm run --silent token -- --role finance|department|evaluator [--department D] [--agency A]`
  * prints a bearer token of the local identity provider, alone on stdout. It signs with the key under
- * $DATA_DIR and names the issuer of the running system (from $DATA_DIR/runtime.json).
+ * $DATA_DIR and names the issuer of the running system (from $DATA_DIR/runtime.json); it refuses, on
+ * stderr and with exit code 2, when no running system uses $DATA_DIR (no runtime.json, or its process or
+ * ports gone).
  */
 const usage =
   'usage: npm run --silent token -- --role finance|department|evaluator [--department ID] [--agency ID] [--sub S] [--email E] [--expires-in 8h]';
@@ -30,13 +31,15 @@ async function main() {
     throw new Error(`--department is required for a department user\n${usage}`);
   if (role === 'evaluator' && !values.agency)
     throw new Error(`--agency is required for an evaluator\n${usage}`);
-  const { dataDir, host, ports } = localSettings();
-  let issuer = `http://${host}:${ports.idp}`;
-  try {
-    issuer = JSON.parse(await readFile(path.join(dataDir, 'runtime.json'), 'utf8')).issuer ?? issuer;
-  } catch {
-    // not started yet: the default issuer is the one `npm start` will use
+  const { dataDir } = localSettings();
+  // A token for a folder no running system uses would be refused by nobody and accepted by nobody.
+  const system = await runningSystem(dataDir);
+  if ('reason' in system) {
+    throw new Error(
+      `${system.reason}: no token signed.\nStart the system first (npm start, with the same DATA_DIR), then ask for a token.`,
+    );
   }
+  const { issuer } = system.runtime;
   const keys = await loadOrCreateKeys(dataDir);
   const token = await signToken(keys, issuer, {
     role,

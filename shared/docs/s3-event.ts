@@ -26,3 +26,34 @@ export const s3Event = z.object({ Records: z.array(s3EventRecord).default([]) })
 export type S3Event = z.infer<typeof s3Event>;
 
 export const isObjectCreated = (r: S3EventRecord) => r.eventName.startsWith('ObjectCreated:');
+
+/**
+ * The same notifications as they reach the function through a queue (S3 → SQS → Lambda in AWS; the local
+ * runner's queue in the data folder): each SQS record's body is one S3 notification as JSON (or S3's
+ * `s3:TestEvent`, which has no records). Only what the handler reads is checked here; the body is parsed
+ * and checked per record, so one bad message fails alone.
+ */
+export const sqsRecord = z.object({
+  messageId: z.string().min(1),
+  eventSource: z.literal('aws:sqs'),
+  body: z.string(),
+});
+export const sqsEvent = z.object({ Records: z.array(sqsRecord).min(1) });
+export type SqsEvent = z.infer<typeof sqsEvent>;
+
+/** An S3 notification from an SQS record's body, or why it is not one. */
+export function s3EventOfBody(body: string): { event: S3Event } | { error: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { error: 'the message body is not JSON' };
+  }
+  const parsed = s3Event.safeParse(json);
+  if (!parsed.success) {
+    return {
+      error: `not an S3 event notification: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`,
+    };
+  }
+  return { event: parsed.data };
+}

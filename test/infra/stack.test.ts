@@ -475,7 +475,7 @@ describe('the stack built from the declarations', () => {
     const worker = (name: string) => stack.workers[name]!;
 
     it('are one queue and one dead-letter queue per declared queue, encrypted', () => {
-      template.resourceCountIs('AWS::Lambda::EventSourceMapping', queues.length);
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', queues.length + storageEvents.length);
       for (const q of queues) {
         const { queue, deadLetters } = worker(q.name).queue;
         const cfn = resources(template, 'AWS::SQS::Queue');
@@ -546,58 +546,108 @@ describe('the stack built from the declarations', () => {
   describe('the storage events', () => {
     const event = (name: string) => stack.storageEvents[name]!;
 
-    it('notify their function of every object created under the declared prefix', () => {
+    it('send every object created under the declared prefix to their queue', () => {
       template.resourceCountIs('Custom::S3BucketNotifications', 1);
       template.hasResourceProperties('Custom::S3BucketNotifications', {
         BucketName: { Ref: logicalId(stack.data.bucket) },
         NotificationConfiguration: {
-          LambdaFunctionConfigurations: storageEvents.map((def) => ({
+          QueueConfigurations: storageEvents.map((def) => ({
             Events: ['s3:ObjectCreated:*'],
             Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: def.prefix }] } },
-            LambdaFunctionArn: arnOf(event(def.name).fn.fn),
+            QueueArn: arnOf(event(def.name).event.queue),
           })),
         },
       });
+      const notifications = Object.values(resources(template, 'Custom::S3BucketNotifications'))[0]!;
+      expect(notifications.Properties.NotificationConfiguration.LambdaFunctionConfigurations).toBeUndefined();
     });
 
     it('upload-arrived reacts to uploads/', () => {
       expect(storageEvents.find((e) => e.name === 'upload-arrived')?.prefix).toBe('uploads/');
     });
 
-    it('may be invoked by S3 for the documents bucket of this account only', () => {
+    it('are received again up to 5 times (a failure, a timeout, a crash mid-import), then kept in a dead-letter queue', () => {
       for (const def of storageEvents) {
-        template.hasResourceProperties('AWS::Lambda::Permission', {
-          Action: 'lambda:InvokeFunction',
-          FunctionName: arnOf(event(def.name).fn.fn),
-          Principal: 's3.amazonaws.com',
-          SourceAccount: { Ref: 'AWS::AccountId' },
-          SourceArn: arnOf(stack.data.bucket),
+        const { queue, deadLetters } = event(def.name).event;
+        const cfn = resources(template, 'AWS::SQS::Queue');
+        expect(def.maxReceiveCount).toBe(5);
+        expect(cfn[logicalId(queue)]?.Properties).toMatchObject({
+          SqsManagedSseEnabled: true,
+          // At least six times the function's timeout: a delivery still running is not handed out again.
+          VisibilityTimeout: def.timeoutSeconds * 6,
+          MessageRetentionPeriod: 14 * 24 * 3600,
+          RedrivePolicy: { deadLetterTargetArn: arnOf(deadLetters), maxReceiveCount: 5 },
+        });
+        expect(cfn[logicalId(deadLetters)]?.Properties).toMatchObject({
+          SqsManagedSseEnabled: true,
+          MessageRetentionPeriod: 14 * 24 * 3600,
+        });
+        for (const target of [queue, deadLetters]) {
+          template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+            Queues: [{ Ref: logicalId(target) }],
+            PolicyDocument: { Statement: Match.arrayWith([tlsOnly]) },
+          });
+        }
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(deadLetters), 'QueueName'] } }],
         });
       }
     });
 
-    it('keep failed events in an encrypted, TLS-only dead-letter queue, and alarm', () => {
+    it('are consumed by their function in batches of the declared size, reporting failures per message', () => {
       for (const def of storageEvents) {
         const { fn, event: e } = event(def.name);
-        template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+          EventSourceArn: arnOf(e.queue),
           FunctionName: { Ref: logicalId(fn.fn) },
-          MaximumRetryAttempts: 2,
-          DestinationConfig: { OnFailure: { Destination: arnOf(e.deadLetters) } },
+          BatchSize: def.batchSize,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
         });
-        expect(resources(template, 'AWS::SQS::Queue')[logicalId(e.deadLetters)]?.Properties).toMatchObject({
-          SqsManagedSseEnabled: true,
-          MessageRetentionPeriod: 14 * 24 * 3600,
-        });
-        template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-          Queues: [{ Ref: logicalId(e.deadLetters) }],
-          PolicyDocument: { Statement: Match.arrayWith([tlsOnly]) },
-        });
-        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-          MetricName: 'ApproximateNumberOfMessagesVisible',
-          Dimensions: [
-            { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(e.deadLetters), 'QueueName'] } },
-          ],
-        });
+      }
+      // S3 no longer invokes the function: nothing is invoked asynchronously, so nothing is lost after retries.
+      template.resourceCountIs('AWS::Lambda::EventInvokeConfig', schedules.length);
+      for (const def of storageEvents) {
+        const invokers = Object.values(resources(template, 'AWS::Lambda::Permission')).filter(
+          (p) => JSON.stringify(p.Properties.FunctionName) === JSON.stringify(arnOf(event(def.name).fn.fn)),
+        );
+        expect(invokers, def.name).toEqual([]);
+      }
+    });
+
+    it('may be sent to by S3 only, for the documents bucket of this account, and only sent to', () => {
+      for (const def of storageEvents) {
+        const { queue } = event(def.name).event;
+        const policies = Object.values(resources(template, 'AWS::SQS::QueuePolicy')).filter(
+          (p) => JSON.stringify(p.Properties.Queues) === JSON.stringify([{ Ref: logicalId(queue) }]),
+        );
+        expect(policies).toHaveLength(1);
+        const allows = (policies[0]!.Properties.PolicyDocument.Statement as Statement[]).filter(
+          (st) => st.Effect === 'Allow',
+        );
+        expect(allows).toEqual([
+          {
+            Effect: 'Allow',
+            Principal: { Service: 's3.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+            Resource: arnOf(queue),
+            Condition: {
+              ArnEquals: { 'aws:SourceArn': arnOf(stack.data.bucket) },
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            },
+          },
+        ]);
+      }
+    });
+
+    it('let their function receive and delete from its own queue only, and send to no queue', () => {
+      for (const def of storageEvents) {
+        const { fn, event: e } = event(def.name);
+        const statements = statementsOfRole(template, logicalId(fn.role));
+        const sqs = statements.filter((st) => actionsOf([st]).some((a) => a.startsWith('sqs:')));
+        expect(actionsOf(sqs)).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']));
+        expect(actionsOf(sqs)).not.toContain('sqs:SendMessage');
+        for (const st of sqs) expect(asList(st.Resource)).toEqual([arnOf(e.queue)]);
       }
     });
 

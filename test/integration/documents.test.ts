@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../../shared/domain/actor.js';
@@ -36,6 +37,7 @@ type Mods = {
   projects: typeof import('../../shared/store/projects.js');
   project: typeof import('../../shared/domain/project.js');
   audit: typeof import('../../shared/store/audit.js');
+  expenditures: typeof import('../../shared/store/expenditures.js');
 };
 
 let local: LocalDb;
@@ -72,6 +74,7 @@ beforeAll(async () => {
     projects: await import('../../shared/store/projects.js'),
     project: await import('../../shared/domain/project.js'),
     audit: await import('../../shared/store/audit.js'),
+    expenditures: await import('../../shared/store/expenditures.js'),
   };
   handler = m.handlerMod.createUploadArrivedHandler(() => ({
     db,
@@ -443,4 +446,117 @@ describe('an expenditure import', () => {
       error: expect.stringMatching(/^the upload was rejected: .*application\/pdf/),
     });
   });
+});
+
+/**
+ * The table as the handler sees it, until the process "dies" at the `at`-th write of the run: `before` it
+ * is sent, or `after` it committed and before its reply is read. Every later call fails too (a dead process
+ * writes nothing more).
+ */
+function dyingAt(real: Db, at: number, when: 'before' | 'after'): Db & { writes: () => number } {
+  let writes = 0;
+  let dead = false;
+  const die = () => {
+    dead = true;
+    throw new Error(`the process died ${when} write ${at}`);
+  };
+  return new Proxy(real, {
+    get(target, prop) {
+      if (prop === 'writes') return () => writes;
+      const value = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      if (prop !== 'write') {
+        return (...args: unknown[]) => (dead ? die() : value.apply(target, args));
+      }
+      return async (actions: Parameters<Db['write']>[0]) => {
+        if (dead) die();
+        writes++;
+        if (writes === at && when === 'before') die();
+        await target.write(actions);
+        if (writes === at && when === 'after') die();
+      };
+    },
+  }) as Db & { writes: () => number };
+}
+
+/** An S3 notification as the queue hands it to the function (one SQS record). */
+const throughQueue = (event: unknown, messageId: string) => ({
+  Records: [{ messageId, eventSource: 'aws:sqs', body: JSON.stringify(event) }],
+});
+
+describe('an expenditure import interrupted at any point', () => {
+  it('is finished by the redelivery of its event, every row counted once, no voucher twice', async () => {
+    const ROWS_PER_PROJECT = 100; // 2 chunks each (CHUNK_ROWS = 90): 4 chunk transactions
+    const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' }); // the deaths are expected
+    const queued = m.handlerMod.createUploadArrivedHandler(() => ({
+      db,
+      storage: m.storage.s3Storage,
+      now: () => new Date(),
+      logger,
+    }));
+    const seen: string[] = [];
+    for (let at = 1; ; at++) {
+      for (const when of ['before', 'after'] as const) {
+        const ids = [`P-CUT-${at}-${when}-A`, `P-CUT-${at}-${when}-B`];
+        for (const id of ids) await db.put(m.projects.projects.toItem(executingProject(id, 1_000_000)));
+        const year = executingProject('x', 1).fiscalYear;
+        const lines = ['voucherNo,projectId,date,amount'];
+        for (let i = 0; i < 2 * ROWS_PER_PROJECT; i++) {
+          lines.push(`V${i},${ids[i % 2]},${year}-02-${String(1 + (i % 28)).padStart(2, '0')},${i + 1}.25`);
+        }
+        const body = Buffer.from(lines.join('\n'));
+        const link = await m.imports.openExpenditureImport(
+          { db },
+          ctx(),
+          { fileName: 'cut.csv', size: body.length },
+          'http://api.test',
+        );
+        const event = await postForm(link, body, 'cut.csv');
+        const dying = dyingAt(db, at, when);
+        const cut = m.handlerMod.createUploadArrivedHandler(() => ({
+          db: dying,
+          storage: m.storage.s3Storage,
+          now: () => new Date(),
+          logger,
+        }));
+
+        const first = await cut(throughQueue(event, `first-${at}-${when}`));
+        const redelivered = await queued(throughQueue(event, `again-${at}-${when}`));
+
+        const label = `died ${when} write ${at} of ${dying.writes()}`;
+        const reached = dying.writes() >= at;
+        expect(first, label).toEqual({
+          batchItemFailures: reached ? [{ itemIdentifier: `first-${at}-${when}` }] : [],
+        });
+        expect(redelivered, label).toEqual({ batchItemFailures: [] });
+        expect(await m.importStore.getImport(db, link.importId), label).toMatchObject({
+          status: 'done',
+          rows: 200,
+          processed: 200,
+          acceptedCount: 200,
+          skippedCount: 0,
+          refusedCount: 0,
+        });
+        const rows = await m.importStore.listImportRows(db, link.importId, { rows: 1000 });
+        const lineNos = rows.items.flatMap((c) => c.rows.map((r) => r.line));
+        expect(lineNos.length, label).toBe(200);
+        expect(new Set(lineNos).size, label).toBe(200);
+        for (const [k, id] of ids.entries()) {
+          const mine = Array.from({ length: ROWS_PER_PROJECT }, (_, j) => 2 * j + k); // row i → ids[i % 2]
+          const expectedFen = mine.reduce((sum, i) => sum + (i + 1) * 100 + 25, 0);
+          expect((await m.projects.projects.get(db, id))!.spentFen, `${label}: ${id}`).toBe(expectedFen);
+          const spend = await m.expenditures.listExpenditures(db, id, { limit: 1000 });
+          expect(spend.items.map((e) => e.voucherNo).sort(), `${label}: ${id}`).toEqual(
+            mine.map((i) => `V${i}`).sort(),
+          );
+        }
+        seen.push(label);
+        if (!reached) {
+          // The run needs fewer writes than `at`: every point of it has been cut once, before and after.
+          expect(at, seen.join('\n')).toBeGreaterThan(6); // receive, start, 4 chunks, finish
+          return;
+        }
+      }
+    }
+  }, 120_000);
 });
