@@ -1,7 +1,14 @@
 import * as z from 'zod';
+import { dossierPart, projectDossier } from '../../shared/app/dossier.js';
 import { changeProject as applyChange } from '../../shared/app/project-change.js';
 import { lastYearIndicators } from '../../shared/app/self-evaluation.js';
 import { businessDate, yearOf } from '../../shared/domain/calendar.js';
+import {
+  auditEntrySchema,
+  documentSchema,
+  dossierSchema,
+  lightPointSchema,
+} from '../../shared/domain/dossier.js';
 import { RuleViolation } from '../../shared/domain/errors.js';
 import { goalsInput } from '../../shared/domain/indicators.js';
 import {
@@ -208,6 +215,45 @@ export const routes = [
         await changeProject(req, 'approveBudget', 'approve-budget', (p, d) => approveBudget(p, req.body, d)),
       ),
   }),
+  route({
+    area,
+    method: 'GET',
+    path: '/v1/projects/{id}/dossier',
+    roles: ['finance', 'department'],
+    tags,
+    summary: 'The whole record of a project (项目绩效全信息): every stage in one reply, oldest first',
+    description:
+      'The request, the ex-ante assessment, each version of the goals (from the audit trail), the budget and ' +
+      'its adjustments, spend by month against the plan or time progress, the latest monitoring snapshot and ' +
+      'the lights over time, rectifications, clawbacks, the self-evaluation claimed against reviewed, the ' +
+      'third-party evaluations with their reviews, supervision and rating, the result, the documents and ' +
+      'the audit trail, and a `timeline` of every stage. The long parts (`audit`, `monitoring.history`, ' +
+      '`documents`) hold their first 100 items; a `nextToken` continues at /dossier/audit, /dossier/lights, ' +
+      '/dossier/documents. A department sees only its own projects (another’s is 404).',
+    params: idParams,
+    response: dossierSchema,
+    handle: (req) => projectDossier(req.deps, { actor: req.actor, now: req.now }, req.params.id),
+  }),
+  ...(
+    [
+      ['audit', auditEntrySchema, 'The project’s audit trail'],
+      ['lights', lightPointSchema, 'The project’s light history (one point per swept day)'],
+      ['documents', documentSchema, 'The project’s documents with their sha256 and status'],
+    ] as const
+  ).map(([part, item, what]) =>
+    route({
+      area,
+      method: 'GET',
+      path: `/v1/projects/{id}/dossier/${part}`,
+      roles: ['finance', 'department'],
+      tags,
+      summary: `${what}, oldest first: the pages after the dossier’s first`,
+      params: idParams,
+      query: pageQuery,
+      response: pageOf(item),
+      handle: (req) => dossierPart(req.deps, { actor: req.actor }, req.params.id, part, req.query),
+    }),
+  ),
 ];
 
 export const handler = createApiHandler(routes);
