@@ -28,8 +28,10 @@ import {
 } from '../../shared/domain/project.js';
 import { type ProjectEvent, projectStatuses } from '../../shared/domain/project-status.js';
 import { createApiHandler } from '../../shared/http/api-handler.js';
-import { changeContext, type Request, route } from '../../shared/http/route.js';
+import { localeOf } from '../../shared/http/problem.js';
+import { changeContext, Reply, type Request, route } from '../../shared/http/route.js';
 import { fiscalYear, idParams, pageOf, pageQuery } from '../../shared/http/schemas.js';
+import { dossierPageCsp, renderDossierPage } from '../../shared/mail/dossier-page.js';
 import { currentConfig } from '../../shared/store/config.js';
 import { getSnapshot } from '../../shared/store/monitoring.js';
 import { getOwnProject, listProjects, newProjectId, projects } from '../../shared/store/projects.js';
@@ -233,6 +235,32 @@ export const routes = [
     params: idParams,
     response: dossierSchema,
     handle: (req) => projectDossier(req.deps, { actor: req.actor, now: req.now }, req.params.id),
+  }),
+  route({
+    area,
+    method: 'GET',
+    path: '/v1/projects/{id}/dossier.html',
+    roles: ['finance', 'department'],
+    tags,
+    summary: 'The dossier as a printable page (A4), zh-CN, or English by Accept-Language',
+    description:
+      'The same record as /dossier, as HTML with inline CSS and the light history as an inline SVG chart; ' +
+      'print it from a browser. The long parts show their first 100 items.',
+    params: idParams,
+    produces: 'text/html',
+    async handle(req) {
+      const dossier = await projectDossier(req.deps, { actor: req.actor, now: req.now }, req.params.id);
+      const department = await departments.get(req.deps.db, dossier.request.departmentId);
+      const locale = localeOf(req.headers['accept-language']);
+      return new Reply(200, renderDossierPage(dossier, locale, { department: department?.name }), {
+        'content-type': 'text/html; charset=utf-8',
+        'content-language': locale,
+        vary: 'Accept-Language',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': dossierPageCsp,
+      });
+    },
   }),
   ...(
     [

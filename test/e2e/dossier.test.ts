@@ -6,6 +6,7 @@
 // evaluation through both reviews with supervision and the rating, the results — then GET .../dossier: every
 // stage present, in order, with the figures the stage routes answered, and the reply valid against the
 // schema /openapi.json publishes. Another department gets 404, an agency 403.
+import { mkdir, writeFile } from 'node:fs/promises';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -327,6 +328,9 @@ beforeAll(async () => {
   dept = { id: d.id, bearer: await token({ role: 'department', departmentId: d.id }) };
   await walkTheCycle();
   dossier = ok(await api(`/v1/projects/${projectId}/dossier`, { token: dept.bearer }));
+  // What a real run answers (test/fixtures/sample-dossier.json was taken from it).
+  await mkdir('test-results', { recursive: true });
+  await writeFile('test-results/dossier.json', `${JSON.stringify(dossier, null, 2)}\n`);
 }, 180_000);
 
 describe('the dossier of a project walked through the whole cycle', () => {
@@ -585,5 +589,55 @@ describe('the dossier of a project walked through the whole cycle', () => {
     expectProblem(await api(`/v1/projects/${projectId}/dossier/audit`, { token: otherBearer }), 404);
     expectProblem(await api(`/v1/projects/P2024-NOSUCH/dossier`, { token: finance }), 404);
     expectProblem(await api(`/v1/projects/${projectId}/dossier`, { token: agency.bearer }), 403);
+  });
+});
+
+describe('the printable page, GET /v1/projects/{id}/dossier.html', () => {
+  it('is zh-CN by default: HTML with inline CSS only, every stage, the light chart, A4 print rules', async () => {
+    const res = await api(`/v1/projects/${projectId}/dossier.html`, { token: dept.bearer });
+    expect(res.status, res.text).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(res.headers.get('content-language')).toBe('zh-CN');
+    expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+    const html = res.text;
+    expect(html).toMatch(/^<!DOCTYPE html>\n<html lang="zh-CN">/);
+    expect(html).toContain('@page{size:A4');
+    expect(html).not.toMatch(/<script|<link|src="http/);
+    for (const heading of [
+      '项目申报',
+      '事前绩效评估',
+      '绩效目标',
+      '预算批复与调整',
+      '运行监控',
+      '整改通知',
+      '调减',
+      '绩效自评',
+      '第三方评价',
+      '结果应用',
+      '文件',
+      '审计记录',
+    ])
+      expect(html).toContain(heading);
+    const svg = html.match(/<svg class="chart"[\s\S]*?<\/svg>/)?.[0] ?? '';
+    expect(svg.match(/<circle /g)).toHaveLength(3);
+    expect(html).toContain(seen.evidence.sha256);
+    expect(html).toContain('退回修改');
+    expect(html).toContain('新增学位目标偏低，请对照规划修改');
+    expect(html).toContain('¥2,500,000.00');
+  });
+
+  it('is English when Accept-Language prefers it, and 404 for another department', async () => {
+    const res = await api(`/v1/projects/${projectId}/dossier.html`, {
+      token: finance,
+      headers: { 'accept-language': 'en-GB,en;q=0.9,zh-CN;q=0.5' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-language')).toBe('en');
+    expect(res.text).toContain('<html lang="en">');
+    expect(res.text).toContain('Project performance dossier');
+    expect(res.text).toContain('CNY 2,500,000.00');
+    const other = await createDepartment(uniqueId('DH'));
+    const otherBearer = await token({ role: 'department', departmentId: other.id });
+    expectProblem(await api(`/v1/projects/${projectId}/dossier.html`, { token: otherBearer }), 404);
   });
 });
