@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { dossierPart, projectDossier } from '../../shared/app/dossier.js';
+import { approvalUsageActions } from '../../shared/app/indicator-templates.js';
 import { changeProject as applyChange } from '../../shared/app/project-change.js';
 import { lastYearIndicators } from '../../shared/app/self-evaluation.js';
 import { businessDate, yearOf } from '../../shared/domain/calendar.js';
@@ -33,6 +34,7 @@ import { changeContext, Reply, type Request, route } from '../../shared/http/rou
 import { fiscalYear, idParams, pageOf, pageQuery } from '../../shared/http/schemas.js';
 import { dossierPageCsp, renderDossierPage } from '../../shared/mail/dossier-page.js';
 import { currentConfig } from '../../shared/store/config.js';
+import type { WriteAction } from '../../shared/store/db.js';
 import { getSnapshot } from '../../shared/store/monitoring.js';
 import { getOwnProject, listProjects, newProjectId, projects } from '../../shared/store/projects.js';
 import { departments } from '../../shared/store/reference.js';
@@ -53,8 +55,17 @@ const changeProject = (
   event: ProjectEvent,
   action: string,
   apply: (p: Project, d: Decision) => Project,
+  also?: (before: Project, after: Project) => Promise<WriteAction[]>,
 ) =>
-  applyChange(req.deps, { ...changeContext(req), ifMatch: req.ifMatch }, req.params.id, event, action, apply);
+  applyChange(
+    req.deps,
+    { ...changeContext(req), ifMatch: req.ifMatch },
+    req.params.id,
+    event,
+    action,
+    apply,
+    also,
+  );
 
 export const routes = [
   route({
@@ -197,7 +208,14 @@ export const routes = [
     response: projectSchema,
     handle: async (req) =>
       projectView(
-        await changeProject(req, 'reviewGoals', 'goal-review', (p, d) => reviewGoals(p, req.body, d)),
+        await changeProject(
+          req,
+          'reviewGoals',
+          'goal-review',
+          (p, d) => reviewGoals(p, req.body, d),
+          // An approval counts the library templates its goal set uses, in the same transaction.
+          (before, after) => approvalUsageActions(req.deps.db, before, after),
+        ),
       ),
   }),
   route({

@@ -47,6 +47,11 @@
  * |                |                            |                    |                           |   (dossier), oldest first   |
  * | document index | (on the DOC item, sparse)  |                    | PROJECT#<id>#DOCS /       | a project's documents       |
  * |                |                            |                    |   <createdAt>#<docId>     |   (dossier), oldest first   |
+ * | indicator tpl. | TEMPLATES                  | <fromYear>#<id>    | –                         | a year's library: from-years|
+ * |                |                            |                    |                           |   up to it, one Query       |
+ * | template name  | TEMPLATE-NAME#<name>       | NAME               | –                         | a name once in the library  |
+ * | template usage | TEMPLATE-USAGE             | <templateId>#<year>| –                         | the counters of every       |
+ * |                |                            |                    |                           |   template and year (ADD)   |
  * | project        | PROJECT#<id>               | PROJECT            | DEPT#<dept>#PROJECTS /    | a department's projects, by |
  * |                |                            |                    |   <year>#<status>#<id>    |   year and status (sweeps)  |
  * |                |                            |                    | gsi2: PROJECTS#<year> /   | the bureau's list of a year,|
@@ -218,6 +223,19 @@ export const keys: Keys = {
   projectDocuments: (projectId: string) => `PROJECT#${projectId}#DOCS`,
   /** The project's own partition (its items other than the project: expenditures, reports, …). */
   projectPartition: (projectId: string) => `PROJECT#${projectId}`,
+  indicatorTemplate: (fromYear: number, id: string) => ({
+    pk: keys.templatesPartition,
+    sk: `${pad(fromYear, 4)}#${id}`,
+  }),
+  templatesPartition: 'TEMPLATES',
+  /** The sort key range of the templates whose first year is `fiscalYear` or earlier. */
+  templatesUpTo: (fiscalYear: number): [string, string] => ['0', `${pad(fiscalYear, 4)}#~`],
+  templateName: (name: string) => ({ pk: `TEMPLATE-NAME#${name}`, sk: 'NAME' }),
+  templateUsage: (templateId: string, fiscalYear: number) => ({
+    pk: keys.templateUsagePartition,
+    sk: `${templateId}#${pad(fiscalYear, 4)}`,
+  }),
+  templateUsagePartition: 'TEMPLATE-USAGE',
   /** gsi2 sort key prefix of a project's evaluations in the EVALS partition. */
   projectEvaluationsPrefix: (projectId: string) => `${projectId}#`,
 };
@@ -328,4 +346,10 @@ interface Keys {
   projectDocuments(projectId: string): string;
   projectPartition(projectId: string): string;
   projectEvaluationsPrefix(projectId: string): string;
+  indicatorTemplate(fromYear: number, id: string): { pk: string; sk: string };
+  templatesPartition: string;
+  templatesUpTo(fiscalYear: number): [string, string];
+  templateName(name: string): { pk: string; sk: string };
+  templateUsage(templateId: string, fiscalYear: number): { pk: string; sk: string };
+  templateUsagePartition: string;
 }
