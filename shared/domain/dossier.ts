@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { type Evaluation, evaluationStatuses } from './evaluation.js';
+import { ownerTypes } from './document.js';
+import { type Evaluation, evaluationStatuses, ratingItems } from './evaluation.js';
 import { type Indicator, indicatorInput, level1Codes, tiers } from './indicators.js';
 import { fenToYuan } from './money.js';
 import { lights } from './monitoring.js';
@@ -120,7 +121,7 @@ export const documentSchema = z
     sha256: z.string().optional().meta({ description: 'Lowercase hex, once received' }),
     status: z.enum(['pending', 'received', 'rejected']),
     reason: z.string().optional(),
-    ownerType: z.string(),
+    ownerType: z.enum(ownerTypes),
     evaluationId: z.string().optional(),
     createdAt: z.string(),
     createdBy: z.string(),
@@ -424,7 +425,12 @@ export const dossierSchema = z
         rating: z
           .object({
             total: z.number(),
-            scores: z.record(z.string(), z.number()),
+            scores: z.object(
+              Object.fromEntries(ratingItems.map((i) => [i, z.number()])) as Record<
+                (typeof ratingItems)[number],
+                z.ZodNumber
+              >,
+            ),
             parts: z.object({ before: z.number(), during: z.number(), after: z.number() }),
             comments: z.string().optional(),
             ratedAt: z.string(),
