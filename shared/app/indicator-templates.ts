@@ -13,6 +13,7 @@ import {
   type TemplateView,
   usageOnApproval,
   usageOnReview,
+  versionsOf,
   viewOfTemplate,
 } from '../domain/library-usage.js';
 import { goalsApproved, type Project } from '../domain/project.js';
@@ -70,6 +71,19 @@ export async function promoteTemplate(
   let indicator: Indicator;
   let category = body.category;
   let origin: Template['origin'];
+  const promoted = await promotedTemplates(deps.db, LAST_YEAR);
+  const versions = body.replaces ? versionsOf(body.replaces, promoted) : [];
+  if (body.replaces && !versions.length)
+    throw new RuleViolation('No such template', [
+      { path: 'replaces', message: `no template ${body.replaces}` },
+    ]);
+  if (versions.some((v) => v.fromYear === body.fiscalYear))
+    throw new Conflict(
+      `Template ${body.replaces} has a version for ${body.fiscalYear} already（该年度已有此指标的版本）`,
+      undefined,
+      'duplicate',
+    );
+  category ??= versions.at(-1)?.category;
   if (body.from) {
     const project = await projects.get(deps.db, body.from.projectId);
     if (!project)
@@ -101,16 +115,16 @@ export async function promoteTemplate(
   const config = await currentConfig(deps.db, body.fiscalYear);
   const errors = lintTemplate(indicator, config, body.from ? 'from' : 'indicator');
   if (errors.length) throw new RuleViolation('The indicator is not lint-clean', errors);
-  const everything = [...builtinTemplates, ...(await promotedTemplates(deps.db, LAST_YEAR))];
-  if (nameTaken(indicator.name, everything))
+  if (nameTaken(indicator.name, [...builtinTemplates, ...promoted], body.replaces))
     throw new Conflict(
       `An indicator named "${indicator.name}" is in the library already（指标库中已有同名指标）`,
       undefined,
       'duplicate',
     );
   const template: Template = {
-    id: newTemplateId(),
+    id: body.replaces ?? newTemplateId(),
     fromYear: body.fiscalYear,
+    version: Math.max(0, ...versions.map((v) => v.version)) + 1,
     source: 'promoted',
     category,
     indicator,

@@ -22,9 +22,12 @@ import { sweepProject } from './sweep.js';
 export const builtinId = (category: Category, n: number) => `${category}-${n + 1}`;
 
 export const templateRecord = z.object({
+  /** The template's id: the same for each of its versions. */
   id: z.string(),
-  /** The first fiscal year whose library holds it. */
+  /** The first fiscal year whose library holds this version (until a later version's year). */
   fromYear: z.int(),
+  /** 1 for a built-in or a new template; each new version of it counts on. */
+  version: z.int().default(1),
   source: z.enum(['builtin', 'promoted']),
   category: z.enum(categories),
   indicator: indicatorInput,
@@ -41,6 +44,7 @@ export const builtinTemplates: Template[] = categories.flatMap((category) =>
   indicatorLibrary[category].indicators.map((indicator, n) => ({
     id: builtinId(category, n),
     fromYear: 2000,
+    version: 1,
     source: 'builtin' as const,
     category,
     indicator,
@@ -50,16 +54,35 @@ export const builtinTemplates: Template[] = categories.flatMap((category) =>
 );
 
 /**
- * A fiscal year's library: the built-ins and the promoted templates from that year or before, built-ins first
- * (in the library's order), then the promoted ones oldest first. `asOf` leaves out what was promoted after
- * that moment (the library as it stood then).
+ * A fiscal year's library: of each template (built-in or promoted), the version of the latest first year not
+ * after `fiscalYear` — like the configuration, a new version for 2028 leaves 2027's library as it was. Built-ins
+ * first (in the library's order), then the promoted templates by their first promotion. `asOf` leaves out what
+ * was promoted after that moment (the library as it stood then).
  */
 export function libraryOf(fiscalYear: number, promoted: readonly Template[], asOf?: string): Template[] {
-  const own = promoted
-    .filter((t) => t.fromYear <= fiscalYear && (asOf === undefined || t.createdAt <= asOf))
-    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
-  return [...builtinTemplates, ...own];
+  const inForce = new Map<string, Template>();
+  const first = new Map<string, string>();
+  const all = [...builtinTemplates, ...promoted].filter(
+    (t) => t.fromYear <= fiscalYear && (asOf === undefined || t.createdAt <= asOf),
+  );
+  for (const t of all) {
+    const seen = inForce.get(t.id);
+    if (!seen || t.fromYear > seen.fromYear) inForce.set(t.id, t);
+    const at = first.get(t.id);
+    if (at === undefined || t.createdAt < at) first.set(t.id, t.createdAt);
+  }
+  const builtinOrder = new Map(builtinTemplates.map((t, i) => [t.id, i]));
+  return [...inForce.values()].sort((a, b) => {
+    const ia = builtinOrder.get(a.id);
+    const ib = builtinOrder.get(b.id);
+    if (ia !== undefined || ib !== undefined) return (ia ?? Infinity) - (ib ?? Infinity);
+    return first.get(a.id)!.localeCompare(first.get(b.id)!) || a.id.localeCompare(b.id);
+  });
 }
+
+/** Every version of a template, oldest first year first. */
+export const versionsOf = (id: string, promoted: readonly Template[]): Template[] =>
+  [...builtinTemplates, ...promoted].filter((t) => t.id === id).sort((a, b) => a.fromYear - b.fromYear);
 
 // ---------------------------------------------------------------- taking an indicator into the library
 
@@ -87,9 +110,9 @@ export function lintTemplate(indicator: Indicator, config: RuleConfig, path: str
   }));
 }
 
-/** A name already in the library of any year (names are unique in the whole library). */
-export const nameTaken = (name: string, library: readonly Template[]) =>
-  library.some((t) => t.indicator.name === name);
+/** A name another template bears in any year (a name belongs to one template; its versions may keep it). */
+export const nameTaken = (name: string, everything: readonly Template[], ownId?: string) =>
+  everything.some((t) => t.indicator.name === name && t.id !== ownId);
 
 // ---------------------------------------------------------------- usage
 
@@ -240,6 +263,12 @@ export const templateInput = z
       .optional()
       .meta({ description: 'Take an indicator of a project’s approved goal set' }),
     indicator: indicatorInput.optional().meta({ description: 'Or give the indicator from scratch' }),
+    replaces: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .meta({ description: 'A template’s id: make this its new version from `fiscalYear` on' }),
     note: z.string().trim().max(2000).optional(),
   })
   .refine((b) => (b.from === undefined) !== (b.indicator === undefined), {
@@ -256,6 +285,7 @@ export const templateView = indicatorInput
     categoryTitle: z.string(),
     source: z.enum(['builtin', 'promoted']),
     fromYear: z.int(),
+    version: z.int(),
     origin: z.object({ projectId: z.string(), fiscalYear: z.int(), departmentId: z.string() }).optional(),
     note: z.string().optional(),
     usage: z.array(usageView).meta({ description: 'Per fiscal year up to the one asked for, oldest first' }),
@@ -271,6 +301,7 @@ export function viewOfTemplate(t: Template, usage: readonly UsageRecord[]): Temp
     categoryTitle: indicatorLibrary[t.category].title,
     source: t.source,
     fromYear: t.fromYear,
+    version: t.version,
     ...(t.origin ? { origin: t.origin } : {}),
     ...(t.note !== undefined ? { note: t.note } : {}),
     usage: [...usage].sort((a, b) => a.fiscalYear - b.fiscalYear).map(viewOfUsage),

@@ -27,18 +27,27 @@ export const promotedTemplates = (db: Db, upToYear: number): Promise<Template[]>
 export const usageCounters = (db: Db): Promise<UsageRecord[]> =>
   db.all({ pk: keys.templateUsagePartition, limit: 500 }, usageRecord);
 
-/** The template, its name's guard (a taken name → 409) and the audit record: one transaction. */
+/**
+ * The template's version, its name's guard (a name another template holds → 409; the template's own versions
+ * may keep it) and the audit record: one transaction.
+ */
 export function createTemplateActions(t: Template, ctx: ChangeContext): WriteAction[] {
   return [
     {
-      kind: 'create',
-      item: { ...keys.templateName(t.indicator.name), type: 'template-name', templateId: t.id },
+      kind: 'update',
+      key: keys.templateName(t.indicator.name),
+      set: { type: 'template-name', templateId: t.id },
+      condition: {
+        expression: 'attribute_not_exists(pk) OR templateId = :id',
+        values: { ':id': t.id },
+      },
       conflict: `An indicator named "${t.indicator.name}" is in the library already（指标库中已有同名指标）`,
+      conflictKind: 'duplicate',
     },
     {
       kind: 'create',
       item: { ...keys.indicatorTemplate(t.fromYear, t.id), type: 'indicator-template', ...t },
-      conflict: `Template ${t.id} exists already`,
+      conflict: `Template ${t.id} has a version for ${t.fromYear} already`,
     },
     auditAction({
       actor: ctx.actor,
@@ -46,7 +55,7 @@ export function createTemplateActions(t: Template, ctx: ChangeContext): WriteAct
       requestId: ctx.requestId,
       entityType: 'indicator-template',
       entityId: t.id,
-      action: 'promote',
+      action: t.version > 1 ? 'new-version' : 'promote',
       before: null,
       after: t,
     }),

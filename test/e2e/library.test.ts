@@ -278,4 +278,42 @@ describe('taking an indicator into the library', () => {
     const names = (await library(2028)).items.map((i: Json) => i.name);
     expect(names).not.toContain(base.name);
   });
+
+  it('makes a new version of a template from a fiscal year on; the earlier years keep the old one', async () => {
+    const before = (await library(2027)).items.find((i: Json) => i.id === 'education-2');
+    const v2 = ok(
+      await api('/v1/indicator-templates', {
+        token: finance,
+        body: {
+          fiscalYear: 2028,
+          replaces: 'education-2',
+          indicator: { ...goalSet[1], target: 100, explanation: '以竣工验收备案为准' },
+        },
+      }),
+      201,
+    );
+    expect(v2).toMatchObject({ id: 'education-2', version: 2, fromYear: 2028, category: 'education' });
+    const at = async (y: number) => (await library(y)).items.filter((i: Json) => i.id === 'education-2');
+    expect(await at(2028)).toEqual([
+      expect.objectContaining({ version: 2, explanation: '以竣工验收备案为准' }),
+    ]);
+    expect(await at(2027)).toEqual([expect.objectContaining({ version: 1 })]);
+    expect((await at(2027))[0].explanation).toBe(before.explanation);
+    // one version a year; an unknown template
+    const again = await api('/v1/indicator-templates', {
+      token: finance,
+      body: { fiscalYear: 2028, replaces: 'education-2', indicator: goalSet[1] },
+    });
+    expect(expectProblem(again, 409).detail).toMatch(/2028/);
+    const unknown = expectProblem(
+      await api('/v1/indicator-templates', {
+        token: finance,
+        body: { fiscalYear: 2028, replaces: 'TPL-NOSUCH', indicator: goalSet[1] },
+      }),
+      422,
+    );
+    expect(unknown.errors?.map((e) => e.path)).toEqual(['replaces']);
+    const audit = ok(await api('/v1/audit?entityId=education-2', { token: finance }));
+    expect(audit.items.map((r: Json) => r.action)).toContain('new-version');
+  });
 });

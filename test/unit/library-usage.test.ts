@@ -33,6 +33,7 @@ const indicator = (over: Partial<Indicator> = {}): Indicator => ({
 const promoted = (fromYear: number, name: string, createdAt = '2026-03-01T00:00:00.000Z'): Template => ({
   id: `TPL-${fromYear}-${name}`,
   fromYear,
+  version: 1,
   source: 'promoted',
   category: 'education',
   indicator: indicator({ name }),
@@ -56,6 +57,24 @@ describe('a fiscal year’s library', () => {
     const names = libraryOf(2026, [...mine, later], '2026-06-01T00:00:00.000Z').map((t) => t.indicator.name);
     expect(names).toContain('教师培训人次');
     expect(names).not.toContain('晚到的指标');
+  });
+
+  it('holds of each template the version of the latest first year not after it (a new version leaves earlier years alone)', () => {
+    const v2: Template = {
+      ...builtinTemplates[1]!,
+      fromYear: 2028,
+      version: 2,
+      source: 'promoted',
+      indicator: { ...builtinTemplates[1]!.indicator, target: 99 },
+      createdAt: '2026-05-01T00:00:00.000Z',
+    };
+    const at = (y: number) => libraryOf(y, [v2]).find((t) => t.id === 'education-2')!;
+    expect(at(2027)).toMatchObject({ version: 1, indicator: { target: 100 } });
+    expect(at(2028)).toMatchObject({ version: 2, indicator: { target: 99 } });
+    expect(at(2030)).toMatchObject({ version: 2 });
+    expect(libraryOf(2028, [v2]).filter((t) => t.id === 'education-2')).toHaveLength(1);
+    // still in the built-ins' place
+    expect(libraryOf(2028, [v2])[1]!.id).toBe('education-2');
   });
 
   it('gives the built-ins stable ids by category and place', () => {
