@@ -1,7 +1,15 @@
 import * as z from 'zod';
+import { dossierPart, projectDossier } from '../../shared/app/dossier.js';
+import { approvalUsageActions } from '../../shared/app/indicator-templates.js';
 import { changeProject as applyChange } from '../../shared/app/project-change.js';
 import { lastYearIndicators } from '../../shared/app/self-evaluation.js';
 import { businessDate, yearOf } from '../../shared/domain/calendar.js';
+import {
+  auditEntrySchema,
+  documentSchema,
+  dossierSchema,
+  lightPointSchema,
+} from '../../shared/domain/dossier.js';
 import { RuleViolation } from '../../shared/domain/errors.js';
 import { goalsInput } from '../../shared/domain/indicators.js';
 import {
@@ -21,9 +29,12 @@ import {
 } from '../../shared/domain/project.js';
 import { type ProjectEvent, projectStatuses } from '../../shared/domain/project-status.js';
 import { createApiHandler } from '../../shared/http/api-handler.js';
-import { changeContext, type Request, route } from '../../shared/http/route.js';
+import { localeOf } from '../../shared/http/problem.js';
+import { changeContext, Reply, type Request, route } from '../../shared/http/route.js';
 import { fiscalYear, idParams, pageOf, pageQuery } from '../../shared/http/schemas.js';
+import { dossierPageCsp, renderDossierPage } from '../../shared/mail/dossier-page.js';
 import { currentConfig } from '../../shared/store/config.js';
+import type { WriteAction } from '../../shared/store/db.js';
 import { getSnapshot } from '../../shared/store/monitoring.js';
 import { getOwnProject, listProjects, newProjectId, projects } from '../../shared/store/projects.js';
 import { departments } from '../../shared/store/reference.js';
@@ -44,8 +55,17 @@ const changeProject = (
   event: ProjectEvent,
   action: string,
   apply: (p: Project, d: Decision) => Project,
+  also?: (before: Project, after: Project) => Promise<WriteAction[]>,
 ) =>
-  applyChange(req.deps, { ...changeContext(req), ifMatch: req.ifMatch }, req.params.id, event, action, apply);
+  applyChange(
+    req.deps,
+    { ...changeContext(req), ifMatch: req.ifMatch },
+    req.params.id,
+    event,
+    action,
+    apply,
+    also,
+  );
 
 export const routes = [
   route({
@@ -188,7 +208,14 @@ export const routes = [
     response: projectSchema,
     handle: async (req) =>
       projectView(
-        await changeProject(req, 'reviewGoals', 'goal-review', (p, d) => reviewGoals(p, req.body, d)),
+        await changeProject(
+          req,
+          'reviewGoals',
+          'goal-review',
+          (p, d) => reviewGoals(p, req.body, d),
+          // An approval counts the library templates its goal set uses, in the same transaction.
+          (before, after) => approvalUsageActions(req.deps.db, before, after),
+        ),
       ),
   }),
   route({
@@ -208,6 +235,71 @@ export const routes = [
         await changeProject(req, 'approveBudget', 'approve-budget', (p, d) => approveBudget(p, req.body, d)),
       ),
   }),
+  route({
+    area,
+    method: 'GET',
+    path: '/v1/projects/{id}/dossier',
+    roles: ['finance', 'department'],
+    tags,
+    summary: 'The whole record of a project (项目绩效全信息): every stage in one reply, oldest first',
+    description:
+      'The request, the ex-ante assessment, each version of the goals (from the audit trail), the budget and ' +
+      'its adjustments, spend by month against the plan or time progress, the latest monitoring snapshot and ' +
+      'the lights over time, rectifications, clawbacks, the self-evaluation claimed against reviewed, the ' +
+      'third-party evaluations with their reviews, supervision and rating, the result, the documents and ' +
+      'the audit trail, and a `timeline` of every stage. The long parts (`audit`, `monitoring.history`, ' +
+      '`documents`) hold their first 100 items; a `nextToken` continues at /dossier/audit, /dossier/lights, ' +
+      '/dossier/documents. A department sees only its own projects (another’s is 404).',
+    params: idParams,
+    response: dossierSchema,
+    handle: (req) => projectDossier(req.deps, { actor: req.actor, now: req.now }, req.params.id),
+  }),
+  route({
+    area,
+    method: 'GET',
+    path: '/v1/projects/{id}/dossier.html',
+    roles: ['finance', 'department'],
+    tags,
+    summary: 'The dossier as a printable page (A4), zh-CN, or English by Accept-Language',
+    description:
+      'The same record as /dossier, as HTML with inline CSS and the light history as an inline SVG chart; ' +
+      'print it from a browser. The long parts show their first 100 items.',
+    params: idParams,
+    produces: 'text/html',
+    async handle(req) {
+      const dossier = await projectDossier(req.deps, { actor: req.actor, now: req.now }, req.params.id);
+      const department = await departments.get(req.deps.db, dossier.request.departmentId);
+      const locale = localeOf(req.headers['accept-language']);
+      return new Reply(200, renderDossierPage(dossier, locale, { department: department?.name }), {
+        'content-type': 'text/html; charset=utf-8',
+        'content-language': locale,
+        vary: 'Accept-Language',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': dossierPageCsp,
+      });
+    },
+  }),
+  ...(
+    [
+      ['audit', auditEntrySchema, 'The project’s audit trail'],
+      ['lights', lightPointSchema, 'The project’s light history (one point per swept day)'],
+      ['documents', documentSchema, 'The project’s documents with their sha256 and status'],
+    ] as const
+  ).map(([part, item, what]) =>
+    route({
+      area,
+      method: 'GET',
+      path: `/v1/projects/{id}/dossier/${part}`,
+      roles: ['finance', 'department'],
+      tags,
+      summary: `${what}, oldest first: the pages after the dossier’s first`,
+      params: idParams,
+      query: pageQuery,
+      response: pageOf(item),
+      handle: (req) => dossierPart(req.deps, { actor: req.actor }, req.params.id, part, req.query),
+    }),
+  ),
 ];
 
 export const handler = createApiHandler(routes);

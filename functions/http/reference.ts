@@ -1,9 +1,12 @@
 import * as z from 'zod';
+import { promoteTemplate, yearLibrary } from '../../shared/app/indicator-templates.js';
 import { assertDepartmentsExist, updateAgency, updateDepartment } from '../../shared/app/reference-data.js';
+import { businessDate, yearOf } from '../../shared/domain/calendar.js';
 import { checkRuleValues, ruleValuesSchema } from '../../shared/domain/config.js';
 import { NotFound, RuleViolation } from '../../shared/domain/errors.js';
 import { indicatorLibrary } from '../../shared/domain/indicator-library.js';
 import { indicatorInput } from '../../shared/domain/indicators.js';
+import { templateInput, templateView } from '../../shared/domain/library-usage.js';
 import { categories } from '../../shared/domain/project.js';
 import {
   agency,
@@ -214,28 +217,47 @@ export const routes = [
     path: '/v1/indicator-templates',
     roles: ['finance', 'department', 'evaluator'],
     tags: ['Reference data'],
-    summary: 'The indicator library (指标库): indicator templates by project category',
+    summary:
+      'The indicator library (指标库) of a fiscal year, with how each template was used (指标引用情况)',
     description:
-      'Each category’s templates form a complete goal set under the default points; with `?category=` the reply ' +
-      'also carries `goalSet.indicators`, ready to adapt and PUT as a project’s goals.',
-    query: z.strictObject({ category: z.enum(categories).optional() }),
+      'Each category’s built-in templates form a complete goal set under the default points; with `?category=` ' +
+      'the reply also carries `goalSet.indicators` (the built-in set), ready to adapt and PUT as a project’s goals. ' +
+      'The library of a fiscal year (default: the current one) is the built-ins and the indicators taken into it ' +
+      'for that year or an earlier one. `usage` gives, per fiscal year up to that one, the projects whose approved ' +
+      'goal set uses the template (an indicator of the same name), and for the reviewed ones the indicator’s light ' +
+      'at the year’s last checkpoint and its reviewed score — counters kept in the transactions of the approval ' +
+      'and the review.',
+    query: z.strictObject({ category: z.enum(categories).optional(), fiscalYear: fiscalYear.optional() }),
     response: z.object({
-      items: z.array(indicatorInput.extend({ category: z.enum(categories), categoryTitle: z.string() })),
+      fiscalYear: z.int(),
+      items: z.array(templateView),
       goalSet: z.object({ indicators: z.array(indicatorInput) }).optional(),
     }),
-    async handle({ query }) {
-      const chosen = query.category ? [query.category] : categories;
-      const items = chosen.flatMap((category) =>
-        indicatorLibrary[category].indicators.map((i) => ({
-          category,
-          categoryTitle: indicatorLibrary[category].title,
-          ...i,
-        })),
-      );
+    async handle({ query, deps, now }) {
+      const year = query.fiscalYear ?? yearOf(businessDate(now));
+      const items = await yearLibrary(deps, { fiscalYear: year, category: query.category });
       return query.category
-        ? { items, goalSet: { indicators: indicatorLibrary[query.category].indicators } }
-        : { items };
+        ? { fiscalYear: year, items, goalSet: { indicators: indicatorLibrary[query.category].indicators } }
+        : { fiscalYear: year, items };
     },
+  }),
+  route({
+    area,
+    method: 'POST',
+    path: '/v1/indicator-templates',
+    roles: ['finance'],
+    tags: ['Reference data'],
+    summary:
+      'Take an indicator into the library (纳入指标库) from a fiscal year on: from a project or from scratch',
+    description:
+      '`from` names an indicator of a project’s approved goal set (its category by default), or `indicator` ' +
+      'gives one from scratch with its `category`. It must be lint-clean (the goal lint’s rules on one ' +
+      'indicator: no error and no warning, else 422 per field) and its name new to the library (else 409). ' +
+      'It is in the library of `fiscalYear` and later years; earlier years’ libraries stay as they were. Audited.',
+    body: templateInput,
+    response: templateView,
+    status: 201,
+    handle: ({ body, actor, now, requestId, deps }) => promoteTemplate(deps, { actor, now, requestId }, body),
   }),
   route({
     area,

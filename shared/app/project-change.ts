@@ -2,7 +2,7 @@ import { Conflict } from '../domain/errors.js';
 import type { Decision, Project } from '../domain/project.js';
 import { nextStatus, type ProjectEvent } from '../domain/project-status.js';
 import { currentConfig } from '../store/config.js';
-import type { Db } from '../store/db.js';
+import type { Db, WriteAction } from '../store/db.js';
 import { checkIfMatch } from '../store/entity-store.js';
 import { getOwnProject, projects } from '../store/projects.js';
 import type { Change } from './monitoring-changes.js';
@@ -22,6 +22,8 @@ export async function changeProject(
   event: ProjectEvent,
   action: string,
   apply: (p: Project, d: Decision) => Project,
+  /** More writes of the same transaction, from the decision (the library's usage counters of an approval). */
+  also?: (before: Project, after: Project) => Promise<WriteAction[]>,
 ): Promise<Project> {
   return retryOnConcurrentChange(
     async () => {
@@ -38,7 +40,8 @@ export async function changeProject(
       }
       checkIfMatch(before, change.ifMatch, `Project ${before.id}`);
       if (refusal !== undefined || after === undefined) throw refusal;
-      await deps.db.write(projects.updateActions(before, after, change, action));
+      const more = also ? await also(before, after) : [];
+      await deps.db.write([...projects.updateActions(before, after, change, action), ...more]);
       return after;
     },
     { what: `Project ${projectId}` },

@@ -17,6 +17,7 @@ import { documents } from '../store/documents.js';
 import type { ChangeContext } from '../store/entity-store.js';
 import { getOwnProject, projects } from '../store/projects.js';
 import { evaluationChangeAction, reviewedEvaluations, selfEvaluations } from '../store/self-evaluations.js';
+import { reviewUsageActions } from './indicator-templates.js';
 import { retryOnConcurrentChange } from './retry.js';
 
 /**
@@ -124,6 +125,8 @@ async function reviewOnce(
   const after = review(before, input, { now: ctx.now, by: ctx.actor.sub, config });
   const reviewed = after.reviewed!;
   await deps.db.write([
+    // How the library's templates fared: counted in the review's own transaction.
+    ...(await reviewUsageActions(deps.db, project, after, config)),
     ...selfEvaluations.updateActions(before, after, ctx, 'review-self-evaluation'),
     evaluationChangeAction({
       fiscalYear: after.fiscalYear,

@@ -27,6 +27,7 @@ import {
   type SweepStart,
   snapshotItem,
   startSweep,
+  withLightHistory,
 } from '../store/monitoring.js';
 import { projects } from '../store/projects.js';
 import { departments } from '../store/reference.js';
@@ -260,7 +261,7 @@ export async function sweepDepartment(deps: Pick<SweepDeps, 'db'>, job: SweepJob
     }
   }
   await flush();
-  await db.batchPut(changed);
+  await db.batchPut(withLightHistory(changed, job.now)); // each changed snapshot with its light-history point
   counts.snapshotsWritten = changed.length;
   return counts;
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { documentRecord } from '../domain/document.js';
+import type { Db } from './db.js';
 import { entityStore } from './entity-store.js';
 import { keys } from './keys.js';
 
@@ -9,7 +10,18 @@ export const documents = entityStore({
   label: 'Document',
   schema: documentRecord,
   key: keys.document,
+  // A project's documents (its evidence, its evaluations' plans and reports) are listed by the dossier.
+  indexKeys: keys.documentIndexes,
 });
+
+/** A page of a project's documents, oldest first (gsi1 `PROJECT#<id>#DOCS`, sparse). */
+export function projectDocumentsPage(
+  db: Db,
+  projectId: string,
+  page: { limit?: number; nextToken?: string },
+) {
+  return db.query({ index: 'gsi1', pk: keys.projectDocuments(projectId), ...page }, documentRecord);
+}
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 

@@ -43,6 +43,15 @@
  * | agency rating  | AGENCY#<id>                | RATING#<evalId>    | –                         | one per evaluation; scorecard|
  * | 3rd-party grade| PROJECT#<id>               | TPGRADE#<evalId>   | –                         | results (final grade)       |
  * | open eval guard| PROJECT#<id>               | OPENEVAL           | –                         | one open evaluation a project|
+ * | light history  | PROJECT#<id>               | LIGHT#<asOf>       | –                         | a project's lights over time|
+ * |                |                            |                    |                           |   (dossier), oldest first   |
+ * | document index | (on the DOC item, sparse)  |                    | PROJECT#<id>#DOCS /       | a project's documents       |
+ * |                |                            |                    |   <createdAt>#<docId>     |   (dossier), oldest first   |
+ * | indicator tpl. | TEMPLATES                  | <fromYear>#<id>    | –                         | a year's library: from-years|
+ * |                |                            |                    |                           |   up to it, one Query       |
+ * | template name  | TEMPLATE-NAME#<name>       | NAME               | –                         | a name once in the library  |
+ * | template usage | TEMPLATE-USAGE             | <templateId>#<year>| –                         | the counters of every       |
+ * |                |                            |                    |                           |   template and year (ADD)   |
  * | project        | PROJECT#<id>               | PROJECT            | DEPT#<dept>#PROJECTS /    | a department's projects, by |
  * |                |                            |                    |   <year>#<status>#<id>    |   year and status (sweeps)  |
  * |                |                            |                    | gsi2: PROJECTS#<year> /   | the bureau's list of a year,|
@@ -198,6 +207,37 @@ export const keys: Keys = {
   evaluationChangePrefix: 'CHANGE#',
   bulletin: (fiscalYear: number) => ({ pk: `BULLETIN#${fiscalYear}`, sk: 'BULLETIN' }),
   projectOpenEvaluation: (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'OPENEVAL' }),
+  /** One point of a project's light history: the snapshot's lights as of one day (the dossier's chart). */
+  lightHistory: (projectId: string, asOf: string) => ({
+    pk: `PROJECT#${projectId}`,
+    sk: `${keys.lightHistoryPrefix}${asOf}`,
+  }),
+  lightHistoryPrefix: 'LIGHT#',
+  budgetAdjustmentPrefix: 'ADJ#',
+  monitoringReportPrefix: 'REPORT#',
+  /** A document of a project joins the project's list (gsi1, sparse: only documents with a project). */
+  documentIndexes: (d: { id: string; projectId?: string; createdAt: string }) =>
+    d.projectId !== undefined
+      ? { gsi1pk: keys.projectDocuments(d.projectId), gsi1sk: `${d.createdAt}#${d.id}` }
+      : ({} as Record<string, string>),
+  projectDocuments: (projectId: string) => `PROJECT#${projectId}#DOCS`,
+  /** The project's own partition (its items other than the project: expenditures, reports, …). */
+  projectPartition: (projectId: string) => `PROJECT#${projectId}`,
+  indicatorTemplate: (fromYear: number, id: string) => ({
+    pk: keys.templatesPartition,
+    sk: `${pad(fromYear, 4)}#${id}`,
+  }),
+  templatesPartition: 'TEMPLATES',
+  /** The sort key range of the templates whose first year is `fiscalYear` or earlier. */
+  templatesUpTo: (fiscalYear: number): [string, string] => ['0', `${pad(fiscalYear, 4)}#~`],
+  templateName: (name: string) => ({ pk: `TEMPLATE-NAME#${name}`, sk: 'NAME' }),
+  templateUsage: (templateId: string, fiscalYear: number) => ({
+    pk: keys.templateUsagePartition,
+    sk: `${templateId}#${pad(fiscalYear, 4)}`,
+  }),
+  templateUsagePartition: 'TEMPLATE-USAGE',
+  /** gsi2 sort key prefix of a project's evaluations in the EVALS partition. */
+  projectEvaluationsPrefix: (projectId: string) => `${projectId}#`,
 };
 
 interface Keys {
@@ -298,4 +338,18 @@ interface Keys {
   agencyRating(agencyId: string, evaluationId: string): { pk: string; sk: string };
   agencyRatingPrefix: string;
   projectOpenEvaluation(projectId: string): { pk: string; sk: string };
+  lightHistory(projectId: string, asOf: string): { pk: string; sk: string };
+  lightHistoryPrefix: string;
+  budgetAdjustmentPrefix: string;
+  monitoringReportPrefix: string;
+  documentIndexes(d: { id: string; projectId?: string; createdAt: string }): Record<string, string>;
+  projectDocuments(projectId: string): string;
+  projectPartition(projectId: string): string;
+  projectEvaluationsPrefix(projectId: string): string;
+  indicatorTemplate(fromYear: number, id: string): { pk: string; sk: string };
+  templatesPartition: string;
+  templatesUpTo(fiscalYear: number): [string, string];
+  templateName(name: string): { pk: string; sk: string };
+  templateUsage(templateId: string, fiscalYear: number): { pk: string; sk: string };
+  templateUsagePartition: string;
 }

@@ -75,6 +75,67 @@ export const snapshotRecord = z.object({
 
 export const snapshotItem = (s: Snapshot): Item => ({ ...keys.snapshot(s), type: 'snapshot', ...s });
 
+/** One point of the light history: what the dossier's chart needs of a snapshot, kept per project and day. */
+export const lightPointRecord = z
+  .object({
+    asOf: z.string(),
+    sweepId: z.string(),
+    timeProgress: z.number(),
+    executionRate: z.number(),
+    executionIndex: z.number().nullable(),
+    executionLight: light,
+    goalLight: light,
+    light,
+    goalProgress: z.number().nullable(),
+    divergence: z.boolean(),
+    spentAmount: z.number(),
+    approvedAmount: z.number(),
+    configVersion: z.int(),
+    /** When the sweep wrote it. */
+    recordedAt: z.string(),
+  })
+  .meta({ id: 'LightPoint' });
+export type LightPoint = z.infer<typeof lightPointRecord>;
+
+/** The light-history item of a snapshot (`PROJECT#<id>` / `LIGHT#<asOf>`: a rerun of a day replaces it). */
+export function lightHistoryItem(s: Snapshot, now: Date): Item {
+  const point: LightPoint = {
+    asOf: s.asOf,
+    sweepId: s.sweepId,
+    timeProgress: s.timeProgress,
+    executionRate: s.executionRate,
+    executionIndex: s.executionIndex,
+    executionLight: s.executionLight,
+    goalLight: s.goalLight,
+    light: s.light,
+    goalProgress: s.goalProgress,
+    divergence: s.divergence,
+    spentAmount: s.spentAmount,
+    approvedAmount: s.approvedAmount,
+    configVersion: s.configVersion,
+    recordedAt: now.toISOString(),
+  };
+  return { ...keys.lightHistory(s.projectId, s.asOf), type: 'light-point', projectId: s.projectId, ...point };
+}
+
+/**
+ * The snapshot items a sweep writes, each followed by its light-history point: the sweep passes what it is
+ * about to batch-write through this, so a changed snapshot and its point go in the same batch.
+ */
+export function withLightHistory(items: Item[], now: Date): Item[] {
+  return items.flatMap((item) =>
+    item.type === 'snapshot' ? [item, lightHistoryItem(snapshotRecord.parse(item) as Snapshot, now)] : [item],
+  );
+}
+
+/** A page of a project's light history, oldest first (one Query on the project's partition). */
+export function lightHistoryPage(db: Db, projectId: string, page: { limit?: number; nextToken?: string }) {
+  return db.query(
+    { pk: keys.projectPartition(projectId), skBeginsWith: keys.lightHistoryPrefix, ...page },
+    lightPointRecord,
+  );
+}
+
 export async function getSnapshot(db: Db, projectId: string) {
   return db.get(keys.projectSnapshot(projectId), snapshotRecord);
 }
