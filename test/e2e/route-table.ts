@@ -180,6 +180,17 @@ export const routeTable: Record<string, Expectation> = {
     request: (f) => ({ path: `/v1/config/${f.year}`, body: f.configValues }),
     expect: [200, F, F, F, F],
   },
+  'POST /v1/indicator-templates': {
+    request: (f) => ({
+      path: '/v1/indicator-templates',
+      body: {
+        fiscalYear: f.year + 1,
+        category: 'education',
+        indicator: { ...(f.goalSet[0] as Record<string, Json>), name: `矩阵指标 ${uniqueId('T')}` },
+      },
+    }),
+    expect: [201, F, F, F, F],
+  },
   'GET /v1/indicator-templates': {
     request: get('/v1/indicator-templates?category=health'),
     expect: [200, 200, 200, 200, 200],
@@ -197,6 +208,26 @@ export const routeTable: Record<string, Expectation> = {
     expect: [F, 201, 201, F, F],
   },
   'GET /v1/projects': { request: get('/v1/projects'), expect: [200, 200, 200, F, F] },
+  'GET /v1/projects/{id}/dossier': {
+    request: (f) => ({ path: `/v1/projects/${f.PA}/dossier` }),
+    expect: [200, 200, 404, F, F],
+  },
+  'GET /v1/projects/{id}/dossier.html': {
+    request: (f) => ({ path: `/v1/projects/${f.PA}/dossier.html` }),
+    expect: [200, 200, 404, F, F],
+  },
+  'GET /v1/projects/{id}/dossier/audit': {
+    request: (f) => ({ path: `/v1/projects/${f.PA}/dossier/audit` }),
+    expect: [200, 200, 404, F, F],
+  },
+  'GET /v1/projects/{id}/dossier/lights': {
+    request: (f) => ({ path: `/v1/projects/${f.PA}/dossier/lights` }),
+    expect: [200, 200, 404, F, F],
+  },
+  'GET /v1/projects/{id}/dossier/documents': {
+    request: (f) => ({ path: `/v1/projects/${f.PA}/dossier/documents` }),
+    expect: [200, 200, 404, F, F],
+  },
   'GET /v1/projects/{id}': {
     request: (f) => ({ path: `/v1/projects/${f.PA}` }),
     expect: [200, 200, 404, F, F],
