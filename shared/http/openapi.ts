@@ -70,13 +70,13 @@ export function openApiDocument(
       }
     }
     const secured = r.roles !== 'public';
+    const produces = typeof r.produces === 'string' ? [r.produces] : r.produces;
+    const successContent = produces
+      ? Object.fromEntries(produces.map((type) => [type, {}]))
+      : { 'application/json': { schema: r.response ? toSchema(r.response, 'output') : {} } };
+    const success = r.status ?? 200;
     const responses: Record<string, unknown> = {
-      [String(r.status ?? 200)]: {
-        description: 'Success',
-        content: r.produces
-          ? { [r.produces]: {} }
-          : { 'application/json': { schema: r.response ? toSchema(r.response, 'output') : {} } },
-      },
+      [String(success)]: { description: success === 201 ? 'Created' : 'Success', content: successContent },
       '400': errorResponse('Malformed JSON, or a body, path or query that breaks the schema'),
     };
     if (secured) {
@@ -96,11 +96,21 @@ export function openApiDocument(
       });
       if (r.method === 'PUT') responses['412'] = errorResponse('If-Match given and the version differs');
     }
+    // The other replies of the handler: their body is the success body, beside any problem of that status.
+    for (const [status, description] of Object.entries(r.also ?? {})) {
+      const known = responses[status] as { description: string; content: object } | undefined;
+      responses[status] = known
+        ? {
+            description: `${description}; or ${known.description}`,
+            content: { ...successContent, ...known.content },
+          }
+        : { description, content: successContent };
+    }
     paths[r.path] ??= {};
     paths[r.path]![r.method.toLowerCase()] = {
       operationId: `${r.method.toLowerCase()}${r.path.replace(/[{}]/g, '').replace(/(^|[/-])(\w)/g, (_m, _s, c: string) => c.toUpperCase())}`,
       summary: r.summary,
-      ...(r.description ? { description: r.description } : {}),
+      description: r.description ?? r.summary,
       tags: r.tags,
       ...(secured ? { security: [{ bearer: [] }], 'x-roles': r.roles } : { security: [] }),
       ...(parameters.length ? { parameters } : {}),
@@ -130,7 +140,7 @@ export function openApiDocument(
   }
   toSchema(problem, 'output');
   return {
-    openapi: '3.1.0',
+    openapi: '3.1.0' as const,
     info: {
       title: info.title,
       version: info.version,
