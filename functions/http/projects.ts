@@ -14,6 +14,7 @@ import {
   newProject,
   type Project,
   projectInput,
+  projectRecord,
   projectView,
   reviewGoals,
   setGoals,
@@ -22,17 +23,62 @@ import {
 import { type ProjectEvent, projectStatuses } from '../../shared/domain/project-status.js';
 import { createApiHandler } from '../../shared/http/api-handler.js';
 import { changeContext, type Request, route } from '../../shared/http/route.js';
-import { fiscalYear, idParams, pageOf, pageQuery } from '../../shared/http/schemas.js';
+import { amount, fiscalYear, idParams, pageOf, pageQuery, timestamp } from '../../shared/http/schemas.js';
 import { currentConfig } from '../../shared/store/config.js';
-import { getSnapshot } from '../../shared/store/monitoring.js';
+import { getSnapshot, snapshotRecord } from '../../shared/store/monitoring.js';
 import { getOwnProject, listProjects, newProjectId, projects } from '../../shared/store/projects.js';
 import { departments } from '../../shared/store/reference.js';
 
 /** Projects: intake, ex-ante assessment, goals and their review, the project library, the budget. */
 const area = 'projects' as const;
 const tags = ['Projects'];
-const projectSchema = z
-  .looseObject({ id: z.string(), status: z.enum(projectStatuses), version: z.int() })
+const stored = projectRecord.shape;
+/** The project as `projectView` shows it: the record without its internals, money in yuan. */
+const assessmentSchema = stored.assessment
+  .unwrap()
+  .omit({ recommendedFen: true })
+  .extend({ recommendedAmount: amount.optional() });
+const projectSchema = projectRecord
+  .omit({
+    requestedFen: true,
+    assessment: true,
+    budget: true,
+    goalReviews: true,
+    spentFen: true,
+    spendByDate: true,
+    reports: true,
+  })
+  .extend({
+    spentAmount: amount.meta({ description: 'Spend recorded so far (yuan)' }),
+    latestReport: stored.reports
+      .unwrap()
+      .element.optional()
+      .meta({ description: 'The latest monitoring report' }),
+    requestedAmount: amount,
+    goalsApproved: z.boolean(),
+    goalReview: stored.goalReviews
+      .unwrap()
+      .element.optional()
+      .meta({ description: 'The latest goal review' }),
+    goalReviews: stored.goalReviews.unwrap(),
+    assessment: assessmentSchema.optional(),
+    budget: z
+      .strictObject({
+        approvedAmount: amount.meta({ description: 'The current budget, after every adjustment' }),
+        initialAmount: amount,
+        disbursementPlan: z
+          .array(z.number())
+          .optional()
+          .meta({ description: '12 cumulative monthly shares' }),
+        approvedAt: timestamp,
+        approvedBy: z.string(),
+        configVersion: z.int(),
+      })
+      .optional(),
+    monitoring: snapshotRecord
+      .optional()
+      .meta({ description: 'GET of one project: the most recent sweep’s result, once one covered it' }),
+  })
   .meta({
     id: 'Project',
     description: 'A project with its goals, assessment and budget (money in yuan)',
@@ -166,13 +212,16 @@ export const routes = [
       '(as configured); another conclusion needs a reason. not_supported rejects the project.',
     params: idParams,
     body: assessmentInput,
-    response: z.looseObject({ projectId: z.string(), project: projectSchema }),
+    response: assessmentSchema
+      .extend({ projectId: z.string(), projectStatus: z.enum(projectStatuses), project: projectSchema })
+      .meta({ description: 'The assessment recorded, with the project after it' }),
     status: 201,
     async handle(req) {
       const after = await changeProject(req, 'assess', 'ex-ante-assessment', (p, d) =>
         assess(p, req.body, d),
       );
       const view = projectView(after);
+      if (!view.assessment) throw new Error(`project ${after.id}: assessed without an assessment`);
       return { projectId: after.id, projectStatus: after.status, ...view.assessment, project: view };
     },
   }),
