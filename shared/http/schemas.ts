@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { mailKinds } from '../domain/mail-record.js';
 import { problemTypeList } from './problem.js';
 
 /** Shapes shared by many routes: paging, ids in paths, the problem document. */
@@ -19,6 +20,28 @@ export const amount = z.number().meta({ description: 'Amount in yuan (CNY), at m
 
 /** A timestamp in a reply (ISO 8601). */
 export const timestamp = z.string().meta({ description: 'ISO 8601 timestamp' });
+
+/** One mail of a delivery: its kind, recipients and what it is about. */
+export const mailOutcome = z.strictObject({
+  kind: z.enum(mailKinds),
+  to: z.array(z.string()),
+  departmentId: z.string().optional().meta({ description: 'Absent for the bureau’s own mail' }),
+  noticeId: z.string().optional().meta({ description: 'The notice the mail is about, if any' }),
+});
+
+/** What a delivery of mails did (shared/mail/delivery.ts's DeliveryReport). */
+export const deliveryReport = z
+  .strictObject({
+    sent: z.array(mailOutcome.extend({ messageId: z.string() })),
+    alreadySent: z.array(
+      mailOutcome.extend({ messageId: z.string().optional(), sentAt: z.string().optional() }),
+    ),
+    failed: z.array(mailOutcome.extend({ error: z.string(), attempts: z.int() })),
+    inProgress: z
+      .array(mailOutcome.extend({ since: z.string() }))
+      .meta({ description: 'Claimed by another run moments ago (that run sends them)' }),
+  })
+  .meta({ id: 'DeliveryReport' });
 
 export const idParams = z.strictObject({ id: z.string().min(1).max(64) });
 
