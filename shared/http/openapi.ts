@@ -70,6 +70,17 @@ export function openApiDocument(
       }
     }
     const secured = r.roles !== 'public';
+    // A change of an existing resource (named in the path) honours If-Match.
+    const changesExisting = r.method !== 'GET' && r.params !== undefined;
+    if (changesExisting) {
+      parameters.push({
+        name: 'If-Match',
+        in: 'header',
+        required: false,
+        description: 'The version the change is made on (`"3"` or `3`); another current version → 412',
+        schema: { type: 'string', maxLength: 32 },
+      });
+    }
     const produces = typeof r.produces === 'string' ? [r.produces] : r.produces;
     const successContent = produces
       ? Object.fromEntries(produces.map((type) => [type, {}]))
@@ -94,7 +105,7 @@ export function openApiDocument(
         '415': errorResponse('Body not application/json'),
         '422': errorResponse('Well-formed but breaks a domain rule'),
       });
-      if (r.method === 'PUT') responses['412'] = errorResponse('If-Match given and the version differs');
+      if (changesExisting) responses['412'] = errorResponse('If-Match given and the version differs');
     }
     // The other replies of the handler: their body is the success body, beside any problem of that status.
     for (const [status, description] of Object.entries(r.also ?? {})) {
@@ -122,6 +133,7 @@ export function openApiDocument(
                 name: 'Idempotency-Key',
                 in: 'header',
                 required: false,
+                description: 'A retry with the same key and body returns the first reply and changes nothing',
                 schema: { type: 'string', maxLength: 128 },
               },
             ],
