@@ -55,10 +55,14 @@ export async function api<T = any>(path: string, opts: ApiOptions = {}): Promise
     text,
   };
   if (url.startsWith(`${runtime().api}/`)) {
-    const method = opts.method ?? (body === undefined ? 'GET' : 'POST');
-    (await contract()).check(method, new URL(url).pathname, reply);
+    await checkReply(opts.method ?? (body === undefined ? 'GET' : 'POST'), new URL(url).pathname, reply);
   }
   return reply;
+}
+
+/** Throws unless the reply is what /openapi.json documents for the method and path (api() calls it). */
+export async function checkReply(method: string, pathname: string, reply: ApiResponse): Promise<void> {
+  (await contract()).check(method, pathname, reply);
 }
 
 // --- The contract: every reply of the API is checked against /openapi.json ----------------------------
