@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as z from 'zod';
+import { apiBaseUrl } from '../../shared/docs/uploads.js';
 import { AppError, NotFound } from '../../shared/domain/errors.js';
 import { createApiHandler } from '../../shared/http/api-handler.js';
 import { openApiDocument } from '../../shared/http/openapi.js';
@@ -89,9 +90,13 @@ export const routes = [
     response: z
       .looseObject({ openapi: z.literal('3.1.0') })
       .meta({ description: 'An OpenAPI 3.1 document (its own schema is the OpenAPI specification’s)' }),
-    async handle() {
+    async handle(req) {
       const { allRoutes } = await import('./registry.js');
-      return openApiDocument(allRoutes, { title: 'Budget performance API (预算绩效管理)', version: '1' });
+      return openApiDocument(allRoutes, {
+        title: 'Budget performance API (预算绩效管理)',
+        version: '1',
+        serverUrl: apiBaseUrl(req.headers),
+      });
     },
   }),
   route({

@@ -7,6 +7,7 @@ import { goalsInput } from '../../shared/domain/indicators.js';
 import {
   approveBudget,
   assess,
+  assessmentDimensions,
   assessmentInput,
   budgetInput,
   type Decision,
@@ -37,7 +38,14 @@ const stored = projectRecord.shape;
 const assessmentSchema = stored.assessment
   .unwrap()
   .omit({ recommendedFen: true })
-  .extend({ recommendedAmount: amount.optional() });
+  .extend({
+    scores: z.strictObject(
+      Object.fromEntries(
+        assessmentDimensions.map((d) => [d, z.number().meta({ description: '0–20' })]),
+      ) as Record<(typeof assessmentDimensions)[number], z.ZodNumber>,
+    ),
+    recommendedAmount: amount.optional(),
+  });
 const projectSchema = projectRecord
   .omit({
     requestedFen: true,

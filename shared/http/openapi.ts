@@ -8,6 +8,22 @@ import { problem } from './schemas.js';
  */
 type JsonSchema = Record<string, unknown>;
 
+/** The groups of operations, in the order a reader meets them (a tag not listed here is listed after). */
+const tagDescriptions: Record<string, string> = {
+  Service: 'Health, this document and the readable reference',
+  'Reference data': 'Departments, evaluation agencies, the indicator library (参考数据)',
+  Rules: 'The configurable rules of each fiscal year, versioned (规则配置)',
+  Projects: 'Intake, ex-ante assessment, goals and their review, the budget (项目库与预算)',
+  Execution: 'Expenditures, one by one or as a CSV import (预算执行)',
+  Monitoring: 'Monitoring reports, sweeps, lights and the report mails (绩效运行监控)',
+  Rectification: 'Rectification notices, their responses and verification (整改)',
+  Clawback: 'Clawback recommendations and the bureau’s decisions (收回资金)',
+  Evaluation: 'Self-evaluation and its review, rankings, bulletins, results (绩效评价与结果应用)',
+  'Third-party evaluation': 'Commissioned evaluations by agencies, their reviews and ratings (第三方评价)',
+  Documents: 'Uploaded documents and their upload pages (文档)',
+  Audit: 'Who changed what, when (审计记录)',
+};
+
 export function openApiDocument(
   routes: RouteDef[],
   info: { title: string; version: string; serverUrl?: string },
@@ -159,8 +175,19 @@ export function openApiDocument(
       description:
         '区财政局预算绩效管理系统 API — budget performance management for a district finance bureau. ' +
         'Money is yuan with at most two decimals; dates are YYYY-MM-DD (Asia/Shanghai). Errors are application/problem+json.',
+      contact: {
+        name: '区财政局预算绩效管理 · the district finance bureau’s budget performance office',
+        ...(info.serverUrl ? { url: `${info.serverUrl}/docs` } : {}),
+      },
+      license: {
+        name: 'Proprietary: the district finance bureau’s; not for redistribution',
+        identifier: 'LicenseRef-Proprietary',
+      },
     },
-    ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
+    ...(info.serverUrl ? { servers: [{ url: info.serverUrl, description: 'This deployment' }] } : {}),
+    tags: [...new Set([...Object.keys(tagDescriptions), ...routes.flatMap((r) => r.tags)])]
+      .filter((name) => routes.some((r) => r.tags.includes(name)))
+      .map((name) => ({ name, description: tagDescriptions[name] ?? name })),
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       schemas: components,

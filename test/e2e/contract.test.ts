@@ -1,6 +1,6 @@
 // The check every e2e call goes through (support.ts's api()): a reply must be what /openapi.json documents.
 import { describe, expect, it } from 'vitest';
-import { type ApiResponse, api, checkReply } from './support.js';
+import { type ApiResponse, api, checkReply, runtime } from './support.js';
 
 const reply = (status: number, contentType: string, json: unknown): ApiResponse => ({
   status,
@@ -68,5 +68,11 @@ describe('the contract check of every e2e reply', () => {
     await expect(checkReply('GET', '/v1/no-such-thing', reply(200, 'application/json', {}))).rejects.toThrow(
       /a success from a route the document does not name/,
     );
+  });
+
+  it('serves the document with this server’s URL, so a generated client knows where to call', async () => {
+    const doc = await api('/openapi.json');
+
+    expect(doc.json.servers).toEqual([expect.objectContaining({ url: runtime().api })]);
   });
 });
