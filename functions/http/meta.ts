@@ -58,6 +58,9 @@ const health = z
   })
   .meta({ id: 'Health' });
 
+/** The document's title and version (GET /openapi.json, the lint test and the generated client use them). */
+export const apiInfo = { title: 'Budget performance API (预算绩效管理)', version: '1' };
+
 export const routes = [
   route({
     area,
@@ -92,11 +95,7 @@ export const routes = [
       .meta({ description: 'An OpenAPI 3.1 document (its own schema is the OpenAPI specification’s)' }),
     async handle(req) {
       const { allRoutes } = await import('./registry.js');
-      return openApiDocument(allRoutes, {
-        title: 'Budget performance API (预算绩效管理)',
-        version: '1',
-        serverUrl: apiBaseUrl(req.headers),
-      });
+      return openApiDocument(allRoutes, { ...apiInfo, serverUrl: apiBaseUrl(req.headers) });
     },
   }),
   route({

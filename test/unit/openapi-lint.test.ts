@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiInfo } from '../../functions/http/meta.js';
 import { allRoutes } from '../../functions/http/registry.js';
 import { openApiDocument } from '../../shared/http/openapi.js';
 import { repoRoot } from './source-files.js';
@@ -20,11 +21,7 @@ let file: string;
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'openapi-lint-'));
   file = path.join(dir, 'openapi.json');
-  const doc = openApiDocument(allRoutes, {
-    title: 'Budget performance API (预算绩效管理)',
-    version: '1',
-    serverUrl: 'http://127.0.0.1:3000',
-  });
+  const doc = openApiDocument(allRoutes, { ...apiInfo, serverUrl: 'http://127.0.0.1:3000' });
   writeFileSync(file, JSON.stringify(doc, null, 2));
   writeFileSync(path.join(dir, '.spectral.yaml'), 'extends: ["spectral:oas"]\n');
 });
