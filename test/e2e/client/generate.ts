@@ -16,7 +16,18 @@ try {
   writeFileSync(input, JSON.stringify(clientDocument(), null, 2));
   execFileSync(
     'npx',
-    ['-y', '-p', OPENAPI_TYPESCRIPT, '-p', 'typescript@5.9', 'openapi-typescript', input, '-o', generated],
+    [
+      '-y',
+      '--prefer-offline',
+      '-p',
+      OPENAPI_TYPESCRIPT,
+      '-p',
+      'typescript@5.9.3',
+      'openapi-typescript',
+      input,
+      '-o',
+      generated,
+    ],
     { cwd: dir, stdio: 'inherit' },
   );
   writeFileSync(out, `${hashLine(documentHash())}\n${readFileSync(generated, 'utf8')}`);
