@@ -17,6 +17,11 @@ export interface ApiOptions {
   /** Sent as is (no content-type unless `headers` names one). */
   rawBody?: string;
   headers?: Record<string, string>;
+  /**
+   * The Accept-Language sent unless `headers` names one. The tier speaks as an English-speaking client
+   * (its assertions read English messages); `null` sends none, for the system's default (zh-CN).
+   */
+  language?: string | null;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: bodies are whatever the API answered; the assertions check them
@@ -39,6 +44,8 @@ export async function api<T = any>(path: string, opts: ApiOptions = {}): Promise
   }
   if (opts.rawBody !== undefined) body = opts.rawBody;
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  const language = opts.language === undefined ? 'en' : opts.language;
+  if (language !== null) headers['accept-language'] = language;
   Object.assign(headers, opts.headers);
   const url = /^https?:\/\//.test(path) ? path : `${runtime().api}${path}`;
   const res = await fetch(url, {
