@@ -70,6 +70,7 @@ export const routes = [
     tags,
     summary: 'Whether every part is up; locally also the URL of each local server',
     response: health,
+    problems: { 503: 'The database does not answer' },
     async handle({ deps }) {
       try {
         await deps.db.get(keys.health, z.unknown());

@@ -123,6 +123,9 @@ export function openApiDocument(
       });
       if (changesExisting) responses['412'] = errorResponse('If-Match given and the version differs');
     }
+    for (const [status, description] of Object.entries(r.problems ?? {})) {
+      responses[status] = errorResponse(description);
+    }
     // The other replies of the handler: their body is the success body, beside any problem of that status.
     for (const [status, description] of Object.entries(r.also ?? {})) {
       const known = responses[status] as { description: string; content: object } | undefined;

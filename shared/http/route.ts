@@ -73,6 +73,8 @@ export interface RouteDef<
    * (`response`, or `produces`) — e.g. 200 for a replayed creation.
    */
   also?: Readonly<Record<number, string>>;
+  /** Problems the route answers beyond those every route of its kind documents: status → what it means. */
+  problems?: Readonly<Record<number, string>>;
   handle(req: Request<z.infer<P>, z.infer<Q>, z.infer<B>>): Promise<z.infer<R> | Reply>;
 }
 
