@@ -78,6 +78,10 @@ export const routes = [
       etag: z.string().optional(),
     }),
     produces: 'text/html',
+    also: {
+      404: 'A page saying the link is tampered with or unknown',
+      410: 'A page saying the link has expired or was used',
+    },
     async handle(req) {
       // Links expire on the real clock, as S3 checks the presigned policy by it.
       const realNow = new Date();

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { getBulletin, publishBulletin } from '../../shared/app/bulletin.js';
+import { bulletinRecord, getBulletin, publishBulletin } from '../../shared/app/bulletin.js';
 import { resultsPage, yearRanking } from '../../shared/app/results.js';
 import {
   getSelfEvaluation,
@@ -9,6 +9,7 @@ import {
 import { openUpload } from '../../shared/app/uploads.js';
 import { apiBaseUrl } from '../../shared/docs/uploads.js';
 import { Conflict } from '../../shared/domain/errors.js';
+import { level1Codes, tiers } from '../../shared/domain/indicators.js';
 import { recommendations } from '../../shared/domain/ranking.js';
 import {
   grades,
@@ -18,7 +19,16 @@ import {
 } from '../../shared/domain/self-evaluation.js';
 import { createApiHandler } from '../../shared/http/api-handler.js';
 import { changeContext, Reply, route } from '../../shared/http/route.js';
-import { fiscalYear, idParams, pageQuery } from '../../shared/http/schemas.js';
+import {
+  amount,
+  deliveryReport,
+  fiscalYear,
+  idParams,
+  pageOf,
+  pageQuery,
+  timestamp,
+} from '../../shared/http/schemas.js';
+import type { DeliveryReport } from '../../shared/mail/delivery.js';
 import { getOwnProject } from '../../shared/store/projects.js';
 
 /**
@@ -28,26 +38,54 @@ import { getOwnProject } from '../../shared/store/projects.js';
 const area = 'evaluation' as const;
 const tags = ['Evaluation'];
 
-const indicatorScore = z.looseObject({
+const indicatorScore = z.strictObject({
   name: z.string(),
-  score: z.number(),
+  level1: z.enum(level1Codes),
+  operator: z.string(),
+  target: z.union([z.number(), z.string()]).optional(),
+  unit: z.string().optional(),
+  actual: z.number().optional(),
+  tier: z.enum(tiers).optional(),
+  score: z.number().meta({ description: 'Points' }),
   weight: z.number(),
-  supported: z.boolean(),
+  supported: z.boolean().meta({ description: 'False for a score without evidence' }),
+  evidenceDocumentIds: z.array(z.string()),
+  rule: z.string().meta({ description: 'How the score came about, for people' }),
 });
 const sheet = {
-  executionScore: z.number(),
+  executionScore: z.number().meta({ description: 'Points' }),
+  executionWeight: z.number(),
   indicatorScores: z.array(indicatorScore),
-  total: z.number(),
+  total: z.number().meta({ description: 'Points' }),
   grade: z.enum(grades),
 };
 export const selfEvaluationSchema = z
-  .looseObject({
+  .strictObject({
     projectId: z.string(),
+    departmentId: z.string(),
+    fiscalYear: z.int(),
     status: z.enum(['submitted', 'reviewed']),
-    ...sheet,
-    claimed: z.looseObject(sheet),
+    summary: z.string(),
+    spentAmount: amount,
+    approvedAmount: amount,
     configVersion: z.int(),
+    submittedAt: timestamp,
+    submissions: z.int().meta({ description: 'How many times it was submitted (replaced)' }),
     version: z.int(),
+    ...sheet,
+    claimed: z.strictObject(sheet).meta({ description: 'The department’s own figures' }),
+    review: z
+      .strictObject({
+        adjustments: z.array(
+          z.strictObject({ name: z.string(), claimed: z.number(), score: z.number(), reason: z.string() }),
+        ),
+        comments: z.string().optional(),
+        reviewedAt: timestamp,
+        reviewedBy: z.string(),
+        configVersion: z.int(),
+      })
+      .optional()
+      .meta({ description: 'Once reviewed' }),
   })
   .meta({
     id: 'SelfEvaluation',
@@ -55,13 +93,13 @@ export const selfEvaluationSchema = z
       'The top-level figures are the reviewed ones once reviewed; `claimed` keeps the department’s',
   });
 
-const rankingRow = z.object({
+const rankingRow = z.strictObject({
   rank: z.int(),
   departmentId: z.string(),
   averageScore: z.number(),
   projects: z.int(),
 });
-const inflationRow = z.object({
+const inflationRow = z.strictObject({
   departmentId: z.string(),
   averageGap: z.number(),
   thirdPartyGap: z.number().nullable(),
@@ -70,22 +108,29 @@ const inflationRow = z.object({
   threshold: z.number(),
   departmentName: z.string().optional(),
 });
-const bulletinSchema = z
-  .looseObject({
-    fiscalYear: z.int(),
-    publication: z.int(),
-    publishedAt: z.string(),
-    items: z.array(rankingRow.extend({ departmentName: z.string() })),
-    commended: z.array(z.looseObject({ departmentId: z.string() })),
-    criticised: z.array(z.looseObject({ departmentId: z.string() })),
-    inflation: z.array(inflationRow),
+const bulletinSchema = bulletinRecord
+  .omit({ id: true, ranking: true, results: true })
+  .extend({
+    items: bulletinRecord.shape.ranking.meta({ description: 'The ranking, highest first' }),
     stale: z.boolean(),
-    changes: z.array(z.looseObject({ kind: z.string(), detail: z.string() })),
+    changes: z.array(
+      z.strictObject({
+        at: z.string().optional(),
+        kind: z.string(),
+        projectId: z.string().optional(),
+        detail: z.string(),
+      }),
+    ),
+    mail: deliveryReport.optional().meta({ description: 'POST: the delivery of its mails' }),
+    created: z.boolean().optional().meta({ description: 'POST: whether a new publication was made' }),
   })
   .meta({ id: 'Bulletin' });
 
 type BulletinOut = Awaited<ReturnType<typeof getBulletin>>;
-const bulletinView = ({ bulletin: b, stale, changes }: BulletinOut, extra: Record<string, unknown> = {}) => {
+const bulletinView = (
+  { bulletin: b, stale, changes }: BulletinOut,
+  extra: { mail?: DeliveryReport; created?: boolean } = {},
+) => {
   const { ranking, results: _results, id: _id, ...rest } = b;
   return { ...rest, items: ranking, stale, changes, ...extra };
 };
@@ -108,6 +153,7 @@ export const routes = [
     body: selfEvaluationInput,
     response: selfEvaluationSchema,
     status: 201,
+    also: { 200: 'A replacement of the self-evaluation submitted before' },
     async handle(req) {
       const out = await submitSelfEvaluation(req.deps, changeContext(req), req.params.id, req.body);
       const view = selfEvaluationView(out.evaluation);
@@ -209,7 +255,34 @@ export const routes = [
         .optional()
         .meta({ description: 'Add the alternative weightings (bureau)' }),
     }),
-    response: z.looseObject({ items: z.array(rankingRow), inflation: z.array(inflationRow) }),
+    response: z
+      .strictObject({
+        fiscalYear: z.int(),
+        configVersion: z.int(),
+        items: z.array(rankingRow),
+        inflation: z.array(inflationRow),
+        whatIf: z
+          .array(
+            z.strictObject({
+              name: z.string(),
+              weights: z.strictObject({
+                execution: z.number(),
+                output: z.number(),
+                benefit: z.number(),
+                satisfaction: z.number(),
+              }),
+              items: z.array(
+                rankingRow.extend({
+                  baselineRank: z.int(),
+                  moved: z.int().meta({ description: 'Places climbed (> 0) or fallen (< 0)' }),
+                }),
+              ),
+            }),
+          )
+          .optional()
+          .meta({ description: '`whatIf=true` (bureau): the ranking under each alternative weighting' }),
+      })
+      .meta({ id: 'Ranking' }),
     async handle({ query, actor, deps }) {
       const whatIf = query.whatIf === 'true' && actor.role === 'finance';
       const r = await yearRanking(deps, query.fiscalYear, { whatIf });
@@ -241,6 +314,7 @@ export const routes = [
     body: z.strictObject({ fiscalYear: fiscalYear.pipe(z.int()) }),
     response: bulletinSchema,
     status: 201,
+    also: { 200: 'Nothing under the bulletin changed: the published one' },
     async handle(req) {
       const out = await publishBulletin(
         {
@@ -287,18 +361,33 @@ export const routes = [
       'cutShare)) in whole yuan), poor → cancel (0). A project with no final grade yet has no row. Paged over ' +
       'the year’s projects: a page may hold fewer rows than `limit`. A department sees only its own.',
     query: pageQuery.extend({ fiscalYear, departmentId: z.string().max(32).optional() }),
-    response: z.object({
-      items: z.array(
-        z.looseObject({
+    response: pageOf(
+      z
+        .strictObject({
           projectId: z.string(),
+          projectName: z.string(),
+          departmentId: z.string(),
+          fiscalYear: z.int(),
           grade: z.enum(grades),
           recommendation: z.enum(recommendations),
-          recommendedAmount: z.number(),
-          basis: z.looseObject({ rule: z.string(), configVersion: z.int() }),
-        }),
-      ),
-      nextToken: z.string().optional(),
-    }),
+          recommendedAmount: amount,
+          approvedAmount: amount,
+          basis: z.strictObject({
+            evaluation: z.strictObject({
+              source: z.enum(['third-party', 'self-evaluation']),
+              id: z.string(),
+              score: z.number(),
+              configVersion: z.int(),
+            }),
+            grade: z.enum(grades),
+            rule: z.string(),
+            cutShare: z.number(),
+            approvedAmount: amount,
+            configVersion: z.int(),
+          }),
+        })
+        .meta({ id: 'Result' }),
+    ),
     async handle({ query, actor, deps }) {
       if (actor.role === 'department' && query.departmentId && query.departmentId !== actor.departmentId) {
         return { items: [] };

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as z from 'zod';
+import { apiBaseUrl } from '../../shared/docs/uploads.js';
 import { AppError, NotFound } from '../../shared/domain/errors.js';
 import { createApiHandler } from '../../shared/http/api-handler.js';
 import { openApiDocument } from '../../shared/http/openapi.js';
@@ -38,6 +39,28 @@ const docsPage = `<!doctype html>
 </body>
 </html>`;
 
+/** Locally, the URL of each local server beside the status; in AWS the status alone. */
+const localUrl = (what: string) =>
+  z
+    .string()
+    .optional()
+    .meta({ description: `Locally: ${what}` });
+const health = z
+  .strictObject({
+    status: z.literal('ok'),
+    api: localUrl('this API'),
+    docs: localUrl('the API reference page'),
+    mail: localUrl('the local SES server (its `GET /store` lists the messages sent)'),
+    dynamodb: localUrl('the local DynamoDB'),
+    s3: localUrl('the local S3'),
+    ses: localUrl('the local SES API'),
+    idp: localUrl('the local identity provider (the tokens’ issuer)'),
+  })
+  .meta({ id: 'Health' });
+
+/** The document's title and version (GET /openapi.json, the lint test and the generated client use them). */
+export const apiInfo = { title: 'Budget performance API (预算绩效管理)', version: '1' };
+
 export const routes = [
   route({
     area,
@@ -46,7 +69,8 @@ export const routes = [
     roles: 'public',
     tags,
     summary: 'Whether every part is up; locally also the URL of each local server',
-    response: z.looseObject({ status: z.literal('ok') }),
+    response: health,
+    problems: { 503: 'The database does not answer' },
     async handle({ deps }) {
       try {
         await deps.db.get(keys.health, z.unknown());
@@ -57,7 +81,7 @@ export const routes = [
           `The database does not answer: ${(err as Error).name}`,
         );
       }
-      return { status: 'ok' as const, ...deps.environment.localUrls };
+      return { status: 'ok' as const, ...pickLocalUrls(deps.environment.localUrls) };
     },
   }),
   route({
@@ -67,9 +91,12 @@ export const routes = [
     roles: 'public',
     tags,
     summary: 'This API as OpenAPI 3.1, generated from the route declarations',
-    async handle() {
+    response: z
+      .looseObject({ openapi: z.literal('3.1.0') })
+      .meta({ description: 'An OpenAPI 3.1 document (its own schema is the OpenAPI specification’s)' }),
+    async handle(req) {
       const { allRoutes } = await import('./registry.js');
-      return openApiDocument(allRoutes, { title: 'Budget performance API (预算绩效管理)', version: '1' });
+      return openApiDocument(allRoutes, { ...apiInfo, serverUrl: apiBaseUrl(req.headers) });
     },
   }),
   route({
@@ -89,7 +116,7 @@ export const routes = [
     roles: 'public',
     tags,
     summary: 'The reference page’s scripts and styles',
-    produces: 'text/plain',
+    produces: ['text/css', 'text/javascript'],
     params: z.strictObject({ asset: z.string() }),
     async handle({ params }) {
       // Own properties only: `constructor` or `__proto__` is no asset.
@@ -100,5 +127,11 @@ export const routes = [
     },
   }),
 ];
+
+/** The documented URLs of the local servers only. */
+function pickLocalUrls(urls: Record<string, string> | undefined) {
+  const names = Object.keys(health.shape).filter((k) => k !== 'status');
+  return Object.fromEntries(Object.entries(urls ?? {}).filter(([k]) => names.includes(k)));
+}
 
 export const handler = createApiHandler(routes);

@@ -22,7 +22,7 @@ import {
 } from '../../shared/domain/rectification.js';
 import { createApiHandler } from '../../shared/http/api-handler.js';
 import { changeContext, Reply, type Request, route } from '../../shared/http/route.js';
-import { fiscalYear, idParams, pageOf, pageQuery } from '../../shared/http/schemas.js';
+import { amount, fiscalYear, idParams, pageOf, pageQuery, timestamp } from '../../shared/http/schemas.js';
 import { listExpenditures, recordExpenditure } from '../../shared/store/expenditures.js';
 import {
   getSnapshot,
@@ -38,8 +38,36 @@ import { getOwnProject } from '../../shared/store/projects.js';
 const area = 'monitoring' as const;
 
 const expenditure = z
-  .object({ projectId: z.string(), voucherNo: z.string(), date: z.string(), amount: z.number() })
+  .strictObject({
+    projectId: z.string(),
+    voucherNo: z.string(),
+    date: z.string().meta({ description: 'YYYY-MM-DD' }),
+    amount,
+    note: z.string().optional(),
+    recordedAt: timestamp,
+    recordedBy: z.string().meta({ description: 'The user (token subject) who recorded it' }),
+  })
   .meta({ id: 'Expenditure' });
+const recordedExpenditure = expenditure
+  .extend({ cumulativeAmount: amount.meta({ description: 'The project’s spend with this one (yuan)' }) })
+  .meta({ id: 'RecordedExpenditure' });
+
+const monitoringReport = monitoringReportInput
+  .extend({ projectId: z.string(), departmentId: z.string(), filedAt: timestamp, filedBy: z.string() })
+  .meta({ id: 'MonitoringReport' });
+
+/** A clawback recommendation as `clawbackView` shows it: money in yuan. */
+const clawback = clawbackRecord
+  .omit({ recommendedFen: true, decision: true })
+  .extend({
+    recommendedAmount: amount,
+    decision: clawbackRecord.shape.decision
+      .unwrap()
+      .omit({ amountFen: true })
+      .extend({ amount: amount.optional().meta({ description: 'The amount clawed back, when accepted' }) })
+      .optional(),
+  })
+  .meta({ id: 'Clawback' });
 
 export const routes = [
   route({
@@ -54,8 +82,9 @@ export const routes = [
       'A date outside the fiscal year or after today, or spend above the current budget → 422.',
     params: idParams,
     body: expenditureInput,
-    response: expenditure,
+    response: recordedExpenditure,
     status: 201,
+    also: { 200: 'The same voucher and body again: the recorded expenditure, nothing new' },
     async handle(req) {
       const project = await getOwnProject(req.deps.db, req.actor, req.params.id);
       const out = await recordExpenditure(req.deps.db, changeContext(req), project.id, req.body, project);
@@ -72,7 +101,7 @@ export const routes = [
     summary: 'A project’s expenditures (by voucher number), with the cumulative amount',
     params: idParams,
     query: pageQuery,
-    response: pageOf(expenditure).extend({ cumulativeAmount: z.number() }),
+    response: pageOf(expenditure).extend({ cumulativeAmount: amount }),
     async handle(req) {
       const project = await getOwnProject(req.deps.db, req.actor, req.params.id);
       const page = await listExpenditures(req.deps.db, project.id, req.query);
@@ -99,9 +128,18 @@ routes.push(
       'second report of the same period replaces the first.',
     params: idParams,
     body: monitoringReportInput,
-    response: z.looseObject({ projectId: z.string(), period: z.string() }),
+    response: monitoringReport,
     status: 201,
-    handle: (req) => fileMonitoringReport(req.deps, change(req), req.params.id, req.body),
+    async handle(req) {
+      const r = await fileMonitoringReport(req.deps, change(req), req.params.id, req.body);
+      return {
+        ...req.body,
+        projectId: r.projectId,
+        departmentId: r.departmentId,
+        filedAt: r.filedAt,
+        filedBy: r.filedBy,
+      };
+    },
   }),
   route({
     area,
@@ -234,7 +272,7 @@ routes.push(
     tags: ['Clawback'],
     summary: 'Clawback recommendations with their basis (a department sees its own), by status',
     query: pageQuery.extend({ status: z.enum(clawbackStatuses).optional() }),
-    response: pageOf(z.looseObject({ id: z.string(), recommendedAmount: z.number() })),
+    response: pageOf(clawback),
     async handle({ query, actor, deps }) {
       const page = await listByStatus(deps.db, 'clawbacks', ownScope(actor, query), query, clawbackRecord);
       return { items: page.items.map(clawbackView), nextToken: page.nextToken };
@@ -249,7 +287,7 @@ routes.push(
     summary: 'Accept (possibly a smaller amount) or reject a recommendation; acceptance lowers the budget',
     params: idParams,
     body: decisionInput,
-    response: z.looseObject({ id: z.string(), status: z.enum(clawbackStatuses) }),
+    response: clawback,
     handle: async (req) => clawbackView(await decideClawback(req.deps, change(req), req.params.id, req.body)),
   }),
 );

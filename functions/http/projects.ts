@@ -15,6 +15,7 @@ import { goalsInput } from '../../shared/domain/indicators.js';
 import {
   approveBudget,
   assess,
+  assessmentDimensions,
   assessmentInput,
   budgetInput,
   type Decision,
@@ -22,6 +23,7 @@ import {
   newProject,
   type Project,
   projectInput,
+  projectRecord,
   projectView,
   reviewGoals,
   setGoals,
@@ -31,19 +33,71 @@ import { type ProjectEvent, projectStatuses } from '../../shared/domain/project-
 import { createApiHandler } from '../../shared/http/api-handler.js';
 import { localeOf } from '../../shared/http/problem.js';
 import { changeContext, Reply, type Request, route } from '../../shared/http/route.js';
-import { fiscalYear, idParams, pageOf, pageQuery } from '../../shared/http/schemas.js';
+import { amount, fiscalYear, idParams, pageOf, pageQuery, timestamp } from '../../shared/http/schemas.js';
 import { dossierPageCsp, renderDossierPage } from '../../shared/mail/dossier-page.js';
 import { currentConfig } from '../../shared/store/config.js';
 import type { WriteAction } from '../../shared/store/db.js';
-import { getSnapshot } from '../../shared/store/monitoring.js';
+import { getSnapshot, snapshotRecord } from '../../shared/store/monitoring.js';
 import { getOwnProject, listProjects, newProjectId, projects } from '../../shared/store/projects.js';
 import { departments } from '../../shared/store/reference.js';
 
 /** Projects: intake, ex-ante assessment, goals and their review, the project library, the budget. */
 const area = 'projects' as const;
 const tags = ['Projects'];
-const projectSchema = z
-  .looseObject({ id: z.string(), status: z.enum(projectStatuses), version: z.int() })
+const stored = projectRecord.shape;
+/** The project as `projectView` shows it: the record without its internals, money in yuan. */
+const assessmentSchema = stored.assessment
+  .unwrap()
+  .omit({ recommendedFen: true })
+  .extend({
+    scores: z.strictObject(
+      Object.fromEntries(
+        assessmentDimensions.map((d) => [d, z.number().meta({ description: '0–20' })]),
+      ) as Record<(typeof assessmentDimensions)[number], z.ZodNumber>,
+    ),
+    recommendedAmount: amount.optional(),
+  });
+const projectSchema = projectRecord
+  .omit({
+    requestedFen: true,
+    assessment: true,
+    budget: true,
+    goalReviews: true,
+    spentFen: true,
+    spendByDate: true,
+    reports: true,
+  })
+  .extend({
+    spentAmount: amount.meta({ description: 'Spend recorded so far (yuan)' }),
+    latestReport: stored.reports
+      .unwrap()
+      .element.optional()
+      .meta({ description: 'The latest monitoring report' }),
+    requestedAmount: amount,
+    goalsApproved: z.boolean(),
+    goalReview: stored.goalReviews
+      .unwrap()
+      .element.optional()
+      .meta({ description: 'The latest goal review' }),
+    goalReviews: stored.goalReviews.unwrap(),
+    assessment: assessmentSchema.optional(),
+    budget: z
+      .strictObject({
+        approvedAmount: amount.meta({ description: 'The current budget, after every adjustment' }),
+        initialAmount: amount,
+        disbursementPlan: z
+          .array(z.number())
+          .optional()
+          .meta({ description: '12 cumulative monthly shares' }),
+        approvedAt: timestamp,
+        approvedBy: z.string(),
+        configVersion: z.int(),
+      })
+      .optional(),
+    monitoring: snapshotRecord
+      .optional()
+      .meta({ description: 'GET of one project: the most recent sweep’s result, once one covered it' }),
+  })
   .meta({
     id: 'Project',
     description: 'A project with its goals, assessment and budget (money in yuan)',
@@ -186,13 +240,16 @@ export const routes = [
       '(as configured); another conclusion needs a reason. not_supported rejects the project.',
     params: idParams,
     body: assessmentInput,
-    response: z.looseObject({ projectId: z.string(), project: projectSchema }),
+    response: assessmentSchema
+      .extend({ projectId: z.string(), projectStatus: z.enum(projectStatuses), project: projectSchema })
+      .meta({ description: 'The assessment recorded, with the project after it' }),
     status: 201,
     async handle(req) {
       const after = await changeProject(req, 'assess', 'ex-ante-assessment', (p, d) =>
         assess(p, req.body, d),
       );
       const view = projectView(after);
+      if (!view.assessment) throw new Error(`project ${after.id}: assessed without an assessment`);
       return { projectId: after.id, projectStatus: after.status, ...view.assessment, project: view };
     },
   }),

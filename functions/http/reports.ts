@@ -2,9 +2,9 @@ import * as z from 'zod';
 import { reportScope, sendReportEmails } from '../../shared/app/report-emails.js';
 import { businessDate } from '../../shared/domain/calendar.js';
 import { RuleViolation } from '../../shared/domain/errors.js';
-import { mailKinds } from '../../shared/domain/mail-record.js';
 import { createApiHandler } from '../../shared/http/api-handler.js';
 import { route } from '../../shared/http/route.js';
+import { deliveryReport } from '../../shared/http/schemas.js';
 import { DynamoMailLog, mailRecordSchema } from '../../shared/store/mail-log.js';
 
 /**
@@ -13,24 +13,11 @@ import { DynamoMailLog, mailRecordSchema } from '../../shared/store/mail-log.js'
  */
 const area = 'reports' as const;
 
-const kind = z.enum(mailKinds);
-const outcome = z.object({
-  kind,
-  to: z.array(z.string()),
-  departmentId: z.string().optional().meta({ description: 'Absent for the bureau summary' }),
-});
-
-export const reportEmailsResult = z
-  .object({
+export const reportEmailsResult = deliveryReport
+  .extend({
     asOf: z.string(),
     sweepId: z.string().meta({ description: 'The sweep the reports were made from' }),
     sweepAsOf: z.string().meta({ description: "That sweep's asOf (the most recent on or before asOf)" }),
-    sent: z.array(outcome.extend({ messageId: z.string() })),
-    alreadySent: z.array(outcome.extend({ messageId: z.string().optional(), sentAt: z.string().optional() })),
-    failed: z.array(outcome.extend({ error: z.string(), attempts: z.int() })),
-    inProgress: z.array(outcome.extend({ since: z.string() })).meta({
-      description: 'Claimed by another run moments ago (that run sends them)',
-    }),
     skipped: z.array(
       z.object({
         kind: z.enum(['department-report', 'bureau-summary']),

@@ -200,9 +200,11 @@ export const clawbackView = (c: Clawback) => {
     ...rest,
     recommendedAmount: fenToYuan(recommendedFen),
     decision: decision && {
-      ...decision,
-      amountFen: undefined,
-      amount: decision.amountFen !== undefined ? fenToYuan(decision.amountFen) : undefined,
+      decision: decision.decision,
+      ...(decision.amountFen !== undefined ? { amount: fenToYuan(decision.amountFen) } : {}),
+      reason: decision.reason,
+      decidedAt: decision.decidedAt,
+      decidedBy: decision.decidedBy,
     },
   };
 };

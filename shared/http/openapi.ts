@@ -8,6 +8,22 @@ import { problem } from './schemas.js';
  */
 type JsonSchema = Record<string, unknown>;
 
+/** The groups of operations, in the order a reader meets them (a tag not listed here is listed after). */
+const tagDescriptions: Record<string, string> = {
+  Service: 'Health, this document and the readable reference',
+  'Reference data': 'Departments, evaluation agencies, the indicator library (参考数据)',
+  Rules: 'The configurable rules of each fiscal year, versioned (规则配置)',
+  Projects: 'Intake, ex-ante assessment, goals and their review, the budget (项目库与预算)',
+  Execution: 'Expenditures, one by one or as a CSV import (预算执行)',
+  Monitoring: 'Monitoring reports, sweeps, lights and the report mails (绩效运行监控)',
+  Rectification: 'Rectification notices, their responses and verification (整改)',
+  Clawback: 'Clawback recommendations and the bureau’s decisions (收回资金)',
+  Evaluation: 'Self-evaluation and its review, rankings, bulletins, results (绩效评价与结果应用)',
+  'Third-party evaluation': 'Commissioned evaluations by agencies, their reviews and ratings (第三方评价)',
+  Documents: 'Uploaded documents and their upload pages (文档)',
+  Audit: 'Who changed what, when (审计记录)',
+};
+
 export function openApiDocument(
   routes: RouteDef[],
   info: { title: string; version: string; serverUrl?: string },
@@ -70,13 +86,24 @@ export function openApiDocument(
       }
     }
     const secured = r.roles !== 'public';
+    // A change of an existing resource (named in the path) honours If-Match.
+    const changesExisting = r.method !== 'GET' && r.params !== undefined;
+    if (changesExisting) {
+      parameters.push({
+        name: 'If-Match',
+        in: 'header',
+        required: false,
+        description: 'The version the change is made on (`"3"` or `3`); another current version → 412',
+        schema: { type: 'string', maxLength: 32 },
+      });
+    }
+    const produces = typeof r.produces === 'string' ? [r.produces] : r.produces;
+    const successContent = produces
+      ? Object.fromEntries(produces.map((type) => [type, {}]))
+      : { 'application/json': { schema: r.response ? toSchema(r.response, 'output') : {} } };
+    const success = r.status ?? 200;
     const responses: Record<string, unknown> = {
-      [String(r.status ?? 200)]: {
-        description: 'Success',
-        content: r.produces
-          ? { [r.produces]: {} }
-          : { 'application/json': { schema: r.response ? toSchema(r.response, 'output') : {} } },
-      },
+      [String(success)]: { description: success === 201 ? 'Created' : 'Success', content: successContent },
       '400': errorResponse('Malformed JSON, or a body, path or query that breaks the schema'),
     };
     if (secured) {
@@ -94,13 +121,26 @@ export function openApiDocument(
         '415': errorResponse('Body not application/json'),
         '422': errorResponse('Well-formed but breaks a domain rule'),
       });
-      if (r.method === 'PUT') responses['412'] = errorResponse('If-Match given and the version differs');
+      if (changesExisting) responses['412'] = errorResponse('If-Match given and the version differs');
+    }
+    for (const [status, description] of Object.entries(r.problems ?? {})) {
+      responses[status] = errorResponse(description);
+    }
+    // The other replies of the handler: their body is the success body, beside any problem of that status.
+    for (const [status, description] of Object.entries(r.also ?? {})) {
+      const known = responses[status] as { description: string; content: object } | undefined;
+      responses[status] = known
+        ? {
+            description: `${description}; or ${known.description}`,
+            content: { ...successContent, ...known.content },
+          }
+        : { description, content: successContent };
     }
     paths[r.path] ??= {};
     paths[r.path]![r.method.toLowerCase()] = {
       operationId: `${r.method.toLowerCase()}${r.path.replace(/[{}]/g, '').replace(/(^|[/-])(\w)/g, (_m, _s, c: string) => c.toUpperCase())}`,
       summary: r.summary,
-      ...(r.description ? { description: r.description } : {}),
+      description: r.description ?? r.summary,
       tags: r.tags,
       ...(secured ? { security: [{ bearer: [] }], 'x-roles': r.roles } : { security: [] }),
       ...(parameters.length ? { parameters } : {}),
@@ -112,6 +152,7 @@ export function openApiDocument(
                 name: 'Idempotency-Key',
                 in: 'header',
                 required: false,
+                description: 'A retry with the same key and body returns the first reply and changes nothing',
                 schema: { type: 'string', maxLength: 128 },
               },
             ],
@@ -130,15 +171,26 @@ export function openApiDocument(
   }
   toSchema(problem, 'output');
   return {
-    openapi: '3.1.0',
+    openapi: '3.1.0' as const,
     info: {
       title: info.title,
       version: info.version,
       description:
         '区财政局预算绩效管理系统 API — budget performance management for a district finance bureau. ' +
         'Money is yuan with at most two decimals; dates are YYYY-MM-DD (Asia/Shanghai). Errors are application/problem+json.',
+      contact: {
+        name: '区财政局预算绩效管理 · the district finance bureau’s budget performance office',
+        ...(info.serverUrl ? { url: `${info.serverUrl}/docs` } : {}),
+      },
+      license: {
+        name: 'Proprietary: the district finance bureau’s; not for redistribution',
+        identifier: 'LicenseRef-Proprietary',
+      },
     },
-    ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
+    ...(info.serverUrl ? { servers: [{ url: info.serverUrl, description: 'This deployment' }] } : {}),
+    tags: [...new Set([...Object.keys(tagDescriptions), ...routes.flatMap((r) => r.tags)])]
+      .filter((name) => routes.some((r) => r.tags.includes(name)))
+      .map((name) => ({ name, description: tagDescriptions[name] ?? name })),
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       schemas: components,

@@ -7,6 +7,8 @@ import {
   problemKinds,
 } from '../domain/errors.js';
 
+import { inLocale } from './messages.js';
+
 export const PROBLEM_JSON = 'application/problem+json';
 
 /**
@@ -109,7 +111,7 @@ export function problemBody(err: AppError, instance?: string, locale: Locale = '
     type: problemType(err.kind),
     title: problemTypes[err.kind]?.title[locale] ?? err.title,
     status: err.status,
-    detail: err.details?.[locale] ?? err.detail,
+    detail: err.details?.[locale] ?? inLocale(err.detail, locale),
     ...(err.errors?.length ? { errors: err.errors.map((e) => localize(e, locale)) } : {}),
     ...(instance ? { instance } : {}),
   };
@@ -135,7 +137,7 @@ export function localeOf(acceptLanguage: string | undefined): Locale {
 
 /** A field error that carries messages in both languages speaks the client's. */
 export function localize(e: FieldError, locale: Locale): FieldError {
-  return e.messages ? { ...e, message: e.messages[locale] } : e;
+  return { ...e, message: e.messages ? e.messages[locale] : inLocale(e.message, locale) };
 }
 
 export function problemResponse(

@@ -66,8 +66,15 @@ export interface RouteDef<
   response?: R;
   /** Status of a success (201 for a creation). */
   status?: 200 | 201;
-  /** Declared for non-JSON routes (the docs page). */
-  produces?: string;
+  /** Declared for non-JSON routes (the docs page): the content type(s) of the reply. */
+  produces?: string | readonly string[];
+  /**
+   * Other statuses the handler answers with a `Reply`: what each means. The body is the success body
+   * (`response`, or `produces`) — e.g. 200 for a replayed creation.
+   */
+  also?: Readonly<Record<number, string>>;
+  /** Problems the route answers beyond those every route of its kind documents: status → what it means. */
+  problems?: Readonly<Record<number, string>>;
   handle(req: Request<z.infer<P>, z.infer<Q>, z.infer<B>>): Promise<z.infer<R> | Reply>;
 }
 

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { mailKinds } from '../domain/mail-record.js';
 import { problemTypeList } from './problem.js';
 
 /** Shapes shared by many routes: paging, ids in paths, the problem document. */
@@ -8,11 +9,39 @@ export const pageQuery = z.strictObject({
 });
 
 export function pageOf<T extends z.ZodType>(item: T) {
-  return z.object({
+  return z.strictObject({
     items: z.array(item),
     nextToken: z.string().optional().meta({ description: 'Absent on the last page' }),
   });
 }
+
+/** Money in a reply: yuan with at most two decimals (from integer fen). */
+export const amount = z.number().meta({ description: 'Amount in yuan (CNY), at most two decimals' });
+
+/** A timestamp in a reply (ISO 8601). */
+export const timestamp = z.string().meta({ description: 'ISO 8601 timestamp' });
+
+/** One mail of a delivery: its kind, recipients and what it is about. */
+export const mailOutcome = z.strictObject({
+  kind: z.enum(mailKinds),
+  to: z.array(z.string()),
+  departmentId: z.string().optional().meta({ description: 'Absent for the bureau’s own mail' }),
+  noticeId: z.string().optional().meta({ description: 'The notice the mail is about, if any' }),
+});
+
+/** What a delivery of mails did (shared/mail/delivery.ts's DeliveryReport). */
+export const deliveryReport = z
+  .strictObject({
+    sent: z.array(mailOutcome.extend({ messageId: z.string() })),
+    alreadySent: z.array(
+      mailOutcome.extend({ messageId: z.string().optional(), sentAt: z.string().optional() }),
+    ),
+    failed: z.array(mailOutcome.extend({ error: z.string(), attempts: z.int() })),
+    inProgress: z
+      .array(mailOutcome.extend({ since: z.string() }))
+      .meta({ description: 'Claimed by another run moments ago (that run sends them)' }),
+  })
+  .meta({ id: 'DeliveryReport' });
 
 export const idParams = z.strictObject({ id: z.string().min(1).max(64) });
 
@@ -24,12 +53,25 @@ export const fiscalYear = z.coerce
   .meta({ examples: [2026] });
 
 export const problem = z
-  .object({
+  .strictObject({
     type: z.string().meta({ description: 'A stable URI reference per kind of problem (see the list above)' }),
     title: z.string(),
     status: z.int(),
     detail: z.string(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    errors: z
+      .array(
+        z.strictObject({
+          path: z.string().meta({ description: 'The failing field, e.g. `indicators[3].unit`, or `body`' }),
+          message: z.string().meta({ description: 'In the language of the reply' }),
+          rule: z.string().optional().meta({ description: 'The rule of a catalogue (the goal lint)' }),
+          severity: z.enum(['error', 'warning']).optional(),
+          messages: z
+            .strictObject({ 'zh-CN': z.string(), en: z.string() })
+            .optional()
+            .meta({ description: 'The message in both languages' }),
+        }),
+      )
+      .optional(),
     instance: z.string().optional().meta({ description: 'urn:request:<id>, the request in our logs' }),
   })
   .meta({

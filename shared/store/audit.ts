@@ -14,8 +14,8 @@ export const auditRecordSchema = z
     actor: actorSchema,
     at: z.string(),
     requestId: z.string().optional(),
-    before: z.unknown().nullable(),
-    after: z.unknown().nullable(),
+    before: z.unknown().meta({ description: 'The entity before the change (null for a creation)' }),
+    after: z.unknown().meta({ description: 'The entity after the change (null for a removal)' }),
   })
   .meta({ id: 'AuditRecord' });
 export type AuditRecord = z.infer<typeof auditRecordSchema>;

@@ -314,6 +314,23 @@ const sweepItem = z.object({
   snapshotsWritten: z.int().default(0),
 });
 
+const count = z.int().min(0);
+/** The summary's shape as the API shows it (what the transform below gives, for the OpenAPI document). */
+const sweepView = sweepItem
+  .omit({ lightNone: true, lightGreen: true, lightYellow: true, lightRed: true })
+  .extend({
+    departmentsDone: count,
+    projectsScanned: count,
+    rectificationsIssued: count,
+    rectificationsOverdue: count,
+    clawbacksRecommended: count,
+    snapshotsWritten: count,
+    lights: z
+      .strictObject({ none: count, green: count, yellow: count, red: count })
+      .meta({ description: 'Execution lights of the projects scanned' }),
+    complete: z.boolean().meta({ description: 'Every department done' }),
+  });
+
 /** A sweep's summary as the API shows it (`lights` counts execution lights). */
 export const sweepRecord = sweepItem
   .transform(({ lightNone, lightGreen, lightYellow, lightRed, ...rest }) => ({
@@ -321,6 +338,7 @@ export const sweepRecord = sweepItem
     lights: { none: lightNone, green: lightGreen, yellow: lightYellow, red: lightRed },
     complete: rest.departmentsDone >= rest.departments,
   }))
+  .pipe(sweepView)
   .meta({ id: 'Sweep' });
 export type SweepRecord = z.output<typeof sweepRecord>;
 

@@ -225,7 +225,7 @@ describe('401 Unauthorized', () => {
     const res = await api('/v1/departments', { token: expired, headers: { 'accept-language': 'en' } });
 
     expect(expectProblem(res, 401).detail).toMatch(/expired/i);
-    const zh = await api('/v1/departments', { token: expired });
+    const zh = await api('/v1/departments', { token: expired, language: null });
     expect(expectProblem(zh, 401).detail).toBe('令牌已过期');
   });
 

@@ -274,8 +274,8 @@ describe('the upload page', () => {
     const body = Buffer.from('voucherNo,projectId,date,amount\r\n', 'utf8');
     const link = await requestImport(own.bearer, body);
 
-    const page = await fetch(link.pageUrl);
-    const html = await page.text();
+    const page = await api(link.pageUrl);
+    const html = page.text;
     const action = /<form id="upload" method="post" action="([^"]+)"/.exec(html)?.[1];
     const fields = Object.fromEntries(
       [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [
@@ -286,7 +286,7 @@ describe('the upload page', () => {
     const posted = await upload({ url: action!, fields }, body);
     const back = posted.headers.get('location')!;
     await finished(own.bearer, link.importId);
-    const after = await fetch(back);
+    const after = await api(back);
 
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
@@ -300,8 +300,8 @@ describe('the upload page', () => {
     expect(posted.status).toBe(303);
     expect(back.startsWith(link.pageUrl)).toBe(true);
     expect(after.status).toBe(200);
-    expect(await after.text()).toContain('上传成功');
-    expect((await fetch(link.pageUrl)).status).toBe(410); // used
+    expect(after.text).toContain('上传成功');
+    expect((await api(link.pageUrl)).status).toBe(410); // used
   });
 
   it('answers a tampered link 404 and an expired one 410, as pages', async () => {
@@ -310,14 +310,14 @@ describe('the upload page', () => {
     const secret = (await readFile(path.join(dataDir(), 'upload-pages', 'secret'), 'utf8')).trim();
     const expired = signPageToken(secret, link.documentId, new Date(Date.now() - 1000));
 
-    const tampered = await fetch(
+    const tampered = await api(
       link.pageUrl.replace(/(.)(.{10})$/, (_m, c: string, rest: string) => `${c === 'A' ? 'B' : 'A'}${rest}`),
     );
-    const old = await fetch(link.pageUrl.replace(/\/v1\/upload-pages\/.*$/, `/v1/upload-pages/${expired}`));
+    const old = await api(link.pageUrl.replace(/\/v1\/upload-pages\/.*$/, `/v1/upload-pages/${expired}`));
 
     expect(tampered.status).toBe(404);
-    expect(await tampered.text()).toContain('No such link');
+    expect(tampered.text).toContain('No such link');
     expect(old.status).toBe(410);
-    expect(await old.text()).toContain('链接已过期');
+    expect(old.text).toContain('链接已过期');
   });
 });

@@ -80,7 +80,8 @@ const putGoals = (
   id: string,
   goals: Goals = goodGoals(),
   headers: Record<string, string> = {},
-) => api(`/v1/projects/${id}/goals`, { method: 'PUT', token: bearer, body: goals, headers });
+  language?: string | null,
+) => api(`/v1/projects/${id}/goals`, { method: 'PUT', token: bearer, body: goals, headers, language });
 
 const post = (bearer: string, id: string, action: string, body?: unknown) =>
   api(`/v1/projects/${id}/${action}`, { method: 'POST', token: bearer, body });
@@ -514,7 +515,7 @@ describe('goals over HTTP', () => {
     const { bearer } = await newDepartment();
     const p = await createProject(bearer);
 
-    const res = await putGoals(bearer, p.id, unmeasurable());
+    const res = await putGoals(bearer, p.id, unmeasurable(), {}, null);
 
     const problem = expectProblem(res, 422);
     expect(problem.errors).toHaveLength(2);

@@ -35,6 +35,41 @@ function refsIn(value: unknown): string[] {
   return Object.entries(value).flatMap(([k, v]) => (k === '$ref' && typeof v === 'string' ? [v] : refsIn(v)));
 }
 
+/**
+ * The places of a schema (following references) that accept anything: an empty schema, or an object with
+ * no `additionalProperties: false` (a map with a typed value schema is exact enough: its keys are ids).
+ */
+function loosePlaces(schema: unknown, where: string, seen = new Set<string>()): string[] {
+  if (!schema || typeof schema !== 'object') return [];
+  const s = schema as Json;
+  if (typeof s.$ref === 'string') {
+    const name = s.$ref.replace('#/components/schemas/', '');
+    if (seen.has(name)) return [];
+    seen.add(name);
+    return loosePlaces(schemas[name], name, seen);
+  }
+  const meaningful = Object.keys(s).filter(
+    (k) => !['description', 'examples', 'title', 'default'].includes(k),
+  );
+  if (meaningful.length === 0) return [`${where}: anything`];
+  const out: string[] = [];
+  if (s.type === 'object' || s.properties) {
+    const extra = s.additionalProperties as Json | boolean | undefined;
+    if (extra === undefined || (typeof extra === 'object' && Object.keys(extra).length === 0)) {
+      out.push(`${where}: an open object`);
+    }
+    for (const [k, v] of Object.entries((s.properties ?? {}) as Json))
+      out.push(...loosePlaces(v, `${where}.${k}`, seen));
+    if (typeof extra === 'object') out.push(...loosePlaces(extra, `${where}.*`, seen));
+  }
+  if (s.items) out.push(...loosePlaces(s.items, `${where}[]`, seen));
+  for (const k of ['anyOf', 'oneOf', 'allOf'] as const) {
+    for (const [i, x] of ((s[k] ?? []) as unknown[]).entries())
+      out.push(...loosePlaces(x, `${where}|${i}`, seen));
+  }
+  return out;
+}
+
 describe('openApiDocument', () => {
   it('is OpenAPI 3.1', () => {
     expect(doc.openapi).toBe('3.1.0');
@@ -134,5 +169,64 @@ describe('openApiDocument', () => {
       ['content', 'application/problem+json', 'schema', '$ref'],
       '#/components/schemas/Problem',
     );
+  });
+
+  it('names every field of every JSON response (no open objects, no schema that accepts anything)', () => {
+    // The document itself follows the OpenAPI specification's schema; an audit record keeps any entity.
+    const allowed = new Set([
+      'GET /openapi.json 200: : an open object',
+      'GET /openapi.json 200: .*: anything',
+      'GET /v1/audit 200: AuditRecord.before: anything',
+      'GET /v1/audit 200: AuditRecord.after: anything',
+    ]);
+    const loose: string[] = [];
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops as Record<string, Operation>)) {
+        for (const [status, response] of Object.entries(op.responses)) {
+          const content = (response as { content?: Record<string, { schema?: Json }> }).content ?? {};
+          for (const [type, media] of Object.entries(content)) {
+            if (!/json$/.test(type)) continue;
+            expect(media.schema, `${method} ${path} ${status}`).toBeDefined();
+            for (const place of loosePlaces(media.schema, '')) {
+              const line = `${method.toUpperCase()} ${path} ${status}: ${place}`;
+              if (!allowed.has(line)) loose.push(line);
+            }
+          }
+        }
+      }
+    }
+
+    expect(loose).toEqual([]);
+  });
+
+  it('documents the other statuses a handler answers (a replayed voucher → 200) with the success body', () => {
+    const post = operation('POST', '/v1/projects/{id}/expenditures').responses as Record<string, Json>;
+
+    expect(Object.keys(post)).toEqual(expect.arrayContaining(['201', '200']));
+    expect(post['200']!.content).toEqual(post['201']!.content);
+  });
+
+  it('documents If-Match and 412 on a change of an existing resource, not on a creation', () => {
+    const review = operation('POST', '/v1/projects/{id}/goal-review');
+    const create = operation('POST', '/v1/projects');
+
+    expect(review.parameters).toContainEqual(expect.objectContaining({ name: 'If-Match', in: 'header' }));
+    expect(Object.keys(review.responses)).toContain('412');
+    expect(create.parameters?.map((p) => p.name)).not.toContain('If-Match');
+    expect(Object.keys(create.responses)).not.toContain('412');
+  });
+
+  it('documents each content type a non-JSON route answers with', () => {
+    const asset = operation('GET', '/docs/{asset}').responses['200'] as { content: Json };
+
+    expect(Object.keys(asset.content).sort()).toEqual(['text/css', 'text/javascript']);
+  });
+
+  it('describes every tag its operations use, in the document’s tag list', () => {
+    const used = new Set(allRoutes.flatMap((r) => r.tags));
+    const listed = doc.tags;
+
+    expect(listed.map((t) => t.name).sort()).toEqual([...used].sort());
+    for (const t of listed) expect(t.description, t.name).not.toBe(t.name);
   });
 });
