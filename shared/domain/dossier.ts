@@ -144,8 +144,8 @@ export const auditEntrySchema = z
     }),
     at: z.string(),
     requestId: z.string().optional(),
-    before: z.unknown().nullable(),
-    after: z.unknown().nullable(),
+    before: z.unknown().meta({ description: 'The entity before the change (null for a creation)' }),
+    after: z.unknown().meta({ description: 'The entity after the change (null for a removal)' }),
   })
   .meta({ id: 'DossierAuditEntry' });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;

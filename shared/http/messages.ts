@@ -316,6 +316,23 @@ const rules: Rule[] = [
   [/^at most (\d+) documents in all$/, (n) => `总计最多 ${n} 个文件`],
   [/^at most two decimals \(yuan and fen\)$/, () => '最多两位小数（元、分）'],
   [/^0, or at least (\S+) in size$/, (t) => `须为 0，或绝对值不小于 ${t}`],
+  // the indicator library
+  [/^No such template$/, () => '无此指标模板'],
+  [/^no template (\S+)$/, (id) => `指标模板 ${id} 不存在`],
+  [/^No such project$/, () => '无此项目'],
+  [/^no project (\S+)$/, (id) => `项目 ${id} 不存在`],
+  [/^The project has no such indicator$/, () => '项目无此指标'],
+  [/^project (\S+) has no indicator "(.*)"$/, (id, name) => `项目 ${id} 无指标“${name}”`],
+  [
+    /^The goals of project (\S+) are not approved: only an approved indicator can be taken into the library$/,
+    (id) => `项目 ${id} 的绩效目标尚未批准：只有已批准的指标可纳入指标库`,
+  ],
+  [/^The template needs a category$/, () => '指标模板须有类别'],
+  [/^required \(the project has none\)$/, () => '必填（该项目没有类别）'],
+  [/^The indicator is not lint-clean$/, () => '指标未通过规范检查'],
+  [/^give exactly one of `from` and `indicator`$/, () => '`from` 与 `indicator` 须给出且只给出其一'],
+  [/^Template (\S+) has a version for (\d+) already$/, (id, y) => `指标模板 ${id} 已有 ${y} 年度的版本`],
+  [/^The usage of template (\S+) could not be counted$/, (id) => `指标模板 ${id} 的使用情况未能计入`],
 ];
 
 const actions: Record<string, string> = {

@@ -178,6 +178,10 @@ describe('openApiDocument', () => {
       'GET /openapi.json 200: .*: anything',
       'GET /v1/audit 200: AuditRecord.before: anything',
       'GET /v1/audit 200: AuditRecord.after: anything',
+      'GET /v1/projects/{id}/dossier 200: DossierAuditEntry.before: anything',
+      'GET /v1/projects/{id}/dossier 200: DossierAuditEntry.after: anything',
+      'GET /v1/projects/{id}/dossier/audit 200: DossierAuditEntry.before: anything',
+      'GET /v1/projects/{id}/dossier/audit 200: DossierAuditEntry.after: anything',
     ]);
     const loose: string[] = [];
     for (const [path, ops] of Object.entries(doc.paths)) {
