@@ -594,7 +594,7 @@ describe('the dossier of a project walked through the whole cycle', () => {
 
 describe('the printable page, GET /v1/projects/{id}/dossier.html', () => {
   it('is zh-CN by default: HTML with inline CSS only, every stage, the light chart, A4 print rules', async () => {
-    const res = await api(`/v1/projects/${projectId}/dossier.html`, { token: dept.bearer });
+    const res = await api(`/v1/projects/${projectId}/dossier.html`, { token: dept.bearer, language: null });
     expect(res.status, res.text).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(res.headers.get('content-language')).toBe('zh-CN');
