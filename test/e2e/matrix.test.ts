@@ -37,6 +37,8 @@ beforeAll(async () => {
 }, 180_000);
 
 const key = routeKey;
+/** Routes whose cells run after all others (see below). */
+const runLast = ['POST /v1/monitoring/sweeps'];
 
 describe('the expectations table', () => {
   it('has an expectation for every declared route, and names no route that is not declared', () => {
@@ -76,8 +78,11 @@ describe('the expectations table', () => {
 describe('every route × every caller', () => {
   it('answers each cell as the table says: 401 for bad tokens, 403 for other roles, 404 for another tenant', async () => {
     const cells = allRoutes.flatMap((r) => callers.map((caller) => ({ r, caller })));
+    // A sweep runs department by department after it is recorded: the report mails would find it still
+    // running (409), so the sweep's cells go last, once every other cell has its answer.
+    const last = (c: { r: (typeof allRoutes)[number] }) => runLast.includes(key(c.r));
     const started = Date.now();
-    const results = await pool(cells, 8, async ({ r, caller }) => {
+    const cell = async ({ r, caller }: { r: (typeof allRoutes)[number]; caller: Caller }) => {
       const e = expectations[key(r)];
       if (!e) return { r, caller, status: -1, want: [0], problem: true, text: 'no expectation' };
       const req = e.request(f, caller);
@@ -120,7 +125,15 @@ describe('every route × every caller', () => {
         problem: problem && leaked.length === 0,
         text: leaked.length ? `leaks ${leaked.join(', ')}` : res.text.slice(0, 300),
       };
-    });
+    };
+    const results = [
+      ...(await pool(
+        cells.filter((c) => !last(c)),
+        8,
+        cell,
+      )),
+      ...(await pool(cells.filter(last), 8, cell)),
+    ];
     const ms = Date.now() - started;
 
     const byStatus = new Map<number, number>();
