@@ -420,6 +420,8 @@ const witnesses: Record<string, (input: Input) => Promise<unknown>> = {
   'POST /v1/agencies': (i) => read(`/v1/agencies/${idOf(i.body)}`),
   'PUT /v1/agencies/{id}': () => Promise.all([read(`/v1/agencies/${f.AA.id}`), audit(f.AA.id)]),
   'PUT /v1/config/{fiscalYear}': () => read(`/v1/config/${YEAR}/versions`),
+  // the library of the last year the schema allows holds every template taken in for any year
+  'POST /v1/indicator-templates': () => read('/v1/indicator-templates?fiscalYear=2100'),
   'POST /v1/projects': () =>
     api(`/v1/projects?fiscalYear=${YEAR}&limit=100`, { token: f.DA.bearer }).then((r) => r.text),
   'PUT /v1/projects/{id}/goals': () => project(f.PD),
