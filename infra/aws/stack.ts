@@ -1,3 +1,6 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -42,14 +45,14 @@ export interface BudgetPerformanceStackProps extends StackProps, Settings {
 }
 
 /** The area whose function serves Swagger UI's files (GET /docs/{asset}): they are copied beside its bundle. */
-const docsArea: Area = 'meta';
-const docsAssetsDir = '/var/task/docs-assets';
-const copyDocsAssets = (inputDir: string, outputDir: string) => {
-  const from = `${inputDir}/node_modules/swagger-ui-dist`;
-  return [
-    `mkdir -p "${outputDir}/docs-assets"`,
-    `cp "${from}/swagger-ui.css" "${from}/swagger-ui-bundle.js" "${outputDir}/docs-assets/"`,
-  ];
+export const docsArea: Area = 'meta';
+export const docsAssetsDir = '/var/task/docs-assets';
+export const copyDocsAssets = (outputDir: string) => {
+  const from = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  mkdirSync(path.join(outputDir, 'docs-assets'), { recursive: true });
+  for (const file of ['swagger-ui.css', 'swagger-ui-bundle.js']) {
+    copyFileSync(path.join(from, file), path.join(outputDir, 'docs-assets', file));
+  }
 };
 
 /** The variable a sender reads a queue's URL from: `sweep` → `SWEEP_QUEUE_URL`. */

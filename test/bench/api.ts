@@ -6,13 +6,12 @@
 // Prints the statuses seen, whether the project's cumulative spend is exact, then as its last line one
 // JSON object: {"vouchers":…,"rounds":…,"created":…,"refused":…,"p50Ms":…,"p99Ms":…,"maxMs":…,"exact":…}
 // (latencies over every request of every round, measured at the client).
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadOrCreateKeys, signToken } from '../../infra/local/idp.js';
-import { repoRoot, systemEnv, tsxBin } from '../e2e/global-setup.js';
+import { startSystem } from './system.js';
 
 const USAGE = 'usage: npm run bench -- api [--vouchers N] [--rounds R]';
 const YEAR = 2026;
@@ -40,31 +39,6 @@ function options(argv: string[]) {
     return n;
   };
   return { vouchers: int('vouchers', values.vouchers), rounds: int('rounds', values.rounds) };
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-async function startSystem(dataDir: string): Promise<{ api: string; issuer: string; child: ChildProcess }> {
-  const child = spawn(tsxBin, ['infra/local/start.ts'], {
-    cwd: repoRoot,
-    env: systemEnv(dataDir),
-    stdio: ['ignore', 'ignore', 'inherit'],
-    detached: true,
-  });
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the system exited (code ${child.exitCode})`);
-    try {
-      const info = JSON.parse(await readFile(path.join(dataDir, 'runtime.json'), 'utf8'));
-      const res = await fetch(`${info.api}/health`);
-      await res.arrayBuffer();
-      if (res.status === 200) return { api: info.api, issuer: info.issuer, child };
-    } catch {
-      // not up yet
-    }
-    await sleep(100);
-  }
-  throw new Error('the system was not healthy within 90 s');
 }
 
 export async function main(argv: string[]): Promise<void> {
