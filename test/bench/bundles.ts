@@ -16,13 +16,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import type { Metafile } from 'esbuild';
 import { storageEvents } from '../../functions/events/registry.js';
 import { apiAreas } from '../../functions/http/registry.js';
 import { queues, schedules } from '../../functions/jobs/schedules.js';
-import { bundleFunction, entryFile } from '../../infra/aws/constructs/bundling.js';
+import {
+  type BundleOptions,
+  bundleFunction,
+  entryFile,
+  filesLoadedAtStart,
+} from '../../infra/aws/constructs/bundling.js';
 import { repoRoot } from '../../infra/aws/settings.js';
-import { copyDocsAssets, docsArea } from '../../infra/aws/stack.js';
+import { docsArea, docsBuild } from '../../infra/aws/stack.js';
 import { LOCAL_AUDIENCE, loadOrCreateKeys, signToken } from '../../infra/local/idp.js';
 import { BUCKET_NAME, SES_FROM, TABLE_NAME } from '../../infra/local/system.js';
 import { metricsNamespace, serviceName } from '../../shared/metric-names.js';
@@ -57,6 +61,7 @@ interface Target {
   name: string;
   entry: string;
   env: Record<string, string>;
+  bundle?: BundleOptions;
   afterBundling?: (outputDir: string) => void;
   event: (ctx: EventContext) => unknown;
 }
@@ -108,7 +113,7 @@ function targets(): Target[] {
       name: `http-${area}`,
       entry: def.entry,
       env: {},
-      afterBundling: area === docsArea ? copyDocsAssets : undefined,
+      ...(area === docsArea ? { bundle: docsBuild.bundle, afterBundling: docsBuild.afterBundling } : {}),
       event: (ctx) => apiEvent(get.method, get.path, ctx.finance),
     };
   });
@@ -194,21 +199,6 @@ function lambdaEnv(system: LocalSystem, name: string): Record<string, string> {
   };
 }
 
-/** The output files Node loads when it imports the entry (static imports, followed), and the rest. */
-function loadedAtStart(meta: Metafile, entryOut: string): { start: string[]; all: string[] } {
-  const all = Object.keys(meta.outputs).filter((o) => o.endsWith('.mjs') || o.endsWith('.js'));
-  const start = new Set<string>();
-  const visit = (o: string) => {
-    if (start.has(o)) return;
-    start.add(o);
-    for (const i of meta.outputs[o]?.imports ?? []) {
-      if (i.kind === 'import-statement' && !i.external && meta.outputs[i.path]) visit(i.path);
-    }
-  };
-  visit(entryOut);
-  return { start: [...start], all };
-}
-
 const packageOf = (input: string) => {
   const m = /.*node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
   return m ? m[1]! : 'own code';
@@ -225,11 +215,16 @@ interface Built {
 
 async function build(target: Target, outRoot: string): Promise<Built> {
   const outdir = path.join(outRoot, target.name);
-  const meta = bundleFunction(target.entry, outdir);
+  const meta = bundleFunction(target.entry, outdir, target.bundle);
+  // The files the stack puts beside this bundle, where this bundle is (not /var/task).
+  if (target.afterBundling) {
+    target.env.DOCS_ASSETS_DIR = path.join(outdir, 'docs-assets');
+    target.env.OPENAPI_FILE = path.join(outdir, 'openapi.json');
+  }
   target.afterBundling?.(outdir);
-  const rel = (f: string) => path.relative(repoRoot, f);
-  const entryOut = rel(path.join(outdir, entryFile));
-  const { start, all } = loadedAtStart(meta, entryOut);
+  // What Node loads at the cold start (read from the built files), and every JavaScript file of the asset.
+  const start = filesLoadedAtStart(outdir).map((f) => path.relative(repoRoot, f));
+  const all = Object.keys(meta.outputs).filter((o) => o.endsWith('.mjs'));
   const bytesOf = (outs: string[]) => outs.reduce((n, o) => n + (meta.outputs[o]?.bytes ?? 0), 0);
   let startGzip = 0;
   for (const o of start) startGzip += gzipSync(await readFile(path.join(repoRoot, o))).length;
@@ -242,7 +237,7 @@ async function build(target: Target, outRoot: string): Promise<Built> {
   const heaviest = [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 6);
   return {
     target,
-    file: path.join(repoRoot, entryOut),
+    file: path.join(outdir, entryFile),
     startBytes: bytesOf(start),
     startGzip,
     allBytes: bytesOf(all),

@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { repoRoot } from '../settings.js';
-import { bundleFunction } from './bundling.js';
+import { type BundleOptions, bundleFunction } from './bundling.js';
 
 export interface AppFunctionProps {
   /** The module that exports `handler`, relative to the repository root (as the declarations give it). */
@@ -12,6 +12,8 @@ export interface AppFunctionProps {
   description: string;
   timeout: Duration;
   environment: Record<string, string>;
+  /** What the build leaves out (bundling.ts). */
+  bundle?: BundleOptions;
   /** Runs after esbuild with the asset's folder, e.g. to put static files beside the bundle. */
   afterBundling?: (outputDir: string) => void;
 }
@@ -48,10 +50,15 @@ export class AppFunction extends Construct {
           image: DockerImage.fromRegistry('local-bundling-only'),
           // Never run (no Docker), but part of CDK's cache key of staged assets: without what differs here
           // every function would get the first one's bundle.
-          command: ['local-esbuild', props.entry, ...(afterBundling ? [afterBundling.name || 'after'] : [])],
+          command: [
+            'local-esbuild',
+            props.entry,
+            ...(props.bundle?.external ?? []).map((e) => `--external:${e}`),
+            ...(afterBundling ? [afterBundling.name || 'after'] : []),
+          ],
           local: {
             tryBundle(outputDir) {
-              bundleFunction(props.entry, outputDir);
+              bundleFunction(props.entry, outputDir, props.bundle);
               afterBundling?.(outputDir);
               return true;
             },
