@@ -1,16 +1,16 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { consumeDepartmentWork, type DepartmentWork } from './app/sweep.js';
+import type { DepartmentWork } from './app/sweep.js';
 import { now } from './clock.js';
-import { type Publisher, type Storage, s3Client, s3Publisher, s3Storage } from './docs/storage.js';
+import type { Publisher, Storage } from './docs/bucket.js';
 import { logger } from './logger.js';
-import { type Mailer, senderAddress, sesClient, sesMailer } from './mail/ses.js';
+import { senderAddress } from './mail/sender.js';
+import type { Mailer } from './mail/ses.js';
 import { type BusinessMetrics, noMetrics, powertoolsMetrics } from './metrics.js';
 import { documentClient } from './store/client.js';
 import { Db } from './store/db.js';
 import { tracer } from './tracer.js';
-import { inProcessQueue, sqsQueue, type WorkQueue } from './work-queue.js';
+import { inProcessQueue, type WorkQueue } from './work-queue.js';
 
 /**
  * Everything a handler or a job needs from the outside world, in one container: built once per process (a
@@ -21,7 +21,10 @@ import { inProcessQueue, sqsQueue, type WorkQueue } from './work-queue.js';
  * - the sweep's work queue is SQS when the stack declared it (SWEEP_QUEUE_URL, set by CDK), else a queue that
  *   runs the consumer's code in this process (the local runner, tests); the job only sends work to it;
  * - metrics are EMF lines in Lambda and nothing elsewhere (POWERTOOLS_METRICS_DISABLED=false forces them);
- * - the AWS SDK clients are captured by the tracer, which Powertools keeps off outside Lambda.
+ * - the AWS SDK clients are captured by the tracer, which Powertools keeps off outside Lambda;
+ * - what only some paths use is loaded by the first call that needs it, not at the cold start: the S3 client
+ *   and presigners (documents), the SES client (mail), the SQS client (the sweep's queue), the sweep's
+ *   consumer (in process). The DynamoDB client, which every function uses, is loaded at once.
  */
 export interface Deps {
   db: Db;
@@ -47,16 +50,43 @@ export type DepsSource<D> = D | (() => D);
 export const resolveDeps = <D>(source: DepsSource<D>): D =>
   typeof source === 'function' ? (source as () => D)() : source;
 
+/** Runs `load` once, on the first call; a failed load is tried again by the next call. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => {
+    loading ??= load().catch((err) => {
+      loading = undefined;
+      throw err;
+    });
+    return loading;
+  };
+}
+
 export function createDeps(env: NodeJS.ProcessEnv = process.env): Deps {
   const inLambda = Boolean(env.AWS_LAMBDA_FUNCTION_NAME);
   const metricsOn = env.POWERTOOLS_METRICS_DISABLED ? env.POWERTOOLS_METRICS_DISABLED === 'false' : inLambda;
   tracer.captureAWSv3Client(documentClient());
-  tracer.captureAWSv3Client(s3Client());
+  const s3 = once(async () => {
+    const m = await import('./docs/storage.js');
+    tracer.captureAWSv3Client(m.s3Client());
+    return m;
+  });
+  const ses = once(async () => {
+    const m = await import('./mail/ses.js');
+    return m.sesMailer(tracer.captureAWSv3Client(m.sesClient()));
+  });
   const deps: Deps = {
     db: new Db(),
-    storage: s3Storage,
-    publisher: s3Publisher,
-    mailer: sesMailer(tracer.captureAWSv3Client(sesClient())),
+    storage: {
+      uploadLink: async (spec) => (await s3()).s3Storage.uploadLink(spec),
+      downloadUrl: async (key, fileName, expiresIn) =>
+        (await s3()).s3Storage.downloadUrl(key, fileName, expiresIn),
+      inspect: async (key, opts) => (await s3()).s3Storage.inspect(key, opts),
+      eTag: async (key) => (await s3()).s3Storage.eTag(key),
+      remove: async (key) => (await s3()).s3Storage.remove(key),
+    },
+    publisher: { put: async (key, body, type) => (await s3()).s3Publisher.put(key, body, type) },
+    mailer: { send: async (message) => (await ses()).send(message) },
     mailFrom: senderAddress,
     sweepQueue: undefined as unknown as WorkQueue<DepartmentWork>,
     now,
@@ -66,14 +96,24 @@ export function createDeps(env: NodeJS.ProcessEnv = process.env): Deps {
     environment: { localUrls: env.LOCAL_URLS ? JSON.parse(env.LOCAL_URLS) : undefined },
   };
   const queueUrl = env.SWEEP_QUEUE_URL;
-  deps.sweepQueue = queueUrl
-    ? sqsQueue(queueUrl, tracer.captureAWSv3Client(new SQSClient({})))
-    : inProcessQueue((body, messageId) => consumeDepartmentWork(deps, body, messageId), {
-        name: 'sweep',
-        concurrency: 4,
-        onError: (messageId, err) =>
-          logger.error('sweep worker failed for a department', { messageId, error: err as Error }),
-      });
+  if (queueUrl) {
+    const sqs = once(async () => {
+      const [{ SQSClient }, { sqsQueue }] = await Promise.all([
+        import('@aws-sdk/client-sqs'),
+        import('./sqs-queue.js'),
+      ]);
+      return sqsQueue<DepartmentWork>(queueUrl, tracer.captureAWSv3Client(new SQSClient({})));
+    });
+    deps.sweepQueue = { send: async (items) => (await sqs()).send(items) };
+  } else {
+    const consume = once(async () => (await import('./app/sweep.js')).consumeDepartmentWork);
+    deps.sweepQueue = inProcessQueue(async (body, messageId) => (await consume())(deps, body, messageId), {
+      name: 'sweep',
+      concurrency: 4,
+      onError: (messageId, err) =>
+        logger.error('sweep worker failed for a department', { messageId, error: err as Error }),
+    });
+  }
   return deps;
 }
 

@@ -1,32 +1,11 @@
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-
 /**
  * Where a job sends work, one message per unit (a department of a sweep). The job does not know what the
- * queue is: the container (shared/deps.ts) makes it an SQS queue when the stack declared one (its URL in the
+ * queue is: the container (shared/deps.ts) makes it an SQS queue (./sqs-queue.ts) when the stack declared one (its URL in the
  * environment), else a queue that runs the consumer's code here, a few messages at a time (locally, tests).
  */
 export interface WorkQueue<T> {
   /** Resolves once every item is queued (SQS) or consumed (in process). */
   send(items: readonly T[]): Promise<void>;
-}
-
-/** SQS, 10 messages a request; a refused message fails the send (the coordinator's run is retried). */
-export function sqsQueue<T>(queueUrl: string, client: SQSClient): WorkQueue<T> {
-  return {
-    async send(items) {
-      for (let i = 0; i < items.length; i += 10) {
-        const batch = items.slice(i, i + 10);
-        const out = await client.send(
-          new SendMessageBatchCommand({
-            QueueUrl: queueUrl,
-            Entries: batch.map((item, n) => ({ Id: String(n), MessageBody: JSON.stringify(item) })),
-          }),
-        );
-        if (out.Failed?.length)
-          throw new Error(`SQS refused ${out.Failed.length} of ${batch.length} messages`);
-      }
-    },
-  };
 }
 
 /**

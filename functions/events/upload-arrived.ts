@@ -3,6 +3,7 @@ import { planArrived } from '../../shared/app/evaluations.js';
 import { type ImportRunDeps, runExpenditureImport } from '../../shared/app/expenditure-import.js';
 import { type ArrivalDeps, processArrival } from '../../shared/app/upload-arrival.js';
 import { type DepsSource, defaultDeps, resolveDeps } from '../../shared/deps.js';
+import { bucketName } from '../../shared/docs/bucket.js';
 import {
   isObjectCreated,
   type S3Event,
@@ -11,7 +12,6 @@ import {
   s3EventOfBody,
   sqsEvent,
 } from '../../shared/docs/s3-event.js';
-import { bucketName } from '../../shared/docs/storage.js';
 import { observed } from '../../shared/lambda.js';
 import { logger as processLogger } from '../../shared/logger.js';
 import { noMetrics } from '../../shared/metrics.js';

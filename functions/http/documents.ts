@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import { uploadPageSecret, verifyPageToken } from '../../shared/docs/page-token.js';
-import { downloadUrl, s3Storage } from '../../shared/docs/storage.js';
 import { messagePage, type PageReply, uploadFormPage } from '../../shared/docs/upload-page.js';
 import { apiBaseUrl, pagePath } from '../../shared/docs/uploads.js';
 import { assertMayRead, type DocumentRecord, documentRecord } from '../../shared/domain/document.js';
@@ -56,7 +55,7 @@ export const routes = [
       if (!doc) throw new NotFound(`Document ${req.params.id}`);
       assertMayRead(req.actor, doc);
       if (doc.status !== 'received') return view(doc);
-      const link = await downloadUrl(doc.key, doc.fileName);
+      const link = await req.deps.storage.downloadUrl(doc.key, doc.fileName);
       return { ...view(doc), downloadUrl: link.url, downloadUrlExpiresAt: link.expiresAt };
     },
   }),
@@ -119,8 +118,8 @@ export const routes = [
       const pageUrl = `${apiBaseUrl(req.headers)}${pagePath(req.params.token)}`;
       // One presigned POST for the plain form (S3 sends the browser back here), one for the page's script.
       const [link, xhr] = await Promise.all([
-        s3Storage.uploadLink({ ...spec, redirect: pageUrl }),
-        s3Storage.uploadLink({ ...spec, successStatus: '201' }),
+        req.deps.storage.uploadLink({ ...spec, redirect: pageUrl }),
+        req.deps.storage.uploadLink({ ...spec, successStatus: '201' }),
       ]);
       return html(
         uploadFormPage({

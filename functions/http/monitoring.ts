@@ -79,7 +79,9 @@ export const routes = [
     summary: 'Record an expenditure (idempotent by voucher number)',
     description:
       'The same voucherNo and body again → 200 and nothing new; the same voucherNo with another body → 409. ' +
-      'A date outside the fiscal year or after today, or spend above the current budget → 422.',
+      'A date outside the fiscal year or after today, or spend above the current budget → 422. ' +
+      '`cumulativeAmount` is the project’s spend as read for this voucher plus it (vouchers recorded at the ' +
+      'same moment may be missing: the list gives the current total).',
     params: idParams,
     body: expenditureInput,
     response: recordedExpenditure,

@@ -1,3 +1,6 @@
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -5,6 +8,7 @@ import {
   storageEvents as declaredStorageEvents,
   type StorageEventDef,
 } from '../../functions/events/registry.js';
+import { apiDocument } from '../../functions/http/openapi-document.js';
 import { apiAreas as declaredAreas } from '../../functions/http/registry.js';
 import {
   type Access,
@@ -41,15 +45,24 @@ export interface BudgetPerformanceStackProps extends StackProps, Settings {
   storageEvents?: StorageEventDef[];
 }
 
-/** The area whose function serves Swagger UI's files (GET /docs/{asset}): they are copied beside its bundle. */
-const docsArea: Area = 'meta';
-const docsAssetsDir = '/var/task/docs-assets';
-const copyDocsAssets = (inputDir: string, outputDir: string) => {
-  const from = `${inputDir}/node_modules/swagger-ui-dist`;
-  return [
-    `mkdir -p "${outputDir}/docs-assets"`,
-    `cp "${from}/swagger-ui.css" "${from}/swagger-ui-bundle.js" "${outputDir}/docs-assets/"`,
-  ];
+/**
+ * The area whose function serves the API's description: Swagger UI's files (GET /docs/{asset}) are copied
+ * beside its bundle, and the OpenAPI document is generated here, at synth, and written beside it too
+ * (GET /openapi.json reads it), so that function bundles no other area's routes.
+ */
+export const docsArea: Area = 'meta';
+export const docsBuild = {
+  environment: { DOCS_ASSETS_DIR: '/var/task/docs-assets', OPENAPI_FILE: '/var/task/openapi.json' },
+  /** The generator imports every area (functions/http/openapi-document.ts): not reached in Lambda. */
+  bundle: { external: ['./openapi-document.js'] },
+  afterBundling(outputDir: string): void {
+    const from = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+    mkdirSync(path.join(outputDir, 'docs-assets'), { recursive: true });
+    for (const file of ['swagger-ui.css', 'swagger-ui-bundle.js']) {
+      copyFileSync(path.join(from, file), path.join(outputDir, 'docs-assets', file));
+    }
+    writeFileSync(path.join(outputDir, 'openapi.json'), JSON.stringify(apiDocument()));
+  },
 };
 
 /** The variable a sender reads a queue's URL from: `sweep` → `SWEEP_QUEUE_URL`. */
@@ -200,11 +213,8 @@ export class BudgetPerformanceStack extends Stack {
       const serveDocs = area === docsArea;
       const fn = makeFunction(`${pascal(area)}Function`, def, {
         description: `API area ${area}: ${def.routes.length} routes`,
-        environment: {
-          ...this.api.tokenEnvironment,
-          ...(serveDocs ? { DOCS_ASSETS_DIR: docsAssetsDir } : {}),
-        },
-        afterBundling: serveDocs ? copyDocsAssets : undefined,
+        environment: { ...this.api.tokenEnvironment, ...(serveDocs ? docsBuild.environment : {}) },
+        ...(serveDocs ? { bundle: docsBuild.bundle, afterBundling: docsBuild.afterBundling } : {}),
       });
       for (const route of def.routes) this.api.addRoute(route, fn.fn);
       this.functions[area] = fn;

@@ -1,6 +1,6 @@
 import type { DocumentRecord } from '../domain/document.js';
+import { type Storage, UPLOAD_LINK_SECONDS, type UploadLink } from './bucket.js';
 import { signPageToken, uploadPageSecret } from './page-token.js';
-import { type Storage, s3Storage, UPLOAD_LINK_SECONDS, type UploadLink } from './storage.js';
 
 /**
  * The links of an upload: the presigned POST for exactly that file and the upload page's signed link for a
@@ -28,7 +28,7 @@ export async function uploadLinkOf(
   document: DocumentRecord,
   opts: { baseUrl: string; storage?: Storage; secret?: string; expiresIn?: number },
 ): Promise<UploadLinkReply> {
-  const storage = opts.storage ?? s3Storage;
+  const storage = opts.storage ?? (await import('./storage.js')).s3Storage;
   const link = await storage.uploadLink({
     documentId: document.id,
     key: document.key,

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { servedAt } from './openapi-server.js';
 import type { RouteDef } from './route.js';
 import { problem } from './schemas.js';
 
@@ -170,7 +171,7 @@ export function openApiDocument(
     };
   }
   toSchema(problem, 'output');
-  return {
+  const doc = {
     openapi: '3.1.0' as const,
     info: {
       title: info.title,
@@ -178,16 +179,12 @@ export function openApiDocument(
       description:
         '区财政局预算绩效管理系统 API — budget performance management for a district finance bureau. ' +
         'Money is yuan with at most two decimals; dates are YYYY-MM-DD (Asia/Shanghai). Errors are application/problem+json.',
-      contact: {
-        name: '区财政局预算绩效管理 · the district finance bureau’s budget performance office',
-        ...(info.serverUrl ? { url: `${info.serverUrl}/docs` } : {}),
-      },
+      contact: { name: '区财政局预算绩效管理 · the district finance bureau’s budget performance office' },
       license: {
         name: 'Proprietary: the district finance bureau’s; not for redistribution',
         identifier: 'LicenseRef-Proprietary',
       },
     },
-    ...(info.serverUrl ? { servers: [{ url: info.serverUrl, description: 'This deployment' }] } : {}),
     tags: [...new Set([...Object.keys(tagDescriptions), ...routes.flatMap((r) => r.tags)])]
       .filter((name) => routes.some((r) => r.tags.includes(name)))
       .map((name) => ({ name, description: tagDescriptions[name] ?? name })),
@@ -197,4 +194,5 @@ export function openApiDocument(
     },
     paths,
   };
+  return info.serverUrl ? servedAt(doc, info.serverUrl) : doc;
 }

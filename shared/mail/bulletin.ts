@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import type { InflationSignal, RankingRow } from '../domain/ranking.js';
 import type { RenderedMail } from './department-report.js';
 import { shanghaiDateTime } from './format.js';
@@ -166,6 +165,8 @@ export function renderBulletin(m: BulletinModel): RenderedMail {
 
 /** The ranking, the commended and criticised, and the inflation signal as three sheets. */
 export async function bulletinWorkbook(m: BulletinModel): Promise<Buffer> {
+  // Loaded on publication only (see workbook.ts).
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = '区财政局预算绩效管理系统';
   wb.created = m.publishedAt;

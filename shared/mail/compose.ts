@@ -2,7 +2,7 @@ import { bureauSummaryFileName, renderBureauSummary } from './bureau-summary.js'
 import { departmentReportFileName, type RenderedMail, renderDepartmentReport } from './department-report.js';
 import { buildMime, XLSX_TYPE } from './mime.js';
 import type { BureauSummary, DepartmentReport } from './model.js';
-import { SENDER_NAME } from './ses.js';
+import { SENDER_NAME } from './sender.js';
 import { monitoringWorkbook } from './workbook.js';
 
 /** Whole messages (rendering + workbook + MIME), ready for SES. Pure: no clock (the report's time is used). */

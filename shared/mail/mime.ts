@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import { rfc5322Date } from './format.js';
 
 /**
@@ -70,6 +69,8 @@ function contentDigest(input: MimeInput): string {
 const canonical = (s: string) => s.replace(/\r?\n/g, CRLF);
 
 export async function buildMime(input: MimeInput): Promise<Buffer> {
+  // Loaded on the first message: most invocations of a function that can mail send none.
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
   if (!input.to.length) throw new Error('A message needs at least one recipient');
   const from = checkAddress(input.from.address);
   const to = input.to.map(checkAddress);

@@ -40,12 +40,4 @@ export function sesMailer(ses: SESv2Client = sesClient()): Mailer {
   };
 }
 
-/** The sender address (`SES_FROM`); a missing one is a deployment error, named as such. */
-export function senderAddress(): string {
-  const from = process.env.SES_FROM;
-  if (!from) throw new Error('SES_FROM is not set: the address the monitoring mails are sent from');
-  return from;
-}
-
-/** The display name beside the sender address. */
-export const SENDER_NAME = '区财政局预算绩效管理';
+export { SENDER_NAME, senderAddress } from './sender.js';

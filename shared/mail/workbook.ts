@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { lightLabels } from './format.js';
 import type { ReportClawback, ReportNotice, ReportProject } from './model.js';
 
@@ -119,6 +118,8 @@ export function workbookRows(
 }
 
 export async function monitoringWorkbook(input: WorkbookInput): Promise<Buffer> {
+  // exceljs (with jszip, readable-stream, …) is loaded when a workbook is made, not when the function starts.
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = '区财政局预算绩效管理系统';
   wb.created = input.generatedAt;

@@ -15,6 +15,10 @@ import type { ChangeContext } from './entity-store.js';
 import { keys } from './keys.js';
 import { projects } from './projects.js';
 
+/**
+ * `project`: for a created voucher, the project as it was read plus this voucher (not read again: vouchers
+ * recorded at the same moment may be missing from its spend); for a known one, the project as read after.
+ */
 export type RecordOutcome = { outcome: 'created' | 'known'; expenditure: Expenditure; project: Project };
 
 /**
@@ -74,7 +78,9 @@ export function spendAction(
  * spend added atomically (spendAction) and the audit record, in one transaction. Concurrent vouchers of one
  * project all go through as long as the budget holds. The voucher is read only when it is needed: when its
  * creation condition failed (the same facts → a retry, "known"; other facts → 409), or when the project's
- * state refuses the spend (a retry of a voucher already recorded is still "known", not a 409/422).
+ * state refuses the spend (a retry of a voucher already recorded is still "known", not a 409/422). A voucher
+ * that goes through costs two round trips (the project, the transaction): the reply's running total is the
+ * project as read plus this voucher, not read again.
  */
 export async function recordExpenditure(
   db: Db,
@@ -102,8 +108,12 @@ export async function recordExpenditure(
     const project = attempt === 1 && loaded ? loaded : await current();
     assertOwnDepartment(ctx.actor, project.departmentId, `Project ${projectId}`);
     let expenditure: Expenditure;
+    let after: Project;
     try {
-      ({ expenditure } = applyExpenditure(project, input, { by: ctx.actor.sub, now: ctx.now }));
+      ({ expenditure, project: after } = applyExpenditure(project, input, {
+        by: ctx.actor.sub,
+        now: ctx.now,
+      }));
     } catch (err) {
       // A retry of a recorded voucher is answered as such, whatever the project's state is now.
       const retry = await known();
@@ -135,7 +145,7 @@ export async function recordExpenditure(
         },
       }),
     ]);
-    if (out.ok) return { outcome: 'created', expenditure, project: await current() };
+    if (out.ok) return { outcome: 'created', expenditure, project: after };
     if (out.failed.includes(0)) {
       const retry = await known();
       if (retry) return { outcome: 'known', expenditure: retry, project: await current() };

@@ -1,20 +1,28 @@
-// `npm run bench -- api [--vouchers N] [--rounds R]`
+// `npm run bench -- api [--samples S] [--vouchers N] [--rounds R]`
 //
 // Starts the whole system as `npm start` does (a child process, free ports, a fresh data folder, no demo
-// data), walks one project of 2026 to `executing` over HTTP, then posts N vouchers (default 50) on that one
-// project at the same moment through the local gateway, R times (default 3, a new project each round).
-// Prints the statuses seen, whether the project's cumulative spend is exact, then as its last line one
-// JSON object: {"vouchers":…,"rounds":…,"created":…,"refused":…,"p50Ms":…,"p99Ms":…,"maxMs":…,"exact":…}
-// (latencies over every request of every round, measured at the client).
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+// data) and walks projects of 2026 to `executing` over HTTP. Then:
+// 1. API overhead: S times (default 200, after 20 unmeasured), interleaved and one at a time, a read through the
+//    local gateway (`GET /v1/projects/{id}`, a department user) beside a raw SDK GetItem of the same project
+//    item, and a write (`POST /v1/projects/{id}/expenditures`, a new voucher) beside a raw PutItem of the same
+//    voucher item (under a key of its own), on the same database; p50/p99 of each and the ratios.
+// 2. Concurrent vouchers: N vouchers (default 50) posted on one project at the same moment, R times (default
+//    3, a new project each round); the statuses seen and whether the project's cumulative spend is exact.
+// Latencies are measured at the client. The last line is one JSON object with every figure:
+// {"overhead":{"samples":…,"read":{"apiP50Ms":…,…},"write":{…}},"vouchers":…,"p50Ms":…,"p99Ms":…,"exact":…}
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { loadOrCreateKeys, signToken } from '../../infra/local/idp.js';
-import { repoRoot, systemEnv, tsxBin } from '../e2e/global-setup.js';
+import { TABLE_NAME } from '../../infra/local/system.js';
+import { localDynamoClient } from '../../infra/local/table.js';
+import { keys as tableKeys } from '../../shared/store/keys.js';
+import { startSystem, stopSystem } from './system.js';
 
-const USAGE = 'usage: npm run bench -- api [--vouchers N] [--rounds R]';
+const USAGE = 'usage: npm run bench -- api [--samples S] [--vouchers N] [--rounds R]';
+const WARMUP = 20;
 const YEAR = 2026;
 const DATE = '2026-03-02';
 
@@ -22,6 +30,7 @@ function options(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
     options: {
+      samples: { type: 'string', default: '200' },
       vouchers: { type: 'string', default: '50' },
       rounds: { type: 'string', default: '3' },
       help: { type: 'boolean', short: 'h' },
@@ -39,32 +48,11 @@ function options(argv: string[]) {
     }
     return n;
   };
-  return { vouchers: int('vouchers', values.vouchers), rounds: int('rounds', values.rounds) };
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-async function startSystem(dataDir: string): Promise<{ api: string; issuer: string; child: ChildProcess }> {
-  const child = spawn(tsxBin, ['infra/local/start.ts'], {
-    cwd: repoRoot,
-    env: systemEnv(dataDir),
-    stdio: ['ignore', 'ignore', 'inherit'],
-    detached: true,
-  });
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the system exited (code ${child.exitCode})`);
-    try {
-      const info = JSON.parse(await readFile(path.join(dataDir, 'runtime.json'), 'utf8'));
-      const res = await fetch(`${info.api}/health`);
-      await res.arrayBuffer();
-      if (res.status === 200) return { api: info.api, issuer: info.issuer, child };
-    } catch {
-      // not up yet
-    }
-    await sleep(100);
-  }
-  throw new Error('the system was not healthy within 90 s');
+  return {
+    samples: int('samples', values.samples),
+    vouchers: int('vouchers', values.vouchers),
+    rounds: int('rounds', values.rounds),
+  };
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -72,18 +60,24 @@ export async function main(argv: string[]): Promise<void> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'bench-api-'));
   const system = await startSystem(dataDir);
   try {
-    await run(opts, dataDir, system.api, system.issuer);
+    await run(opts, dataDir, system.api, system.issuer, system.info.dynamodb!);
   } finally {
-    system.child.kill('SIGTERM');
-    await new Promise((r) => {
-      system.child.once('exit', r);
-      setTimeout(r, 10_000).unref();
-    });
+    await stopSystem(system);
     await rm(dataDir, { recursive: true, force: true });
   }
 }
 
-async function run(opts: { vouchers: number; rounds: number }, dataDir: string, api: string, issuer: string) {
+type Options = ReturnType<typeof options>;
+
+/** A table key as DynamoDB's wire format has it. */
+const keyOf = (k: { pk: string; sk: string }) => ({ pk: { S: k.pk }, sk: { S: k.sk } });
+
+/** The p-th percentile (0 < p ≤ 1) of sorted values, nearest rank. */
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+async function run(opts: Options, dataDir: string, api: string, issuer: string, dynamodb: string) {
   const keys = await loadOrCreateKeys(dataDir);
   const finance = await signToken(keys, issuer, { role: 'finance' });
   const call = async (route: string, bearer: string, body?: unknown, method = body ? 'POST' : 'GET') => {
@@ -102,26 +96,17 @@ async function run(opts: { vouchers: number; rounds: number }, dataDir: string, 
     return res.json;
   };
   const goals = (await must(call('/v1/indicator-templates?category=education', finance), 200)).goalSet;
-  const latencies: number[] = [];
-  const statuses = new Map<number, number>();
-  let exact = true;
-  for (let round = 1; round <= opts.rounds; round++) {
-    const deptId = `D-BENCH-${round}`;
+  /** A new department and one project of it, walked to `executing` with `budget`. */
+  const executingProject = async (deptId: string, name: string, budget: number) => {
     await must(
-      call('/v1/departments', finance, {
-        id: deptId,
-        name: `Bench ${round}`,
-        contactEmails: ['b@example.gov.cn'],
-      }),
+      call('/v1/departments', finance, { id: deptId, name, contactEmails: ['b@example.gov.cn'] }),
       201,
     );
     const dept = await signToken(keys, issuer, { role: 'department', departmentId: deptId });
-    const amount = 100.01;
-    const budget = Math.round(amount * opts.vouchers * 100) / 100;
     const project = await must(
       call('/v1/projects', dept, {
         fiscalYear: YEAR,
-        name: `并发凭证 ${round}`,
+        name,
         kind: 'project',
         isNew: false,
         requestedAmount: budget,
@@ -141,10 +126,116 @@ async function run(opts: { vouchers: number; rounds: number }, dataDir: string, 
     await must(call(`/v1/projects/${project.id}/submit`, dept, undefined, 'POST'), 200);
     await must(call(`/v1/projects/${project.id}/goal-review`, finance, { grade: 'excellent' }), 200);
     await must(call(`/v1/projects/${project.id}/budget`, finance, { approvedAmount: budget }), 200);
+    return { id: project.id as string, dept };
+  };
+
+  /**
+   * Interleaved, one request at a time: API read, raw GetItem, API write, raw PutItem (the order rotates each
+   * sample), so both sides see the same machine at the same moments.
+   */
+  const measureOverhead = async (samples: number, project: { id: string; dept: string }) => {
+    const db = localDynamoClient(dynamodb);
+    const projectKey = keyOf(tableKeys.project(project.id));
+    const write = (n: number) =>
+      call(`/v1/projects/${project.id}/expenditures`, project.dept, {
+        voucherNo: `O-${n}`,
+        date: DATE,
+        amount: 0.01,
+      });
+    await must(write(0), 201);
+    const stored = await db.send(
+      new GetItemCommand({ TableName: TABLE_NAME, Key: keyOf(tableKeys.expenditure(project.id, 'O-0')) }),
+    );
+    if (
+      !stored.Item ||
+      !(await db.send(new GetItemCommand({ TableName: TABLE_NAME, Key: projectKey }))).Item
+    ) {
+      throw new Error('the project or its voucher is not where shared/store/keys.ts says');
+    }
+    const timings = {
+      apiRead: [] as number[],
+      rawGet: [] as number[],
+      apiWrite: [] as number[],
+      rawPut: [] as number[],
+    };
+    const timed = async (into: number[] | undefined, f: () => Promise<unknown>) => {
+      const started = performance.now();
+      await f();
+      into?.push(performance.now() - started);
+    };
+    for (let i = 1; i <= WARMUP + samples; i++) {
+      const keep = i > WARMUP;
+      const steps = [
+        () =>
+          timed(keep ? timings.apiRead : undefined, () =>
+            must(call(`/v1/projects/${project.id}`, project.dept), 200),
+          ),
+        () =>
+          timed(keep ? timings.rawGet : undefined, () =>
+            db.send(new GetItemCommand({ TableName: TABLE_NAME, Key: projectKey })),
+          ),
+        () => timed(keep ? timings.apiWrite : undefined, () => must(write(i), 201)),
+        () =>
+          timed(keep ? timings.rawPut : undefined, () =>
+            db.send(
+              new PutItemCommand({
+                TableName: TABLE_NAME,
+                // The same voucher item, under a key of its own (it is nobody's voucher).
+                Item: { ...stored.Item, pk: { S: 'BENCH#raw-put' }, sk: { S: `VOUCHER#${i}` } },
+              }),
+            ),
+          ),
+      ];
+      for (let k = 0; k < steps.length; k++) await steps[(k + i) % steps.length]!();
+    }
+    db.destroy();
+    const stats = (api: number[], raw: number[]) => {
+      const a = [...api].sort((x, y) => x - y);
+      const r = [...raw].sort((x, y) => x - y);
+      return {
+        apiP50Ms: round1(percentile(a, 0.5)),
+        apiP99Ms: round1(percentile(a, 0.99)),
+        rawP50Ms: round1(percentile(r, 0.5)),
+        rawP99Ms: round1(percentile(r, 0.99)),
+        p50Ratio: round1(percentile(a, 0.5) / percentile(r, 0.5)),
+        p99Ratio: round1(percentile(a, 0.99) / percentile(r, 0.99)),
+      };
+    };
+    const result = {
+      samples,
+      read: stats(timings.apiRead, timings.rawGet),
+      write: stats(timings.apiWrite, timings.rawPut),
+    };
+    console.log(`overhead over ${samples} interleaved samples (after ${WARMUP} unmeasured), ms:`);
+    console.log('| | through the gateway p50 / p99 | raw SDK p50 / p99 | ratio p50 / p99 |');
+    console.log('| --- | ---: | ---: | ---: |');
+    for (const [name, x] of [
+      ['read (GET project / GetItem)', result.read],
+      ['write (POST voucher / PutItem)', result.write],
+    ] as const) {
+      console.log(
+        `| ${name} | ${x.apiP50Ms} / ${x.apiP99Ms} | ${x.rawP50Ms} / ${x.rawP99Ms} | ${x.p50Ratio}× / ${x.p99Ratio}× |`,
+      );
+    }
+    return result;
+  };
+
+  const overhead = await measureOverhead(
+    opts.samples,
+    await executingProject('D-BENCH-O', '开销基准', 10_000_000),
+  );
+
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  let exact = true;
+  for (let round = 1; round <= opts.rounds; round++) {
+    const amount = 100.01;
+    const budget = Math.round(amount * opts.vouchers * 100) / 100;
+    const { id, dept } = await executingProject(`D-BENCH-${round}`, `并发凭证 ${round}`, budget);
     const results = await Promise.all(
       Array.from({ length: opts.vouchers }, async (_, i) => {
         const started = performance.now();
-        const res = await call(`/v1/projects/${project.id}/expenditures`, dept, {
+        const res = await call(`/v1/projects/${id}/expenditures`, dept, {
           voucherNo: `B-${i + 1}`,
           date: DATE,
           amount,
@@ -155,7 +246,7 @@ async function run(opts: { vouchers: number; rounds: number }, dataDir: string, 
     );
     const created = results.filter((s) => s === 201).length;
     for (const s of results) statuses.set(s, (statuses.get(s) ?? 0) + 1);
-    const after = await must(call(`/v1/projects/${project.id}/expenditures?limit=100`, dept), 200);
+    const after = await must(call(`/v1/projects/${id}/expenditures?limit=100`, dept), 200);
     const expected = Math.round(created * amount * 100) / 100;
     const ok = after.cumulativeAmount === expected && after.items.length === created;
     exact &&= ok;
@@ -164,13 +255,15 @@ async function run(opts: { vouchers: number; rounds: number }, dataDir: string, 
     );
   }
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) =>
-    Math.round(latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)]!);
+  const pct = (p: number) => Math.round(percentile(latencies, p));
   const created = statuses.get(201) ?? 0;
   console.log(`statuses: ${[...statuses].map(([s, n]) => `${s} × ${n}`).join(', ')}`);
-  console.log(`latency: p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms, max ${Math.round(latencies.at(-1)!)} ms`);
+  console.log(
+    `${opts.vouchers} concurrent vouchers, latency: p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms, max ${Math.round(latencies.at(-1)!)} ms`,
+  );
   console.log(
     JSON.stringify({
+      overhead,
       vouchers: opts.vouchers,
       rounds: opts.rounds,
       created,

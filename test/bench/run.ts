@@ -4,6 +4,11 @@ const benchmarks: Record<
   string,
   { describe: string; load: () => Promise<{ main(argv: string[]): Promise<void> }> }
 > = {
+  bundles: {
+    describe:
+      'every Lambda bundle built as CDK builds it, cold-started beside a reference (--runs N, --only a,b)',
+    load: () => import('./bundles.js'),
+  },
   sweep: {
     describe: 'the monitoring sweep over seeded executing projects (--projects N, --departments M, …)',
     load: () => import('./sweep.js'),

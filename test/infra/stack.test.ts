@@ -206,10 +206,12 @@ describe('the stack built from the declarations', () => {
       }
     });
 
-    it('tell only the meta function where the Swagger UI files are', () => {
+    it('tell only the meta function where the Swagger UI files and the OpenAPI document written at synth are', () => {
       for (const f of ours()) {
-        const dir = cfnOf(f)?.Properties.Environment.Variables.DOCS_ASSETS_DIR;
-        expect(dir).toBe(f.kind === 'area' && f.name === 'meta' ? '/var/task/docs-assets' : undefined);
+        const vars = cfnOf(f)?.Properties.Environment.Variables;
+        const meta = f.kind === 'area' && f.name === 'meta';
+        expect(vars.DOCS_ASSETS_DIR).toBe(meta ? '/var/task/docs-assets' : undefined);
+        expect(vars.OPENAPI_FILE).toBe(meta ? '/var/task/openapi.json' : undefined);
       }
     });
 

@@ -44,6 +44,11 @@ export function testApp(): App {
   return new App({ context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [] } });
 }
 
+/** An app that bundles every function as `npm run synth` does (esbuild, a few seconds each), into `outdir`. */
+export function bundlingApp(outdir: string): App {
+  return new App({ outdir, context: cdkJsonContext });
+}
+
 export function buildStack(
   props: Partial<BudgetPerformanceStackProps> = {},
   app: App = testApp(),

@@ -122,3 +122,54 @@ describe('the clawback decision, retried on a fresh read', () => {
     expect(race.writes).toEqual([]); // refused before any write
   });
 });
+
+/** The Db, recording the name of each of its operations the caller uses (not their inner calls). */
+function counting(target: Db) {
+  const calls: string[] = [];
+  const proxy = new Proxy(target, {
+    get(t, prop) {
+      const value = Reflect.get(t, prop, t);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        calls.push(String(prop));
+        return value.apply(t, args);
+      };
+    },
+  });
+  return { db: proxy, calls };
+}
+
+describe("a voucher's round trips", () => {
+  const voucher = { voucherNo: 'V-RT-1', date: '2026-09-01', amount: 5_000 };
+
+  it('a new voucher on a loaded project is one transaction: no voucher read, no project read after', async () => {
+    await db.write(
+      projects.createActions(executingProject({ id: 'P2026-RT000001', ...spentOn(100_000) }), change),
+    );
+    const loaded = (await projects.get(db, 'P2026-RT000001'))!;
+    const counted = counting(db);
+
+    const out = await recordExpenditure(counted.db, change, 'P2026-RT000001', voucher, loaded);
+
+    expect(counted.calls).toEqual(['tryWrite']);
+    expect(out.outcome).toBe('created');
+    expect(out.project.spentFen).toBe(yuan(105_000));
+    expect((await projects.get(db, 'P2026-RT000001'))?.spentFen).toBe(yuan(105_000));
+  });
+
+  it('the same voucher again is read only because its creation condition failed, and is "known"', async () => {
+    await db.write(
+      projects.createActions(executingProject({ id: 'P2026-RT000002', ...spentOn(100_000) }), change),
+    );
+    await recordExpenditure(db, change, 'P2026-RT000002', voucher);
+    const loaded = (await projects.get(db, 'P2026-RT000002'))!;
+    const counted = counting(db);
+
+    const out = await recordExpenditure(counted.db, change, 'P2026-RT000002', voucher, loaded);
+
+    expect(out.outcome).toBe('known');
+    expect(counted.calls[0]).toBe('tryWrite');
+    expect(counted.calls).toContain('get');
+    expect((await projects.get(db, 'P2026-RT000002'))?.spentFen).toBe(yuan(105_000));
+  });
+});

@@ -33,7 +33,7 @@ describe('the import rules', () => {
   it('reads real import lines (the scanner finds what a file imports)', () => {
     expect(imports.get('shared/app/sweep.ts')).toContain('shared/store/monitoring.ts');
     expect(imports.get('functions/http/meta.ts')).toContain('zod');
-    expect(imports.get('functions/http/meta.ts')).toContain('functions/http/registry.ts'); // import('./registry.js')
+    expect(imports.get('functions/http/meta.ts')).toContain('functions/http/openapi-document.ts'); // import('./openapi-document.js')
     expect(files.length).toBeGreaterThan(80);
   });
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiInfo } from '../../functions/http/meta.js';
+import { apiInfo } from '../../functions/http/openapi-document.js';
 import { allRoutes } from '../../functions/http/registry.js';
 import { openApiDocument } from '../../shared/http/openapi.js';
 import { repoRoot } from './source-files.js';

@@ -1,11 +1,10 @@
-import path from 'node:path';
-import { type Duration, Validations } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, type Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { repoRoot } from '../settings.js';
+import { type BundleOptions, bundleFunction } from './bundling.js';
 
 export interface AppFunctionProps {
   /** The module that exports `handler`, relative to the repository root (as the declarations give it). */
@@ -13,23 +12,22 @@ export interface AppFunctionProps {
   description: string;
   timeout: Duration;
   environment: Record<string, string>;
-  /** Shell commands run after esbuild, e.g. to copy static files beside the bundle. */
-  afterBundling?: (inputDir: string, outputDir: string) => string[];
+  /** What the build leaves out (bundling.ts). */
+  bundle?: BundleOptions;
+  /** Runs after esbuild with the asset's folder, e.g. to put static files beside the bundle. */
+  afterBundling?: (outputDir: string) => void;
 }
-
-// ESM bundles that contain CommonJS code (the AWS SDK does) call `require`: define it for them.
-const requireBanner =
-  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 /**
  * "A function": every Lambda of the system is built the same way, so the defaults live here once —
- * Node.js 22 on arm64, an ESM bundle made by the local esbuild (no Docker) with source maps, X-Ray
+ * Node.js 22 on arm64, an ESM bundle made by the local esbuild (no Docker; how: bundling.ts, which the
+ * bundle benchmark builds with too) with source maps, X-Ray
  * tracing, and its own log group with a one-year retention. Its role starts empty (no AWS managed
  * policy): it may write its own logs and traces; everything else is granted from the declaration's
  * `access` (see access.ts).
  */
 export class AppFunction extends Construct {
-  readonly fn: NodejsFunction;
+  readonly fn: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
 
@@ -43,11 +41,31 @@ export class AppFunction extends Construct {
     this.logGroup.grantWrite(this.role);
 
     const afterBundling = props.afterBundling;
-    this.fn = new NodejsFunction(this, 'Function', {
-      entry: path.join(repoRoot, props.entry),
-      handler: 'handler',
-      projectRoot: repoRoot,
-      depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
+    this.fn = new lambda.Function(this, 'Function', {
+      // Bundled locally (synchronously) at synth; `aws:cdk:bundling-stacks: []` skips it (infra tests). The
+      // Docker image is never used: local bundling always succeeds or throws.
+      code: lambda.Code.fromAsset(repoRoot, {
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          image: DockerImage.fromRegistry('local-bundling-only'),
+          // Never run (no Docker), but part of CDK's cache key of staged assets: without what differs here
+          // every function would get the first one's bundle.
+          command: [
+            'local-esbuild',
+            props.entry,
+            ...(props.bundle?.external ?? []).map((e) => `--external:${e}`),
+            ...(afterBundling ? [afterBundling.name || 'after'] : []),
+          ],
+          local: {
+            tryBundle(outputDir) {
+              bundleFunction(props.entry, outputDir, props.bundle);
+              afterBundling?.(outputDir);
+              return true;
+            },
+          },
+        },
+      }),
+      handler: 'index.handler',
       description: props.description,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
@@ -58,20 +76,6 @@ export class AppFunction extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       tracing: lambda.Tracing.ACTIVE,
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
-      bundling: {
-        format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        // The AWS SDK is bundled, not taken from the runtime: its versions are pinned in package.json.
-        externalModules: [],
-        banner: requireBanner,
-        commandHooks: afterBundling && {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling,
-        },
-      },
     });
 
     Validations.of(this.role).acknowledge({

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { apiInfo } from '../../../functions/http/meta.js';
+import { apiInfo } from '../../../functions/http/openapi-document.js';
 import { allRoutes } from '../../../functions/http/registry.js';
 import { openApiDocument } from '../../../shared/http/openapi.js';
 
