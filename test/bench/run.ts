@@ -5,7 +5,8 @@ const benchmarks: Record<
   { describe: string; load: () => Promise<{ main(argv: string[]): Promise<void> }> }
 > = {
   sweep: {
-    describe: 'the monitoring sweep over seeded executing projects (--projects N, --departments M, …)',
+    describe:
+      'one sweep worker per department size, in its own process: time vs. its I/O floor, heap, peak RSS (--sizes, --runs)',
     load: () => import('./sweep.js'),
   },
   api: {
