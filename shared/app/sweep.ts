@@ -4,8 +4,8 @@ import { type IsoDate, yearOf } from '../domain/calendar.js';
 import type { RuleConfig } from '../domain/config.js';
 import { Conflict } from '../domain/errors.js';
 import type { Project } from '../domain/project.js';
-import { issueNotice, recommend, withNotice } from '../domain/rectification.js';
-import { type ProjectSweep, type Snapshot, sweepProject } from '../domain/sweep.js';
+import { issueNotice, recommend } from '../domain/rectification.js';
+import { type ProjectSweep, type SweepInput, sweepProject } from '../domain/sweep.js';
 import { metricNames } from '../metric-names.js';
 import { type BusinessMetrics, noMetrics } from '../metrics.js';
 import { auditAction } from '../store/audit.js';
@@ -15,16 +15,17 @@ import type { ChangeContext } from '../store/entity-store.js';
 import {
   addDepartmentCounts,
   clawbacks,
-  departmentSnapshots,
   emptyCounts,
-  executingProjectPages,
+  executingSweepInputs,
   getSweep,
   newSweepId,
   overdueActions,
+  projectMonitoringUpdate,
   rectifications,
   type SweepCounts,
   type SweepRecord,
   type SweepStart,
+  snapshotDigests,
   snapshotItem,
   startSweep,
 } from '../store/monitoring.js';
@@ -39,11 +40,12 @@ import { retryOnConcurrentChange } from './retry.js';
  * functions/jobs/sweep-worker.ts; locally and in tests a queue that runs the same consumer code in this
  * process); the POST route runs it here and answers the summary.
  *
- * A department at a time: its executing projects page by page (one Query on its partition), its current
- * snapshots (one Query), then only what changed: snapshots in batches, and the notices, overdue marks and
- * clawbacks the projects bring, each with its audit records and the project's summary of them, several
- * projects to a transaction (a project alone again if the group fails, e.g. because one of them changed
- * meanwhile).
+ * A department page by page, so the worker's memory does not grow with the department (sweepDepartment):
+ * a page of executing projects (a Query reading only the fields the rules need) and the digests of their
+ * snapshots (a BatchGet reading only `digest`), then only what changed: the snapshots in parallel batches,
+ * and the notices, overdue marks and clawbacks the projects bring, each with its audit records and the
+ * project's summary of them, several projects to a transaction (a project alone again if the group fails,
+ * e.g. because one of them changed meanwhile), while the next page is read.
  */
 export const sweepActor: Actor = { sub: 'system:monitoring-sweep', role: 'finance' };
 
@@ -51,6 +53,13 @@ export interface SweepDeps {
   db: Db;
   /** Business metrics (notices issued, clawbacks recommended, duration per department); none if absent. */
   metrics?: BusinessMetrics;
+  /** Faults injected by tests (none in the product): a department's work made to fail. */
+  faults?: SweepFaults;
+}
+
+export interface SweepFaults {
+  /** Called before each page of a department is decided (page 1 first); a throw fails that department. */
+  beforePage?(departmentId: string, page: number): void | Promise<void>;
 }
 
 export const departmentWork = z.object({
@@ -184,6 +193,7 @@ export interface SweepJob {
   requestId?: string;
 }
 
+/** Projects read at a time: a page, its snapshots' digests, its decisions and its writes, then forgotten. */
 const PAGE = 100;
 /**
  * The decisions of several projects go out together, as one transaction of at most this many actions
@@ -192,85 +202,169 @@ const PAGE = 100;
  */
 const GROUP_ACTIONS = 100;
 const GROUP_BYTES = 1_000_000;
+/** BatchWrite requests of snapshots in flight at once, per page. */
+const WRITE_CONCURRENCY = 4;
+/** Pages whose writes may still be under way while the next page is decided (each holds one page). */
+const PAGES_IN_FLIGHT = 2;
 
 interface Decided {
-  project: Project;
+  project: SweepInput;
   result: ProjectSweep;
   actions: WriteAction[];
-  bytes: number;
 }
 
-/** Two snapshots say the same when all but the sweep that computed them agree. */
-const sameSnapshot = (a: Snapshot | undefined, b: Snapshot) =>
-  a !== undefined && JSON.stringify({ ...a, sweepId: '' }) === JSON.stringify({ ...b, sweepId: '' });
+/** A page of projects with the digests of their stored snapshots. */
+interface ReadPage {
+  projects: SweepInput[];
+  digests: Map<string, string>;
+  nextToken?: string;
+}
 
-/** Sweeps one department's executing projects of `asOf`'s fiscal year. */
-export async function sweepDepartment(deps: Pick<SweepDeps, 'db'>, job: SweepJob): Promise<SweepCounts> {
+/**
+ * The items a page's sweep results write in the snapshot batch (BatchWrite, not a transaction): the snapshot
+ * of each project whose snapshot says something new (its digest differs from the stored one). The one place
+ * where these items are put together.
+ */
+export function snapshotBatch(results: readonly ProjectSweep[], stored: ReadonlyMap<string, string>): Item[] {
+  const items: Item[] = [];
+  for (const { snapshot } of results) {
+    const item = snapshotItem(snapshot);
+    if (stored.get(snapshot.projectId) !== item.digest) items.push(item);
+  }
+  return items;
+}
+
+/**
+ * Sweeps one department's executing projects of `asOf`'s fiscal year, page by page, so that what it holds
+ * does not grow with the department: it reads a page of projects (only the fields the rules need) and the
+ * digests of their snapshots, decides, writes that page's decisions (grouped into transactions) and its
+ * changed snapshots (BatchWrite, in parallel) while the next page is read, and forgets the page.
+ */
+export async function sweepDepartment(
+  deps: Pick<SweepDeps, 'db' | 'faults'>,
+  job: SweepJob,
+): Promise<SweepCounts> {
   const { db } = deps;
   const counts = emptyCounts();
   const fiscalYear = job.config.fiscalYear;
-  const previous = new Map<string, Snapshot>();
-  for (const s of await departmentSnapshots(db, job.departmentId, fiscalYear)) previous.set(s.projectId, s);
-  const changed: Item[] = [];
-  /** A project's result once its decisions (if any) are written: counted, and its snapshot kept if it moved. */
-  const settle = (result: ProjectSweep) => {
+  const read = async (nextToken?: string): Promise<ReadPage> => {
+    const page = await executingSweepInputs(db, job.departmentId, fiscalYear, { limit: PAGE, nextToken });
+    const digests = page.items.length
+      ? await snapshotDigests(
+          db,
+          page.items.map((p) => p.id),
+        )
+      : new Map<string, string>();
+    return { projects: page.items, digests, nextToken: page.nextToken };
+  };
+  const count = (result: ProjectSweep) => {
     counts.projectsScanned++;
     const l = result.snapshot.executionLight;
     if (l !== 'blue') counts.lights[l]++;
     counts.rectificationsIssued += result.notices.length;
     counts.rectificationsOverdue += result.overdue.length;
     counts.clawbacksRecommended += result.clawback ? 1 : 0;
-    const s = result.snapshot;
-    if (!sameSnapshot(previous.get(s.projectId), s)) changed.push(snapshotItem(s));
   };
-  let group: Decided[] = [];
-  let groupActions = 0;
-  let groupBytes = 0;
-  const flush = async () => {
-    const decided = group;
-    group = [];
-    groupActions = 0;
-    groupBytes = 0;
-    if (!decided.length) return;
-    try {
-      await db.write(decided.flatMap((d) => d.actions));
-    } catch (err) {
-      // All or nothing: nothing of the group was written. In a group the culprit is unknown (a project
-      // changed, or the group broke a limit): each project again on its own, as if it had never been grouped;
-      // a lone project that changed meanwhile is read again and decided again.
-      if (decided.length === 1 && !(err instanceof Conflict)) throw err;
-      for (const d of decided) settle(await sweepOne(db, d.project, job));
-      return;
-    }
-    for (const d of decided) settle(d.result);
+  /** Snapshot items not yet written: whole batches go out with each page, the rest with the next. */
+  let pending: Item[] = [];
+  const writeSnapshots = async (all: boolean) => {
+    const n = all ? pending.length : pending.length - (pending.length % 25);
+    if (!n) return;
+    const items = pending.slice(0, n);
+    pending = pending.slice(n);
+    await db.batchPut(items, { concurrency: WRITE_CONCURRENCY });
+    counts.snapshotsWritten += items.length;
   };
-  for await (const page of executingProjectPages(db, job.departmentId, fiscalYear, PAGE)) {
-    for (const project of page) {
-      const result = sweepProject(project, job.asOf, job.sweepId, job.config);
-      const actions = decisionActions(project, result, job);
-      if (!actions.length) {
-        settle(result);
-        continue;
+
+  /** Pages whose writes are still under way (at most PAGES_IN_FLIGHT): the next page is decided meanwhile. */
+  const inFlight: Promise<void>[] = [];
+  let next: Promise<ReadPage> | undefined = read();
+  try {
+    for (let n = 1; next; n++) {
+      const page: ReadPage = await next;
+      // The next page is read while this one is decided and written.
+      next = page.nextToken ? read(page.nextToken) : undefined;
+      // A failed read is not left unhandled while this page is written: it fails the loop when awaited.
+      next?.catch(() => {});
+      await deps.faults?.beforePage?.(job.departmentId, n);
+
+      const settled: ProjectSweep[] = [];
+      const groups: Decided[][] = [];
+      let group: Decided[] = [];
+      let groupActions = 0;
+      let groupBytes = 0;
+      for (const project of page.projects) {
+        const result = sweepProject(project, job.asOf, job.sweepId, job.config);
+        const actions = decisionActions(project, result, job);
+        if (!actions.length) {
+          settled.push(result);
+          continue;
+        }
+        const bytes = JSON.stringify(actions).length;
+        if (
+          group.length &&
+          (groupActions + actions.length > GROUP_ACTIONS || groupBytes + bytes > GROUP_BYTES)
+        ) {
+          groups.push(group);
+          group = [];
+          groupActions = 0;
+          groupBytes = 0;
+        }
+        group.push({ project, result, actions });
+        groupActions += actions.length;
+        groupBytes += bytes;
       }
-      const bytes = JSON.stringify(actions).length;
-      if (groupActions + actions.length > GROUP_ACTIONS || groupBytes + bytes > GROUP_BYTES) await flush();
-      group.push({ project, result, actions, bytes });
-      groupActions += actions.length;
-      groupBytes += bytes;
+      if (group.length) groups.push(group);
+      pending.push(...snapshotBatch(settled, page.digests));
+      for (const r of settled) count(r);
+
+      // The page's decisions (each group one transaction) and its whole snapshot batches, at once; the
+      // snapshots of decided projects wait until their decisions are written (they go with a later batch).
+      const writes = Promise.all([
+        ...groups.map((g) => writeGroup(db, g, job)),
+        writeSnapshots(false).then(() => []),
+      ]).then((decided) => {
+        const results = decided.flat();
+        pending.push(...snapshotBatch(results, page.digests));
+        for (const r of results) count(r);
+      });
+      writes.catch(() => {});
+      inFlight.push(writes);
+      if (inFlight.length >= PAGES_IN_FLIGHT) await inFlight.shift();
     }
+    while (inFlight.length) await inFlight.shift();
+  } finally {
+    // A failure leaves nothing running behind it.
+    await Promise.allSettled(inFlight);
   }
-  await flush();
-  await db.batchPut(changed);
-  counts.snapshotsWritten = changed.length;
+  await writeSnapshots(true);
   return counts;
+}
+
+/**
+ * One group of decided projects as one transaction. All or nothing: when it fails nothing of it was written,
+ * and in a group the culprit is unknown (a project changed, or the group broke a limit), so each project is
+ * decided again on its own, as if it had never been grouped; a lone project that changed meanwhile is read
+ * again and decided again. Returns the results as written.
+ */
+async function writeGroup(db: Db, group: Decided[], job: SweepJob): Promise<ProjectSweep[]> {
+  try {
+    await db.write(group.flatMap((d) => d.actions));
+    return group.map((d) => d.result);
+  } catch (err) {
+    if (group.length === 1 && !(err instanceof Conflict)) throw err;
+    const out: ProjectSweep[] = [];
+    for (const d of group) out.push(await sweepOne(db, d.project, job));
+    return out;
+  }
 }
 
 /**
  * One project on its own: decide and write. When it changed since it was read (an expenditure, a
  * response: a ConcurrentChange), it is read again and decided again (shared/app/retry.ts).
  */
-async function sweepOne(db: Db, first: Project, job: SweepJob): Promise<ProjectSweep> {
-  let project: Project | undefined = first;
+async function sweepOne(db: Db, first: SweepInput, job: SweepJob): Promise<ProjectSweep> {
+  let project: SweepInput | undefined = first;
   return retryOnConcurrentChange(async (attempt) => {
     if (attempt > 1) project = await projects.get(db, first.id);
     if (!project) throw new Conflict(`Project ${first.id} vanished during the sweep`);
@@ -282,36 +376,39 @@ async function sweepOne(db: Db, first: Project, job: SweepJob): Promise<ProjectS
 }
 
 /** The transaction a project's sweep result needs, if any: nothing at all when only the lights moved. */
-function decisionActions(p: Project, r: ProjectSweep, job: SweepJob): WriteAction[] {
+function decisionActions(p: SweepInput, r: ProjectSweep, job: SweepJob): WriteAction[] {
   if (!r.notices.length && !r.overdue.length && !r.clawback) return [];
   const ctx: ChangeContext = { actor: job.actor, now: job.now, requestId: job.requestId };
   const actions: WriteAction[] = [];
-  let after: Project = { ...p, version: p.version + 1, updatedAt: job.now.toISOString() };
+  const after: Pick<Project, 'rectifications' | 'clawbackCauses' | 'pendingClawbackId'> = {
+    rectifications: { ...p.rectifications },
+    clawbackCauses: p.clawbackCauses,
+    pendingClawbackId: p.pendingClawbackId,
+  };
   for (const n of r.notices) {
     const notice = issueNotice(p, n, job.sweepId, job.now);
     actions.push(...rectifications.createActions(notice, ctx, 'issue'));
-    after = withNotice(after, notice);
+    after.rectifications[notice.id] = {
+      cause: notice.cause,
+      status: notice.status,
+      issuedOn: notice.issuedOn,
+      dueOn: notice.dueOn,
+    };
   }
   for (const id of r.overdue) {
     const summary = p.rectifications[id]!;
     actions.push(
       ...overdueActions({ id, departmentId: p.departmentId, issuedOn: summary.issuedOn }, ctx, job.asOf),
     );
-    after = {
-      ...after,
-      rectifications: { ...after.rectifications, [id]: { ...summary, status: 'overdue' } },
-    };
+    after.rectifications[id] = { ...summary, status: 'overdue' };
   }
   if (r.clawback) {
     const c = recommend(p, r.clawback, job.asOf, job.sweepId, job.config.version, job.now);
     actions.push(...clawbacks.createActions(c, ctx, 'recommend'));
-    after = {
-      ...after,
-      pendingClawbackId: c.id,
-      clawbackCauses: [...after.clawbackCauses, r.clawback.cause],
-    };
+    after.pendingClawbackId = c.id;
+    after.clawbackCauses = [...after.clawbackCauses, r.clawback.cause];
   }
-  actions.push(projects.replaceAction(p, after));
+  actions.push(projectMonitoringUpdate(p, after, job.now));
   actions.push(
     auditAction({
       actor: job.actor,

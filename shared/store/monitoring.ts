@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { type IsoDate, yearOf } from '../domain/calendar.js';
 import { lights } from '../domain/monitoring.js';
@@ -9,9 +9,9 @@ import {
   type Rectification,
   rectificationRecord,
 } from '../domain/rectification.js';
-import type { Snapshot } from '../domain/sweep.js';
+import type { Snapshot, SweepInput } from '../domain/sweep.js';
 import { auditAction } from './audit.js';
-import type { Db, Item, WriteAction } from './db.js';
+import type { Db, Item, Page, WriteAction } from './db.js';
 import { type ChangeContext, entityStore } from './entity-store.js';
 import { keys } from './keys.js';
 import { projects } from './projects.js';
@@ -73,7 +73,37 @@ export const snapshotRecord = z.object({
   formula: z.object({ executionIndex: z.string(), indicatorIndex: z.string(), bands: z.string() }),
 });
 
-export const snapshotItem = (s: Snapshot): Item => ({ ...keys.snapshot(s), type: 'snapshot', ...s });
+/**
+ * A short fingerprint of what a snapshot says (all but the sweep that computed it), stored on the item as
+ * `digest`: the next sweep reads only the digests of a page's snapshots to skip the unchanged ones.
+ */
+export const snapshotDigest = (s: Snapshot): string =>
+  createHash('sha256')
+    .update(JSON.stringify({ ...s, sweepId: '' }))
+    .digest('base64url')
+    .slice(0, 22);
+
+export const snapshotItem = (s: Snapshot): Item => ({
+  ...keys.snapshot(s),
+  type: 'snapshot',
+  ...s,
+  digest: snapshotDigest(s),
+});
+
+/** The stored digests of these projects' snapshots (one BatchGet reading only `digest`), by project id. */
+export async function snapshotDigests(db: Db, projectIds: readonly string[]): Promise<Map<string, string>> {
+  const found = await db.batchGet(
+    projectIds.map((id) => keys.projectSnapshot(id)),
+    z.object({ digest: z.string().optional() }),
+    { projection: ['digest'] },
+  );
+  const out = new Map<string, string>();
+  projectIds.forEach((id, i) => {
+    const digest = found[i]?.digest;
+    if (digest) out.set(id, digest);
+  });
+  return out;
+}
 
 export async function getSnapshot(db: Db, projectId: string) {
   return db.get(keys.projectSnapshot(projectId), snapshotRecord);
@@ -122,6 +152,95 @@ export function executingProjectPages(db: Db, departmentId: string, fiscalYear: 
     },
     projectRecord,
   );
+}
+
+/** The fields of a project the sweep decides with (domain/sweep.ts SweepInput): all it reads of one. */
+const sweepFields = [
+  'id',
+  'departmentId',
+  'fiscalYear',
+  'name',
+  'budget.approvedFen',
+  'budget.disbursementPlan',
+  'budget.approvedAt',
+  'spendByDate',
+  'reports',
+  'goals.indicators',
+  'rectifications',
+  'pendingClawbackId',
+  'clawbackCauses',
+  'version',
+] as const;
+const budget = projectRecord.shape.budget.unwrap();
+const goals = projectRecord.shape.goals.unwrap();
+export const sweepInputRecord = projectRecord
+  .pick({
+    id: true,
+    departmentId: true,
+    fiscalYear: true,
+    name: true,
+    spendByDate: true,
+    reports: true,
+    rectifications: true,
+    pendingClawbackId: true,
+    clawbackCauses: true,
+    version: true,
+  })
+  .extend({
+    budget: budget.pick({ approvedFen: true, disbursementPlan: true, approvedAt: true }).optional(),
+    goals: goals.pick({ indicators: true }).optional(),
+  });
+
+/**
+ * One page of a department's executing projects of a year (gsi1: `<year>#executing#`), each read only as
+ * far as the sweep needs it (a ProjectionExpression of the SweepInput fields).
+ */
+export async function executingSweepInputs(
+  db: Db,
+  departmentId: string,
+  fiscalYear: number,
+  page: { limit: number; nextToken?: string },
+): Promise<Page<SweepInput>> {
+  return db.query(
+    {
+      index: 'gsi1',
+      pk: keys.departmentProjects(departmentId),
+      skBeginsWith: keys.projectsOfYearStatus(fiscalYear, 'executing'),
+      projection: sweepFields,
+      ...page,
+    },
+    sweepInputRecord,
+  );
+}
+
+/**
+ * The sweep's change to a project: only the monitoring fields it decides (its notices' summaries, the
+ * pending clawback and the causes used), under the version it was read at — a project changed meanwhile is
+ * a ConcurrentChange, decided again on a fresh read.
+ */
+export function projectMonitoringUpdate(
+  before: Pick<Project, 'id' | 'version'>,
+  after: Pick<Project, 'rectifications' | 'clawbackCauses' | 'pendingClawbackId'>,
+  now: Date,
+): WriteAction {
+  return {
+    kind: 'update',
+    key: keys.project(before.id),
+    set: {
+      rectifications: after.rectifications,
+      clawbackCauses: after.clawbackCauses,
+      ...(after.pendingClawbackId !== undefined ? { pendingClawbackId: after.pendingClawbackId } : {}),
+      updatedAt: now.toISOString(),
+    },
+    add: { version: 1 },
+    condition: {
+      expression: '#version = :expected',
+      names: { '#version': 'version' },
+      values: { ':expected': before.version },
+    },
+    conflict: `Project ${before.id} was changed by someone else meanwhile; reload it and try again`,
+    conflictKind: 'concurrent-change',
+  };
 }
 
 export async function executingProjects(

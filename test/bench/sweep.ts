@@ -1,4 +1,5 @@
-// `npm run bench -- sweep [--sizes 400,2000] [--runs N] [--store memory|disk] [--keep DIR]`
+// `npm run bench -- sweep [--sizes 400,2000] [--runs N] [--store memory|disk] [--keep DIR]
+//                         [--profile DIR]`
 //
 // What one sweep worker costs, per department size. The local database (dynalite with transactions) runs in
 // this process; the sweep worker runs as in AWS: functions/jobs/sweep-worker.ts bundled by esbuild with the
@@ -15,6 +16,7 @@
 // Prints a table of medians (and each run's figures), then as its last line one JSON object.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { type IncomingMessage, Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +28,9 @@ const USAGE = `usage: npm run bench -- sweep [--sizes 400,2000] [--runs N] [--st
   --sizes  executing projects per department, comma-separated (default 400,2000)
   --runs   fresh departments per size, interleaved; figures are medians (default 3)
   --store  the local database in memory (default) or in a temporary directory (LevelDB on disk)
-  --keep   build the bundles into DIR and keep them (default: a temporary directory, removed)`;
+  --keep   build the bundles into DIR and keep them (default: a temporary directory, removed)
+  --profile  write a V8 CPU profile of each first sweep's worker process into DIR
+  --node-flags  more flags for the worker's node process (e.g. "--max-semi-space-size=2"), to try settings`;
 
 const AS_OF = '2026-08-31';
 const FISCAL_YEAR = 2026;
@@ -41,6 +45,8 @@ interface Options {
   runs: number;
   store: 'memory' | 'disk';
   keep?: string;
+  profile?: string;
+  nodeFlags: string[];
 }
 
 function options(argv: string[]): Options {
@@ -52,6 +58,8 @@ function options(argv: string[]): Options {
       runs: { type: 'string', default: '3' },
       store: { type: 'string', default: 'memory' },
       keep: { type: 'string' },
+      profile: { type: 'string' },
+      'node-flags': { type: 'string', default: '' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -68,6 +76,8 @@ function options(argv: string[]): Options {
     runs: int('runs', values.runs, 1),
     store: values.store,
     keep: values.keep,
+    profile: values.profile,
+    nodeFlags: values['node-flags'].split(' ').filter(Boolean),
   };
 }
 
@@ -105,11 +115,47 @@ async function bundle(entry: string, outfile: string) {
   return (await stat(outfile)).size;
 }
 
+/**
+ * What the database (in this process) did meanwhile: its requests by operation (X-Amz-Target), counted by
+ * wrapping the HTTP server's `request` event, and this process's CPU time (the database's work: nothing
+ * else runs here while a child measures).
+ */
+const requestsByTarget = new Map<string, number>();
+function countDatabaseRequests() {
+  const emit = Server.prototype.emit;
+  Server.prototype.emit = function (this: Server, event: string, ...args: unknown[]) {
+    if (event === 'request') {
+      const target = String((args[0] as IncomingMessage).headers['x-amz-target'] ?? '?')
+        .split('.')
+        .pop()!;
+      requestsByTarget.set(target, (requestsByTarget.get(target) ?? 0) + 1);
+    }
+    return emit.apply(this, [event, ...args] as Parameters<typeof emit>);
+  } as typeof emit;
+}
+async function withDatabaseFigures<T extends Figures>(work: (restart: () => void) => Promise<T>) {
+  requestsByTarget.clear();
+  let cpu = process.cpuUsage();
+  const out = await work(() => {
+    requestsByTarget.clear();
+    cpu = process.cpuUsage();
+  });
+  const used = process.cpuUsage(cpu);
+  const requests = Object.fromEntries(requestsByTarget);
+  return { ...out, dbCpuMs: Math.round((used.user + used.system) / 1000), requests };
+}
+
 /** Runs the child harness once with `args`, in the environment of a worker pointed at the database. */
-function child(harness: string, args: object, env: NodeJS.ProcessEnv): Promise<Record<string, number>> {
+function child(
+  harness: string,
+  args: object,
+  env: NodeJS.ProcessEnv,
+  flags: string[] = [],
+  onTimed?: () => void,
+): Promise<Record<string, number>> {
   return new Promise((resolve, reject) => {
     // As in Lambda (app-function.ts sets NODE_OPTIONS=--enable-source-maps).
-    const p = spawn(process.execPath, ['--enable-source-maps', harness, JSON.stringify(args)], {
+    const p = spawn(process.execPath, ['--enable-source-maps', ...flags, harness, JSON.stringify(args)], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -117,6 +163,10 @@ function child(harness: string, args: object, env: NodeJS.ProcessEnv): Promise<R
     let stderr = '';
     p.stdout.on('data', (d) => {
       stdout += d;
+      if (onTimed && stdout.includes('timed\n')) {
+        onTimed();
+        onTimed = undefined;
+      }
     });
     p.stderr.on('data', (d) => {
       stderr += d;
@@ -151,6 +201,7 @@ export async function main(argv: string[]): Promise<void> {
   delete process.env.AWS_PROFILE;
   const work = opts.keep ?? (await mkdtemp(join(tmpdir(), 'bench-sweep-')));
   const dbDir = opts.store === 'disk' ? join(work, 'db') : undefined;
+  countDatabaseRequests();
   const dynamo = await startDynamo({ path: dbDir });
   process.env.AWS_ENDPOINT_URL_DYNAMODB = env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
   try {
@@ -171,6 +222,9 @@ async function run(opts: Options, work: string, env: NodeJS.ProcessEnv): Promise
   const { startSweep, newSweepId, getSweep } = await import('../../shared/store/monitoring.js');
   const { seedItems } = await import('./seed.js');
 
+  const { queues } = await import('../../functions/jobs/schedules.js');
+  /** The worker's V8 flags as its queue declaration gives them to Lambda (NODE_OPTIONS). */
+  const workerNodeOptions = queues.find((q) => q.name === 'sweep')?.nodeOptions ?? [];
   const workerBundle = join(work, 'worker', 'index.mjs');
   const harness = join(work, 'child', 'index.mjs');
   const workerBytes = await bundle('functions/jobs/sweep-worker.ts', workerBundle);
@@ -178,7 +232,8 @@ async function run(opts: Options, work: string, env: NodeJS.ProcessEnv): Promise
   console.log(
     `bench sweep: departments of ${opts.sizes.join(' and ')} executing projects, ${opts.runs} run(s) each, ` +
       `as of ${AS_OF}; database in this process (${opts.store}), the worker bundle ` +
-      `(${round(workerBytes / 1024, 0)} KB) in a fresh process per department, ${process.version}`,
+      `(${round(workerBytes / 1024, 0)} KB) in a fresh process per department (node ${process.version} ` +
+      `${['--enable-source-maps', ...workerNodeOptions, ...opts.nodeFlags].join(' ')})`,
   );
 
   const seedClient = localDynamoClient(env.AWS_ENDPOINT_URL_DYNAMODB!);
@@ -214,7 +269,7 @@ async function run(opts: Options, work: string, env: NodeJS.ProcessEnv): Promise
       `${fmt(mix.execution)}; reports ${fmt(mix.reports)}; June notices ${fmt(mix.juneNotices)}`,
   );
 
-  const sweepOf = async (departmentId: string) => {
+  const sweepOf = async (departmentId: string, profile = false) => {
     const sweepId = newSweepId(AS_OF);
     await startSweep(db, {
       sweepId,
@@ -227,7 +282,14 @@ async function run(opts: Options, work: string, env: NodeJS.ProcessEnv): Promise
       configVersion: 1,
     });
     const w = { sweepId, asOf: AS_OF, fiscalYear: FISCAL_YEAR, configVersion: 1, departmentId };
-    const figures = await child(harness, { mode: 'sweep', bundle: workerBundle, work: w }, env);
+    const flags = [
+      ...workerNodeOptions,
+      ...opts.nodeFlags,
+      ...(profile && opts.profile ? ['--cpu-prof', '--cpu-prof-dir', opts.profile] : []),
+    ];
+    const { requests, ...figures } = await withDatabaseFigures(() =>
+      child(harness, { mode: 'sweep', bundle: workerBundle, work: w }, env, flags),
+    );
     const summary = await getSweep(db, sweepId);
     if (figures.failures || !summary?.complete) throw new Error(`the sweep of ${departmentId} failed`);
     const all: Figures = {
@@ -235,7 +297,7 @@ async function run(opts: Options, work: string, env: NodeJS.ProcessEnv): Promise
       projects: summary.projectsScanned,
       snapshots: summary.snapshotsWritten,
     };
-    return { figures: all, summary };
+    return { figures: all, summary, requests };
   };
 
   const results = new Map<number, { first: Figures[]; second: Figures[]; floor: Figures[] }>();
@@ -244,24 +306,32 @@ async function run(opts: Options, work: string, env: NodeJS.ProcessEnv): Promise
     for (const size of opts.sizes) {
       const departmentId = `D-S${size}-R${r}`;
       const into = results.get(size)!;
-      const { figures: first, summary } = await sweepOf(departmentId);
-      const { figures: second } = await sweepOf(departmentId);
-      const floor = await child(
-        harness,
-        { mode: 'floor', departmentId, fiscalYear: FISCAL_YEAR, table: TABLE },
-        env,
+      const { figures: first, summary, requests } = await sweepOf(departmentId, true);
+      const { figures: second, requests: again } = await sweepOf(departmentId);
+      const { requests: _floorRequests, ...floor } = await withDatabaseFigures((restart) =>
+        child(
+          harness,
+          { mode: 'floor', departmentId, fiscalYear: FISCAL_YEAR, table: TABLE },
+          env,
+          [],
+          restart,
+        ),
       );
       into.first.push(first);
       into.second.push(second);
       into.floor.push(floor);
       console.log(
-        `run ${r} · ${size}: sweep 1 ${first.ms} ms (${first.snapshots} snapshots, notices ` +
+        `run ${r} · ${size}: sweep 1 ${first.ms} ms (CPU ${first.cpuMs} ms; ${first.snapshots} snapshots, notices ` +
           `${summary.rectificationsIssued}, overdue ${summary.rectificationsOverdue}, clawbacks ` +
           `${summary.clawbacksRecommended}; lights ${fmt(summary.lights)}), heap peak ${first.heapPeakMb} MB ` +
           `(after GC ${first.liveHeapPeakMb}), peak RSS ${first.peakRssMb} MB (${first.peakRssAtLoadMb} at load) · ` +
-          `sweep 2 ${second.ms} ms (${second.snapshots} snapshots), peak RSS ${second.peakRssMb} MB · ` +
-          `floor ${floor.ms} ms (read ${floor.readMs} ms; items ${floor.projectItemBytes} B/project, ` +
+          `sweep 2 ${second.ms} ms (CPU ${second.cpuMs} ms; ${second.snapshots} snapshots), peak RSS ${second.peakRssMb} MB · ` +
+          `floor ${floor.ms} ms (CPU ${floor.cpuMs} ms, database CPU ${floor.dbCpuMs} ms; read ${floor.readMs} ms; items ${floor.projectItemBytes} B/project, ` +
           `${floor.snapshotItemBytes} B/snapshot as JSON)`,
+      );
+      console.log(
+        `          sweep 1 database: CPU ${first.dbCpuMs} ms, requests ${fmt(requests)} · sweep 2 database: ` +
+          `CPU ${second.dbCpuMs} ms, requests ${fmt(again)}`,
       );
     }
   }
@@ -269,7 +339,7 @@ async function run(opts: Options, work: string, env: NodeJS.ProcessEnv): Promise
   const table: Record<string, number>[] = [];
   console.log('\nmedians per department size (each figure from the worker process alone):');
   console.log(
-    '  size | sweep 1 ms | floor ms | ratio | heap peak MB | heap after GC MB | peak RSS MB | RSS at load MB | sweep 2 ms | sweep 2 RSS MB',
+    '  size | sweep 1 ms | floor ms | ratio | CPU ratio | heap peak MB | heap after GC MB | peak RSS MB | RSS at load MB | sweep 2 ms | sweep 2 RSS MB',
   );
   for (const size of opts.sizes) {
     const { first, second, floor } = results.get(size)!;
@@ -279,6 +349,10 @@ async function run(opts: Options, work: string, env: NodeJS.ProcessEnv): Promise
       sweepMs: m(first, 'ms'),
       floorMs: m(floor, 'ms'),
       ratioToFloor: round(median(first.map((f, i) => f.ms! / floor[i]!.ms!)), 2),
+      cpuRatioToFloor: round(
+        median(first.map((f, i) => (f.cpuMs! + f.dbCpuMs!) / (floor[i]!.cpuMs! + floor[i]!.dbCpuMs!))),
+        2,
+      ),
       heapPeakMb: m(first, 'heapPeakMb'),
       liveHeapPeakMb: m(first, 'liveHeapPeakMb'),
       peakRssMb: m(first, 'peakRssMb'),
@@ -291,15 +365,16 @@ async function run(opts: Options, work: string, env: NodeJS.ProcessEnv): Promise
     table.push(row);
     console.log(
       `  ${String(size).padStart(4)} | ${String(row.sweepMs).padStart(10)} | ${String(row.floorMs).padStart(8)} | ` +
-        `${row.ratioToFloor.toFixed(2).padStart(5)} | ${String(row.heapPeakMb).padStart(12)} | ` +
+        `${row.ratioToFloor.toFixed(2).padStart(5)} | ${row.cpuRatioToFloor.toFixed(2).padStart(9)} | ` +
+        `${String(row.heapPeakMb).padStart(12)} | ` +
         `${String(row.liveHeapPeakMb).padStart(16)} | ${String(row.peakRssMb).padStart(11)} | ` +
         `${String(row.peakRssAtLoadMb).padStart(14)} | ${String(row.secondSweepMs).padStart(10)} | ` +
         `${String(row.secondSweepPeakRssMb).padStart(14)}`,
     );
   }
   console.log(
-    '  ratio = sweep 1 ÷ floor, the median of each run’s own ratio; figures on a shared machine are noisy: ' +
-      'compare ratios of one run.',
+    '  ratio = sweep 1 ÷ floor (wall), CPU ratio = (worker + database CPU) of sweep 1 ÷ that of the floor; ' +
+      'each the median of the runs’ own ratios. Wall times on a shared machine are noisy: compare ratios.',
   );
   console.log(JSON.stringify({ workerBundleKb: round(workerBytes / 1024, 0), sizes: table }));
 }

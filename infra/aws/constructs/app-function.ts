@@ -13,6 +13,8 @@ export interface AppFunctionProps {
   description: string;
   timeout: Duration;
   environment: Record<string, string>;
+  /** V8 flags added to NODE_OPTIONS (after `--enable-source-maps`). */
+  nodeOptions?: string[];
   /** Shell commands run after esbuild, e.g. to copy static files beside the bundle. */
   afterBundling?: (inputDir: string, outputDir: string) => string[];
 }
@@ -57,7 +59,10 @@ export class AppFunction extends Construct {
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       tracing: lambda.Tracing.ACTIVE,
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      environment: {
+        ...props.environment,
+        NODE_OPTIONS: ['--enable-source-maps', ...(props.nodeOptions ?? [])].join(' '),
+      },
       bundling: {
         format: OutputFormat.ESM,
         mainFields: ['module', 'main'],
