@@ -18,9 +18,11 @@ import {
   emptyCounts,
   executingSweepInputs,
   getSweep,
+  listSweeps,
   newSweepId,
   overdueActions,
   projectMonitoringUpdate,
+  recordDepartmentFailure,
   rectifications,
   type SweepCounts,
   type SweepRecord,
@@ -89,7 +91,7 @@ export async function planSweep(
     departments: ids.length,
     configVersion: config.version,
   };
-  await startSweep(db, sweep);
+  await startSweep(db, sweep, ids);
   const work = ids.map((departmentId) => ({
     sweepId: sweep.sweepId,
     asOf: opts.asOf,
@@ -100,19 +102,59 @@ export async function planSweep(
   return { sweep, config, work };
 }
 
-/** The scheduled coordinator: plans a sweep and hands each department to the work queue. */
+/**
+ * A department of a sweep still pending this long after the sweep started, with no failure recorded, is
+ * presumed lost (its worker was killed or never ran): the worker's timeout (functions/jobs/schedules.ts).
+ */
+export const LOST_AFTER_MS = 15 * 60 * 1000;
+/** How many of the latest sweeps a run looks at for departments to complete. */
+const RESUME_LOOKBACK = 50;
+
+/**
+ * The departments earlier sweeps did not complete, as work to run again (the same sweep, day and
+ * configuration version): each department whose work failed, or that has not reported `lostAfterMs` after
+ * its sweep started. Among the latest sweeps (gsi1 SWEEPS, newest first). Running it again is safe: the
+ * sweep decides nothing twice and the department is counted once.
+ */
+export async function unfinishedWork(
+  deps: Pick<SweepDeps, 'db'>,
+  opts: { now: Date; lostAfterMs?: number; except?: string },
+): Promise<DepartmentWork[]> {
+  const page = await listSweeps(deps.db, { limit: RESUME_LOOKBACK });
+  const cutoff = opts.now.getTime() - (opts.lostAfterMs ?? LOST_AFTER_MS);
+  return page.items.flatMap((s) => {
+    if (s.complete || s.sweepId === opts.except) return [];
+    const failed = new Set(s.failures.map((f) => f.departmentId));
+    const lost = Date.parse(s.startedAt) <= cutoff;
+    return s.incompleteDepartments
+      .filter((d) => lost || failed.has(d))
+      .map((departmentId) => ({
+        sweepId: s.sweepId,
+        asOf: s.asOf,
+        fiscalYear: s.fiscalYear,
+        configVersion: s.configVersion,
+        departmentId,
+      }));
+  });
+}
+
+/**
+ * The scheduled coordinator: plans a sweep and hands each department to the work queue, with the departments
+ * earlier sweeps did not complete (unfinishedWork), so that their summaries complete too.
+ */
 export async function scheduleSweep(
   deps: Pick<SweepDeps, 'db'> & { sweepQueue: WorkQueue<DepartmentWork> },
-  opts: { asOf: IsoDate; now: Date },
-): Promise<{ sweepId: string; asOf: IsoDate; departments: number }> {
+  opts: { asOf: IsoDate; now: Date; resume?: boolean },
+): Promise<{ sweepId: string; asOf: IsoDate; departments: number; resumed: number }> {
+  const resumed = opts.resume === false ? [] : await unfinishedWork(deps, { now: opts.now });
   const { sweep, work } = await planSweep(deps, {
     asOf: opts.asOf,
     trigger: 'schedule',
     actor: sweepActor,
     now: opts.now,
   });
-  await deps.sweepQueue.send(work);
-  return { sweepId: sweep.sweepId, asOf: opts.asOf, departments: work.length };
+  await deps.sweepQueue.send([...resumed, ...work]);
+  return { sweepId: sweep.sweepId, asOf: opts.asOf, departments: work.length, resumed: resumed.length };
 }
 
 /** The worker: sweeps one department and adds its counts to the sweep (a redelivery counts nothing twice). */
@@ -157,10 +199,33 @@ export async function consumeDepartmentWork(
   messageId?: string,
 ): Promise<void> {
   const w = departmentWork.parse(JSON.parse(body));
-  await runDepartment(deps, w, { actor: sweepActor, now: deps.now(), requestId: messageId });
+  await runRecorded(deps, w, { actor: sweepActor, now: deps.now(), requestId: messageId });
 }
 
-/** Runs a whole sweep here, `concurrency` departments at a time, and returns its summary. */
+/** runDepartment; a failure is recorded on the sweep (the department stays incomplete) and thrown again. */
+async function runRecorded(
+  deps: SweepDeps,
+  w: DepartmentWork,
+  ctx: { actor: Actor; now: Date; requestId?: string; config?: RuleConfig },
+): Promise<void> {
+  try {
+    await runDepartment(deps, w, ctx);
+  } catch (err) {
+    await recordDepartmentFailure(deps.db, w.sweepId, w.departmentId, failureMessage(err), ctx.now).catch(
+      () => {},
+    );
+    throw err;
+  }
+}
+
+const failureMessage = (err: unknown) =>
+  err instanceof Error ? `${err.name}: ${err.message}` : `Failed: ${String(err)}`;
+
+/**
+ * Runs a whole sweep here, `concurrency` departments at a time, and returns its summary: a department whose
+ * work fails is listed in `incompleteDepartments` (with the failure) rather than failing the whole run, and
+ * the departments earlier sweeps left incomplete (unfinishedWork) are completed first.
+ */
 export async function runSweepHere(
   deps: SweepDeps,
   opts: {
@@ -172,12 +237,21 @@ export async function runSweepHere(
     concurrency?: number;
   },
 ): Promise<SweepRecord> {
+  const resumed = await unfinishedWork(deps, { now: opts.now });
   const { sweep, config, work } = await planSweep(deps, opts);
-  const queue = [...work];
-  const worker = async () => {
-    for (let w = queue.shift(); w; w = queue.shift()) await runDepartment(deps, w, { ...opts, config });
+  const run = async (list: DepartmentWork[], config?: RuleConfig) => {
+    const queue = [...list];
+    const worker = async () => {
+      // A department that fails stays incomplete in its sweep's summary (with the failure); the others go on.
+      for (let w = queue.shift(); w; w = queue.shift())
+        await runRecorded(deps, w, { ...opts, config }).catch(() => {});
+    };
+    await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 4, queue.length) }, worker));
   };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 4, queue.length) }, worker));
+  // What earlier sweeps left incomplete first (their decisions belong to them, and a department is never
+  // swept by two runs at once), then this sweep's own.
+  await run(resumed);
+  await run(work, config);
   const summary = await getSweep(deps.db, sweep.sweepId);
   if (!summary) throw new Error(`Sweep ${sweep.sweepId} vanished`);
   return summary;

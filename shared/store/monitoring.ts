@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { type IsoDate, yearOf } from '../domain/calendar.js';
+import { Conflict } from '../domain/errors.js';
 import { lights } from '../domain/monitoring.js';
 import { type Project, projectRecord } from '../domain/project.js';
 import {
@@ -370,16 +371,64 @@ const sweepItem = z.object({
   rectificationsOverdue: z.int().default(0),
   clawbacksRecommended: z.int().default(0),
   snapshotsWritten: z.int().default(0),
+  /** The departments not counted yet (a string set: each worker DELETEs its own; gone when empty). */
+  pendingDepartments: z.set(z.string()).optional(),
+  /** The last failure of each department whose work failed (kept; shown while it is still pending). */
+  departmentFailures: z.record(z.string(), z.object({ message: z.string(), at: z.string() })).default({}),
 });
 
-/** A sweep's summary as the API shows it (`lights` counts execution lights). */
-export const sweepRecord = sweepItem
-  .transform(({ lightNone, lightGreen, lightYellow, lightRed, ...rest }) => ({
-    ...rest,
-    lights: { none: lightNone, green: lightGreen, yellow: lightYellow, red: lightRed },
-    complete: rest.departmentsDone >= rest.departments,
-  }))
+const count = z.int().min(0);
+/** A sweep's summary as the API shows it. */
+export const sweepSummary = z
+  .strictObject({
+    sweepId: z.string(),
+    asOf: z.iso.date(),
+    fiscalYear: z.int(),
+    trigger: z.enum(['schedule', 'request']),
+    startedAt: z.string(),
+    startedBy: z.string(),
+    finishedAt: z.string().optional().describe('When the last department so far was counted'),
+    departments: count.describe('Departments the sweep covers'),
+    configVersion: z.int(),
+    departmentsDone: count,
+    projectsScanned: count,
+    lights: z
+      .strictObject({ none: count, green: count, yellow: count, red: count })
+      .describe('Execution lights of the projects scanned'),
+    rectificationsIssued: count,
+    rectificationsOverdue: count,
+    clawbacksRecommended: count,
+    snapshotsWritten: count,
+    complete: z.boolean().describe('Every department counted'),
+    incompleteDepartments: z
+      .array(z.string())
+      .describe(
+        'Departments not counted: their work failed, or has not reported yet; the next sweep run completes them',
+      ),
+    failures: z
+      .array(z.strictObject({ departmentId: z.string(), message: z.string(), at: z.string() }))
+      .describe('Why the work of an incomplete department failed, where it did'),
+  })
   .meta({ id: 'Sweep' });
+
+/** A sweep's summary from its item (`lights` counts execution lights). */
+export const sweepRecord = sweepItem
+  .transform(
+    ({ lightNone, lightGreen, lightYellow, lightRed, pendingDepartments, departmentFailures, ...rest }) => {
+      const incomplete = [...(pendingDepartments ?? [])].sort();
+      return {
+        ...rest,
+        lights: { none: lightNone, green: lightGreen, yellow: lightYellow, red: lightRed },
+        complete: rest.departmentsDone >= rest.departments,
+        incompleteDepartments: incomplete,
+        failures: incomplete.flatMap((departmentId) => {
+          const f = departmentFailures[departmentId];
+          return f ? [{ departmentId, ...f }] : [];
+        }),
+      };
+    },
+  )
+  .pipe(sweepSummary);
 export type SweepRecord = z.output<typeof sweepRecord>;
 
 export function newSweepId(asOf: IsoDate): string {
@@ -391,8 +440,44 @@ export type SweepStart = Pick<
   'sweepId' | 'asOf' | 'fiscalYear' | 'trigger' | 'startedAt' | 'startedBy' | 'departments' | 'configVersion'
 >;
 
-export async function startSweep(db: Db, s: SweepStart): Promise<void> {
-  await db.put({ ...keys.sweep(s.sweepId), ...keys.sweepIndexes(s), type: 'sweep', ...s });
+/** The sweep's summary record, with every department of `departmentIds` pending. */
+export async function startSweep(db: Db, s: SweepStart, departmentIds: readonly string[]): Promise<void> {
+  await db.put({
+    ...keys.sweep(s.sweepId),
+    ...keys.sweepIndexes(s),
+    type: 'sweep',
+    ...s,
+    ...(departmentIds.length ? { pendingDepartments: new Set(departmentIds) } : {}),
+    departmentFailures: {},
+  });
+}
+
+/**
+ * Records why a department's work failed, while it is still pending (a department counted meanwhile keeps
+ * no failure); best effort: a sweep that is gone, or the department counted, records nothing.
+ */
+export async function recordDepartmentFailure(
+  db: Db,
+  sweepId: string,
+  departmentId: string,
+  message: string,
+  now: Date,
+): Promise<void> {
+  try {
+    await db.write([
+      {
+        kind: 'updateExpression',
+        key: keys.sweep(sweepId),
+        update: 'SET departmentFailures.#d = :f',
+        condition: 'attribute_exists(departmentFailures) AND contains(pendingDepartments, :d)',
+        names: { '#d': departmentId },
+        values: { ':f': { message: message.slice(0, 1000), at: now.toISOString() }, ':d': departmentId },
+        conflict: `Department ${departmentId} of sweep ${sweepId} is not pending`,
+      },
+    ]);
+  } catch (err) {
+    if (!(err instanceof Conflict)) throw err;
+  }
 }
 
 /**
@@ -406,6 +491,18 @@ export async function addDepartmentCounts(
   c: SweepCounts,
   now: Date,
 ): Promise<void> {
+  const added = {
+    departmentsDone: 1,
+    projectsScanned: c.projectsScanned,
+    lightNone: c.lights.none,
+    lightGreen: c.lights.green,
+    lightYellow: c.lights.yellow,
+    lightRed: c.lights.red,
+    rectificationsIssued: c.rectificationsIssued,
+    rectificationsOverdue: c.rectificationsOverdue,
+    clawbacksRecommended: c.clawbacksRecommended,
+    snapshotsWritten: c.snapshotsWritten,
+  };
   await db.write([
     {
       kind: 'create',
@@ -413,20 +510,18 @@ export async function addDepartmentCounts(
       conflict: `Department ${departmentId} was already counted in sweep ${sweepId}`,
     },
     {
-      kind: 'update',
+      kind: 'updateExpression',
       key: keys.sweep(sweepId),
-      set: { finishedAt: now.toISOString() },
-      add: {
-        departmentsDone: 1,
-        projectsScanned: c.projectsScanned,
-        lightNone: c.lights.none,
-        lightGreen: c.lights.green,
-        lightYellow: c.lights.yellow,
-        lightRed: c.lights.red,
-        rectificationsIssued: c.rectificationsIssued,
-        rectificationsOverdue: c.rectificationsOverdue,
-        clawbacksRecommended: c.clawbacksRecommended,
-        snapshotsWritten: c.snapshotsWritten,
+      update:
+        'SET finishedAt = :now ADD ' +
+        Object.keys(added)
+          .map((k) => `${k} :${k}`)
+          .join(', ') +
+        ' DELETE pendingDepartments :department',
+      values: {
+        ':now': now.toISOString(),
+        ...Object.fromEntries(Object.entries(added).map(([k, v]) => [`:${k}`, v])),
+        ':department': new Set([departmentId]),
       },
       conflict: `Sweep ${sweepId} does not exist`,
     },

@@ -271,16 +271,20 @@ async function run(opts: Options, work: string, env: NodeJS.ProcessEnv): Promise
 
   const sweepOf = async (departmentId: string, profile = false) => {
     const sweepId = newSweepId(AS_OF);
-    await startSweep(db, {
-      sweepId,
-      asOf: AS_OF,
-      fiscalYear: FISCAL_YEAR,
-      trigger: 'request',
-      startedAt: NOW.toISOString(),
-      startedBy: 'bench',
-      departments: 1,
-      configVersion: 1,
-    });
+    await startSweep(
+      db,
+      {
+        sweepId,
+        asOf: AS_OF,
+        fiscalYear: FISCAL_YEAR,
+        trigger: 'request',
+        startedAt: NOW.toISOString(),
+        startedBy: 'bench',
+        departments: 1,
+        configVersion: 1,
+      },
+      [departmentId],
+    );
     const w = { sweepId, asOf: AS_OF, fiscalYear: FISCAL_YEAR, configVersion: 1, departmentId };
     const flags = [
       ...workerNodeOptions,
