@@ -115,8 +115,9 @@ export const queues: QueueDef[] = [
     timeoutSeconds: 900,
     batchSize: 1,
     // The worker holds a page of a department at a time (~25 MB live heap, code included, at any department
-    // size): a small young generation and a 96 MB old-space ceiling keep V8 from growing the heap with
-    // garbage, so its RSS stays flat (~100–110 MB at 400 and 2,000 projects: npm run bench -- sweep).
-    nodeOptions: ['--max-semi-space-size=1', '--max-old-space-size=96'],
+    // size). V8's young generation grows to 3 × 16 MB under the sweep's allocation rate, all of it garbage:
+    // a 2 MB semi-space keeps the RSS flat (~100–107 MB at 400 and 2,000 projects, 130–190 MB without;
+    // npm run bench -- sweep), and the old space is capped well above what a page needs.
+    nodeOptions: ['--max-semi-space-size=2', '--max-old-space-size=256'],
   },
 ];

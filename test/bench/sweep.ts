@@ -15,8 +15,9 @@
 //            project read by Query and every snapshot written by BatchWrite (sweep-child.ts, `floor`).
 // Prints a table of medians (and each run's figures), then as its last line one JSON object.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { type IncomingMessage, Server } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +30,7 @@ const USAGE = `usage: npm run bench -- sweep [--sizes 400,2000] [--runs N] [--st
   --runs   fresh departments per size, interleaved; figures are medians (default 3)
   --store  the local database in memory (default) or in a temporary directory (LevelDB on disk)
   --keep   build the bundles into DIR and keep them (default: a temporary directory, removed)
-  --profile  write a V8 CPU profile of each first sweep's worker process into DIR
+  --profile  write V8 CPU profiles of each first sweep (its worker process, and the database's) into DIR
   --node-flags  more flags for the worker's node process (e.g. "--max-semi-space-size=2"), to try settings`;
 
 const AS_OF = '2026-08-31';
@@ -291,9 +292,20 @@ async function run(opts: Options, work: string, env: NodeJS.ProcessEnv): Promise
       ...opts.nodeFlags,
       ...(profile && opts.profile ? ['--cpu-prof', '--cpu-prof-dir', opts.profile] : []),
     ];
+    const session = profile && opts.profile ? new Session() : undefined;
+    if (session) {
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    }
     const { requests, ...figures } = await withDatabaseFigures(() =>
       child(harness, { mode: 'sweep', bundle: workerBundle, work: w }, env, flags),
     );
+    if (session && opts.profile) {
+      const { profile: data } = await session.post('Profiler.stop');
+      await writeFile(join(opts.profile, `database-${departmentId}.cpuprofile`), JSON.stringify(data));
+      session.disconnect();
+    }
     const summary = await getSweep(db, sweepId);
     if (figures.failures || !summary?.complete) throw new Error(`the sweep of ${departmentId} failed`);
     const all: Figures = {
