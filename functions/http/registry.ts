@@ -27,7 +27,8 @@ export const apiAreas: Record<Area, { entry: string; routes: RouteDef[]; access:
   monitoring: {
     entry: 'functions/http/monitoring.ts',
     routes: monitoringRoutes,
-    access: { table: 'readWrite' },
+    // A requested sweep goes through the sweep queue, like the scheduled ones.
+    access: { table: 'readWrite', sendTo: ['sweep'] },
   },
   // Presigning signs with the function's own credentials: uploads need put, downloads get. Neither deletes.
   documents: {

@@ -157,6 +157,45 @@ export async function scheduleSweep(
   return { sweepId: sweep.sweepId, asOf: opts.asOf, departments: work.length, resumed: resumed.length };
 }
 
+/** How long a requested sweep may take and still be answered at once (API Gateway ends a request at 29 s). */
+export const ANSWER_WITHIN_MS = 10_000;
+
+/**
+ * A sweep requested over HTTP, run as a job through the same work queue as the scheduled sweeps (in AWS SQS
+ * and the workers; locally the worker's code in process): plans it (with what earlier sweeps left undone),
+ * sends its departments, and waits up to `answerWithinMs` for it to finish: every department counted, or
+ * every one not counted failed (the summary names them; the next run completes them). `finished` says
+ * whether it did; if not, the sweep's progress (GET /v1/monitoring/sweeps/{id}) is what to follow.
+ */
+export async function requestSweep(
+  deps: Pick<SweepDeps, 'db'> & { sweepQueue: WorkQueue<DepartmentWork> },
+  opts: { asOf: IsoDate; actor: Actor; now: Date; answerWithinMs?: number },
+): Promise<{ summary: SweepRecord; finished: boolean }> {
+  const resumed = await unfinishedWork(deps, { now: opts.now });
+  const { sweep, work } = await planSweep(deps, { ...opts, trigger: 'request' });
+  // The queue's failures are recorded on the sweeps (each department's work records its own).
+  let sent = false;
+  const sending = deps.sweepQueue
+    .send([...resumed, ...work])
+    .catch(() => {})
+    .finally(() => {
+      sent = true;
+    });
+  const deadline = Date.now() + (opts.answerWithinMs ?? ANSWER_WITHIN_MS);
+  for (;;) {
+    const summary = await getSweep(deps.db, sweep.sweepId);
+    if (!summary) throw new Error(`Sweep ${sweep.sweepId} vanished`);
+    if (summary.complete || summary.incompleteDepartments.length === summary.failures.length) {
+      return { summary, finished: true };
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) return { summary, finished: false };
+    // Woken when the queue is through (in process: every department tried), else polled.
+    const pause = new Promise((r) => setTimeout(r, Math.min(250, left)));
+    await (sent ? pause : Promise.race([sending, pause]));
+  }
+}
+
 /** The worker: sweeps one department and adds its counts to the sweep (a redelivery counts nothing twice). */
 export async function runDepartment(
   deps: SweepDeps,

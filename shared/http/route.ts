@@ -66,6 +66,17 @@ export interface RouteDef<
   response?: R;
   /** Status of a success (201 for a creation). */
   status?: 200 | 201;
+  /** Other successes the handler may answer with a Reply (202 for work still under way), documented. */
+  otherSuccesses?: Partial<
+    Record<
+      202,
+      {
+        description: string;
+        schema: z.ZodType;
+        headers?: Record<string, { description: string; schema: { type: 'string' } }>;
+      }
+    >
+  >;
   /** Declared for non-JSON routes (the docs page). */
   produces?: string;
   handle(req: Request<z.infer<P>, z.infer<Q>, z.infer<B>>): Promise<z.infer<R> | Reply>;

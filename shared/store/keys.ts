@@ -140,8 +140,10 @@ export const keys: Keys = {
   /** The marker of a department counted in a sweep (a redelivered message counts nothing twice). */
   sweepDepartment: (sweepId: string, departmentId: string) => ({
     pk: `SWEEP#${sweepId}`,
-    sk: `DEPT#${departmentId}`,
+    sk: `${keys.sweepDepartmentsPrefix}${departmentId}`,
   }),
+  /** Sort key prefix of the department markers in a sweep's partition. */
+  sweepDepartmentsPrefix: 'DEPT#',
   /** Mail scopes and keys (the record is keys.mailRecord(scope, key)): the reports of an asOf, a notice's reminders. */
   reportMailScope: (asOf: string) => `REPORT#${asOf}`,
   departmentReportMail: (departmentId: string) => `DEPT#${departmentId}`,
@@ -262,6 +264,7 @@ interface Keys {
   statusPrefix(status: string): string;
   lightPrefix(light: string): string;
   sweepDepartment(sweepId: string, departmentId: string): { pk: string; sk: string };
+  sweepDepartmentsPrefix: string;
   reportMailScope(asOf: string): string;
   departmentReportMail(departmentId: string): string;
   bureauReportMail: string;

@@ -532,6 +532,58 @@ export async function getSweep(db: Db, sweepId: string) {
   return db.get(keys.sweep(sweepId), sweepRecord);
 }
 
+const departmentCounts = z.strictObject({
+  projectsScanned: count,
+  lights: z.strictObject({ none: count, green: count, yellow: count, red: count }),
+  rectificationsIssued: count,
+  rectificationsOverdue: count,
+  clawbacksRecommended: count,
+  snapshotsWritten: count,
+});
+
+/** A sweep as a job to follow: its summary and where each of its departments stands. */
+export const sweepProgress = sweepSummary
+  .extend({
+    departmentResults: z
+      .array(
+        z.strictObject({
+          departmentId: z.string(),
+          status: z.enum(['done', 'pending', 'failed']),
+          counts: departmentCounts.optional().describe('What the department’s work counted, once done'),
+          failure: z.strictObject({ message: z.string(), at: z.string() }).optional(),
+        }),
+      )
+      .describe('Every department of the sweep, by id'),
+  })
+  .meta({ id: 'SweepProgress' });
+export type SweepProgress = z.output<typeof sweepProgress>;
+
+const departmentMarker = z.object({ ...departmentCounts.shape, sk: z.string() });
+
+/** The sweep's summary with each department's state (its marker's counts once counted), or undefined. */
+export async function getSweepProgress(db: Db, sweepId: string): Promise<SweepProgress | undefined> {
+  const summary = await getSweep(db, sweepId);
+  if (!summary) return undefined;
+  const markers = await db.all(
+    { pk: keys.sweep(sweepId).pk, skBeginsWith: keys.sweepDepartmentsPrefix, limit: 200 },
+    departmentMarker,
+  );
+  const failures = new Map(summary.failures.map((f) => [f.departmentId, { message: f.message, at: f.at }]));
+  const done = markers.map(({ sk, ...counts }) => ({
+    departmentId: sk.slice(keys.sweepDepartmentsPrefix.length),
+    status: 'done' as const,
+    counts,
+  }));
+  const pending = summary.incompleteDepartments.map((departmentId) => {
+    const failure = failures.get(departmentId);
+    return failure
+      ? { departmentId, status: 'failed' as const, failure }
+      : { departmentId, status: 'pending' as const };
+  });
+  const departmentResults = [...done, ...pending].sort((a, b) => (a.departmentId < b.departmentId ? -1 : 1));
+  return sweepProgress.parse({ ...summary, departmentResults });
+}
+
 /** The sweeps run so far, newest first (gsi1 SWEEPS). */
 export async function listSweeps(db: Db, page: { limit?: number; nextToken?: string }) {
   return db.query({ index: 'gsi1', pk: keys.sweepsPartition, newestFirst: true, ...page }, sweepRecord);

@@ -459,7 +459,7 @@ describe('the stack built from the declarations', () => {
       }
     });
 
-    it('lets the monitoring sweep send to the sweep queue, and otherwise only to its own dead-letter queue', () => {
+    it('lets the monitoring sweep (and the monitoring API, for requested sweeps) send to the sweep queue, and the job otherwise only to its own dead-letter queue', () => {
       const sweep = job('monitoring-sweep');
       expect(sweep.access.sendTo).toEqual(['sweep']);
       const variables = resources(template, 'AWS::Lambda::Function')[logicalId(sweep.fn.fn)]?.Properties
@@ -473,10 +473,17 @@ describe('the stack built from the declarations', () => {
           arnOf(stack.jobs['monitoring-sweep']!.schedule.deadLetters), // failed runs (Lambda on-failure destination)
         ]),
       );
+      const monitoringApi = stack.functions.monitoring!;
       for (const f of declaredFunctions(stack).filter((o) => o.fn !== sweep.fn)) {
         const vars = resources(template, 'AWS::Lambda::Function')[logicalId(f.fn.fn)]?.Properties.Environment
           .Variables;
-        expect(vars.SWEEP_QUEUE_URL, label(f)).toBeUndefined();
+        if (f.fn === monitoringApi) {
+          expect(vars.SWEEP_QUEUE_URL, label(f)).toEqual({
+            Ref: logicalId(stack.workers.sweep!.queue.queue),
+          });
+        } else {
+          expect(vars.SWEEP_QUEUE_URL, label(f)).toBeUndefined();
+        }
       }
     });
   });

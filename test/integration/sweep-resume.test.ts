@@ -7,6 +7,7 @@ import {
   type DepartmentWork,
   LOST_AFTER_MS,
   planSweep,
+  requestSweep,
   runSweepHere,
   type SweepFaults,
   scheduleSweep,
@@ -17,9 +18,10 @@ import type { Project } from '../../shared/domain/project.js';
 import { rectificationRecord } from '../../shared/domain/rectification.js';
 import type { Department } from '../../shared/domain/reference.js';
 import type { Db } from '../../shared/store/db.js';
-import { getSweep } from '../../shared/store/monitoring.js';
+import { getSweep, getSweepProgress } from '../../shared/store/monitoring.js';
 import { projects } from '../../shared/store/projects.js';
 import { departments } from '../../shared/store/reference.js';
+import { inProcessQueue } from '../../shared/work-queue.js';
 import { educationGoals, executingProject, spentOn } from '../support/projects.js';
 import { useFreshDb } from './local-db.js';
 
@@ -211,5 +213,53 @@ describe('the queue path (the scheduled coordinator and the SQS worker)', () => 
     expect(afterTimeout).toEqual([
       { sweepId: lost.sweepId, asOf: '2026-06-30', fiscalYear: 2026, configVersion: 1, departmentId: 'D-OK' },
     ]);
+  });
+});
+
+describe('a requested sweep as a job (requestSweep, the POST route’s use case)', () => {
+  const inProcess = (faults?: SweepFaults) =>
+    inProcessQueue<DepartmentWork>(
+      (body, id) => consumeDepartmentWork({ db, faults, now: () => NOW }, body, id),
+      { name: 'sweep' },
+    );
+
+  it('answers at once when the queue finishes the departments in time, failed ones named', async () => {
+    await seed(db, { 'D-OK': 2, 'D-XX': 1 });
+
+    const { summary, finished } = await requestSweep(
+      { db, sweepQueue: inProcess(failing('D-XX').faults) },
+      { asOf: '2026-06-30', actor: finance, now: NOW },
+    );
+
+    expect(finished).toBe(true);
+    expect(summary).toMatchObject({
+      trigger: 'request',
+      departmentsDone: 1,
+      incompleteDepartments: ['D-XX'],
+    });
+  });
+
+  it('does not wait past its time for workers that have not run: the progress says what is pending', async () => {
+    await seed(db, { 'D-OK': 2, 'D-XX': 1 });
+    const sent: DepartmentWork[] = [];
+    const sqsLike = { send: async (items: readonly DepartmentWork[]) => void sent.push(...items) };
+
+    const { summary, finished } = await requestSweep(
+      { db, sweepQueue: sqsLike },
+      { asOf: '2026-06-30', actor: finance, now: NOW, answerWithinMs: 300 },
+    );
+    const okWork = sent.find((w) => w.departmentId === 'D-OK')!;
+    await consumeDepartmentWork({ db, now: () => NOW }, JSON.stringify(okWork));
+    const progress = await getSweepProgress(db, summary.sweepId);
+
+    expect([finished, summary.departmentsDone]).toEqual([false, 0]);
+    expect(progress).toMatchObject({
+      complete: false,
+      departmentsDone: 1,
+      departmentResults: [
+        { departmentId: 'D-OK', status: 'done', counts: { projectsScanned: 2, rectificationsIssued: 1 } },
+        { departmentId: 'D-XX', status: 'pending' },
+      ],
+    });
   });
 });
