@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { consumeReportEmailsWork, type ReportEmailsWork } from './app/report-email-jobs.js';
 import { consumeDepartmentWork, type DepartmentWork } from './app/sweep.js';
 import { now } from './clock.js';
 import { type Publisher, type Storage, s3Client, s3Publisher, s3Storage } from './docs/storage.js';
@@ -33,6 +34,8 @@ export interface Deps {
   mailFrom: () => string;
   /** One department of a sweep per message; consumed by functions/jobs/sweep-worker.ts. */
   sweepQueue: WorkQueue<DepartmentWork>;
+  /** One requested run of the report mails per message; consumed by functions/jobs/report-emails-worker.ts. */
+  reportEmailsQueue: WorkQueue<ReportEmailsWork>;
   /** The clock (shared/clock.ts); use cases are handed the moment, domain code never reads it. */
   now: () => Date;
   logger: Logger;
@@ -59,6 +62,7 @@ export function createDeps(env: NodeJS.ProcessEnv = process.env): Deps {
     mailer: sesMailer(tracer.captureAWSv3Client(sesClient())),
     mailFrom: senderAddress,
     sweepQueue: undefined as unknown as WorkQueue<DepartmentWork>,
+    reportEmailsQueue: undefined as unknown as WorkQueue<ReportEmailsWork>,
     now,
     logger,
     metrics: metricsOn ? powertoolsMetrics() : noMetrics,
@@ -73,6 +77,15 @@ export function createDeps(env: NodeJS.ProcessEnv = process.env): Deps {
         concurrency: 4,
         onError: (messageId, err) =>
           logger.error('sweep worker failed for a department', { messageId, error: err as Error }),
+      });
+  const reportQueueUrl = env.REPORT_EMAILS_QUEUE_URL;
+  deps.reportEmailsQueue = reportQueueUrl
+    ? sqsQueue(reportQueueUrl, tracer.captureAWSv3Client(new SQSClient({})))
+    : inProcessQueue((body) => consumeReportEmailsWork(deps, body), {
+        name: 'report-emails',
+        concurrency: 1,
+        onError: (messageId, err) =>
+          logger.error('report mails worker failed', { messageId, error: err as Error }),
       });
   return deps;
 }

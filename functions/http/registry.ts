@@ -46,11 +46,11 @@ export const apiAreas: Record<Area, { entry: string; routes: RouteDef[]; access:
     routes: importRoutes,
     access: { table: 'readWrite', bucket: { put: [UPLOADS_PREFIX] }, uploadPageSecret: true },
   },
-  // The monitoring report mails: sends as the SES identity (and only as it).
+  // The monitoring report mails: a requested run goes to the report-mails queue, whose worker sends them.
   reports: {
     entry: 'functions/http/reports.ts',
     routes: reportRoutes,
-    access: { table: 'readWrite', sendEmail: true },
+    access: { table: 'readWrite', sendTo: ['report-emails'] },
   },
   // Self-evaluation, review, rankings, bulletins (stored in the bucket and mailed), results; evidence uploads.
   evaluation: {

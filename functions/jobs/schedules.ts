@@ -88,7 +88,7 @@ export const schedules: ScheduleDef[] = [
  * Queues with their consumers: each message one unit of work, failures reported per message, a
  * dead-letter queue behind. Locally the producers run the consumer's code in process instead.
  */
-export type QueueName = 'sweep';
+export type QueueName = 'sweep' | 'report-emails';
 
 export interface QueueDef {
   name: QueueName;
@@ -119,5 +119,14 @@ export const queues: QueueDef[] = [
     // a 2 MB semi-space keeps the RSS flat (~100–107 MB at 400 and 2,000 projects, 130–190 MB without;
     // npm run bench -- sweep), and the old space is capped well above what a page needs.
     nodeOptions: ['--max-semi-space-size=2', '--max-old-space-size=256'],
+  },
+  {
+    name: 'report-emails',
+    description:
+      'One requested run of the monitoring report mails per message (POST /v1/monitoring/report-emails)',
+    entry: 'functions/jobs/report-emails-worker.ts',
+    access: { table: 'readWrite', sendEmail: true },
+    timeoutSeconds: 900,
+    batchSize: 1,
   },
 ];

@@ -142,6 +142,8 @@ export const keys: Keys = {
     pk: `SWEEP#${sweepId}`,
     sk: `${keys.sweepDepartmentsPrefix}${departmentId}`,
   }),
+  /** A requested run of the monitoring report mails (a job to follow). */
+  reportEmailsJob: (jobId: string) => ({ pk: `MAILJOB#${jobId}`, sk: 'MAILJOB' }),
   /** Sort key prefix of the department markers in a sweep's partition. */
   sweepDepartmentsPrefix: 'DEPT#',
   /** Mail scopes and keys (the record is keys.mailRecord(scope, key)): the reports of an asOf, a notice's reminders. */
@@ -265,6 +267,7 @@ interface Keys {
   lightPrefix(light: string): string;
   sweepDepartment(sweepId: string, departmentId: string): { pk: string; sk: string };
   sweepDepartmentsPrefix: string;
+  reportEmailsJob(jobId: string): { pk: string; sk: string };
   reportMailScope(asOf: string): string;
   departmentReportMail(departmentId: string): string;
   bureauReportMail: string;
