@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { consumeReportEmailsWork, type ReportEmailsWork } from './app/report-email-jobs.js';
+import type { ReportEmailsWork } from './app/report-email-jobs.js';
 import { consumeDepartmentWork, type DepartmentWork } from './app/sweep.js';
 import { now } from './clock.js';
 import { type Publisher, type Storage, s3Client, s3Publisher, s3Storage } from './docs/storage.js';
@@ -11,7 +11,7 @@ import { type BusinessMetrics, noMetrics, powertoolsMetrics } from './metrics.js
 import { documentClient } from './store/client.js';
 import { Db } from './store/db.js';
 import { tracer } from './tracer.js';
-import { inProcessQueue, sqsQueue, type WorkQueue } from './work-queue.js';
+import { inProcessQueue, registeredConsumer, sqsQueue, type WorkQueue } from './work-queue.js';
 
 /**
  * Everything a handler or a job needs from the outside world, in one container: built once per process (a
@@ -81,7 +81,9 @@ export function createDeps(env: NodeJS.ProcessEnv = process.env): Deps {
   const reportQueueUrl = env.REPORT_EMAILS_QUEUE_URL;
   deps.reportEmailsQueue = reportQueueUrl
     ? sqsQueue(reportQueueUrl, tracer.captureAWSv3Client(new SQSClient({})))
-    : inProcessQueue((body) => consumeReportEmailsWork(deps, body), {
+    : // The consumer is registered by shared/app/report-email-jobs.ts, the module that sends the work: the
+      // mail code stays out of the bundles that never send it.
+      inProcessQueue((body, messageId) => registeredConsumer('report-emails')(deps, body, messageId), {
         name: 'report-emails',
         concurrency: 1,
         onError: (messageId, err) =>

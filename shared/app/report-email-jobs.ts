@@ -8,7 +8,7 @@ import {
   type ReportEmailsJob,
   startReportEmailsJob,
 } from '../store/report-email-jobs.js';
-import type { WorkQueue } from '../work-queue.js';
+import { registerConsumer, type WorkQueue } from '../work-queue.js';
 import type { MailDeps } from './deliver-mails.js';
 import { sendReportEmails, sweepToReport } from './report-emails.js';
 
@@ -57,6 +57,14 @@ export async function requestReportEmails(
     await (sent ? pause : Promise.race([sending, pause]));
   }
 }
+
+/**
+ * Where this module is loaded (the reports API, which sends the work) the in-process queue of shared/deps.ts
+ * finds its consumer here.
+ */
+registerConsumer('report-emails', (deps, body) =>
+  consumeReportEmailsWork(deps as MailDeps & { now: () => Date }, body),
+);
 
 /**
  * One message of the report-mails queue: sends the reports of the job's day (each mail once per asOf, so a
