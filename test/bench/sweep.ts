@@ -31,6 +31,7 @@ const USAGE = `usage: npm run bench -- sweep [--sizes 400,2000] [--runs N] [--st
   --store  the local database in memory (default) or in a temporary directory (LevelDB on disk)
   --keep   build the bundles into DIR and keep them (default: a temporary directory, removed)
   --profile  write V8 CPU profiles of each first sweep (its worker process, and the database's) into DIR
+  --no-minify  bundle the worker unminified (readable CPU profiles; not what CDK deploys)
   --node-flags  more flags for the worker's node process (e.g. "--max-semi-space-size=2"), to try settings`;
 
 const AS_OF = '2026-08-31';
@@ -48,6 +49,7 @@ interface Options {
   keep?: string;
   profile?: string;
   nodeFlags: string[];
+  minify: boolean;
 }
 
 function options(argv: string[]): Options {
@@ -61,6 +63,7 @@ function options(argv: string[]): Options {
       keep: { type: 'string' },
       profile: { type: 'string' },
       'node-flags': { type: 'string', default: '' },
+      'no-minify': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -79,6 +82,7 @@ function options(argv: string[]): Options {
     keep: values.keep,
     profile: values.profile,
     nodeFlags: values['node-flags'].split(' ').filter(Boolean),
+    minify: !values['no-minify'],
   };
 }
 
@@ -96,7 +100,7 @@ const median = (xs: number[]) => {
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** The worker bundle as CDK builds it (NodejsFunction: ESM, minified, source maps, the require banner). */
-async function bundle(entry: string, outfile: string) {
+async function bundle(entry: string, outfile: string, minify = true) {
   const out = await build({
     entryPoints: [join(root, entry)],
     outfile,
@@ -105,7 +109,7 @@ async function bundle(entry: string, outfile: string) {
     target: 'node22',
     format: 'esm',
     mainFields: ['module', 'main'],
-    minify: true,
+    minify,
     sourcemap: true,
     banner: {
       js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
@@ -228,7 +232,7 @@ async function run(opts: Options, work: string, env: NodeJS.ProcessEnv): Promise
   const workerNodeOptions = queues.find((q) => q.name === 'sweep')?.nodeOptions ?? [];
   const workerBundle = join(work, 'worker', 'index.mjs');
   const harness = join(work, 'child', 'index.mjs');
-  const workerBytes = await bundle('functions/jobs/sweep-worker.ts', workerBundle);
+  const workerBytes = await bundle('functions/jobs/sweep-worker.ts', workerBundle, opts.minify);
   await bundle('test/bench/sweep-child.ts', harness);
   console.log(
     `bench sweep: departments of ${opts.sizes.join(' and ')} executing projects, ${opts.runs} run(s) each, ` +
