@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
+import type { ReportEmailsWork } from './app/report-email-jobs.js';
 import type { DepartmentWork } from './app/sweep.js';
 import { now } from './clock.js';
 import type { Publisher, Storage } from './docs/bucket.js';
@@ -10,7 +11,7 @@ import { type BusinessMetrics, noMetrics, powertoolsMetrics } from './metrics.js
 import { documentClient } from './store/client.js';
 import { Db } from './store/db.js';
 import { tracer } from './tracer.js';
-import { inProcessQueue, type WorkQueue } from './work-queue.js';
+import { inProcessQueue, registeredConsumer, type WorkQueue } from './work-queue.js';
 
 /**
  * Everything a handler or a job needs from the outside world, in one container: built once per process (a
@@ -36,6 +37,8 @@ export interface Deps {
   mailFrom: () => string;
   /** One department of a sweep per message; consumed by functions/jobs/sweep-worker.ts. */
   sweepQueue: WorkQueue<DepartmentWork>;
+  /** One requested run of the report mails per message; consumed by functions/jobs/report-emails-worker.ts. */
+  reportEmailsQueue: WorkQueue<ReportEmailsWork>;
   /** The clock (shared/clock.ts); use cases are handed the moment, domain code never reads it. */
   now: () => Date;
   logger: Logger;
@@ -60,6 +63,18 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
     });
     return loading;
   };
+}
+
+/** An SQS queue whose client (and the SQS SDK) is loaded by the first send: most functions never send. */
+function lazySqsQueue<T>(queueUrl: string): WorkQueue<T> {
+  const queue = once(async () => {
+    const [{ SQSClient }, { sqsQueue }] = await Promise.all([
+      import('@aws-sdk/client-sqs'),
+      import('./sqs-queue.js'),
+    ]);
+    return sqsQueue<T>(queueUrl, tracer.captureAWSv3Client(new SQSClient({})));
+  });
+  return { send: async (items) => (await queue()).send(items) };
 }
 
 export function createDeps(env: NodeJS.ProcessEnv = process.env): Deps {
@@ -89,6 +104,7 @@ export function createDeps(env: NodeJS.ProcessEnv = process.env): Deps {
     mailer: { send: async (message) => (await ses()).send(message) },
     mailFrom: senderAddress,
     sweepQueue: undefined as unknown as WorkQueue<DepartmentWork>,
+    reportEmailsQueue: undefined as unknown as WorkQueue<ReportEmailsWork>,
     now,
     logger,
     metrics: metricsOn ? powertoolsMetrics() : noMetrics,
@@ -96,16 +112,8 @@ export function createDeps(env: NodeJS.ProcessEnv = process.env): Deps {
     environment: { localUrls: env.LOCAL_URLS ? JSON.parse(env.LOCAL_URLS) : undefined },
   };
   const queueUrl = env.SWEEP_QUEUE_URL;
-  if (queueUrl) {
-    const sqs = once(async () => {
-      const [{ SQSClient }, { sqsQueue }] = await Promise.all([
-        import('@aws-sdk/client-sqs'),
-        import('./sqs-queue.js'),
-      ]);
-      return sqsQueue<DepartmentWork>(queueUrl, tracer.captureAWSv3Client(new SQSClient({})));
-    });
-    deps.sweepQueue = { send: async (items) => (await sqs()).send(items) };
-  } else {
+  if (queueUrl) deps.sweepQueue = lazySqsQueue(queueUrl);
+  else {
     const consume = once(async () => (await import('./app/sweep.js')).consumeDepartmentWork);
     deps.sweepQueue = inProcessQueue(async (body, messageId) => (await consume())(deps, body, messageId), {
       name: 'sweep',
@@ -114,6 +122,17 @@ export function createDeps(env: NodeJS.ProcessEnv = process.env): Deps {
         logger.error('sweep worker failed for a department', { messageId, error: err as Error }),
     });
   }
+  const reportQueueUrl = env.REPORT_EMAILS_QUEUE_URL;
+  deps.reportEmailsQueue = reportQueueUrl
+    ? lazySqsQueue(reportQueueUrl)
+    : // The consumer is registered by shared/app/report-email-jobs.ts, the module that sends the work: the
+      // mail code stays out of the bundles that never send it.
+      inProcessQueue((body, messageId) => registeredConsumer('report-emails')(deps, body, messageId), {
+        name: 'report-emails',
+        concurrency: 1,
+        onError: (messageId, err) =>
+          logger.error('report mails worker failed', { messageId, error: err as Error }),
+      });
   return deps;
 }
 

@@ -44,3 +44,23 @@ export function inProcessQueue<T>(
     },
   };
 }
+
+/**
+ * Consumers known in this process, by queue name, for queues whose consumer code is too heavy for every
+ * bundle to carry (the report mails build workbooks): the module that produces the work registers its
+ * consumer, and the in-process queue of shared/deps.ts finds it there when a message arrives. In AWS the
+ * queue is SQS and the worker's own bundle consumes it.
+ */
+type Consumer = (deps: unknown, body: string, messageId: string) => Promise<void>;
+const consumers = new Map<string, Consumer>();
+
+/** `consume` gets the container of the queue that received the message (shared/deps.ts). */
+export function registerConsumer(name: string, consume: Consumer) {
+  consumers.set(name, consume);
+}
+
+export function registeredConsumer(name: string): Consumer {
+  const consume = consumers.get(name);
+  if (!consume) throw new Error(`No consumer of the ${name} queue is registered in this process`);
+  return consume;
+}

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { changeNotice, decideClawback, fileMonitoringReport } from '../../shared/app/monitoring-changes.js';
-import { runSweepHere } from '../../shared/app/sweep.js';
+import { requestSweep } from '../../shared/app/sweep.js';
 import type { Actor } from '../../shared/domain/actor.js';
 import { businessDate, yearOf } from '../../shared/domain/calendar.js';
 import { NotFound, RuleViolation } from '../../shared/domain/errors.js';
@@ -26,10 +26,12 @@ import { amount, fiscalYear, idParams, pageOf, pageQuery, timestamp } from '../.
 import { listExpenditures, recordExpenditure } from '../../shared/store/expenditures.js';
 import {
   getSnapshot,
+  getSweepProgress,
   listByStatus,
   listFlags,
   listSweeps,
   snapshotRecord,
+  sweepProgress,
   sweepRecord,
 } from '../../shared/store/monitoring.js';
 import { getOwnProject } from '../../shared/store/projects.js';
@@ -155,6 +157,16 @@ routes.push(
       'second notice or recommendation for the same cause. `lights` counts execution lights.',
     body: z.strictObject({ asOf: z.iso.date() }),
     response: sweepRecord,
+    otherSuccesses: {
+      202: {
+        description:
+          'The sweep runs on (its departments through the sweep queue, like the scheduled ones) and did not ' +
+          'finish within 10 seconds: its progress so far; follow it at `Location` ' +
+          '(GET /v1/monitoring/sweeps/{sweepId}).',
+        schema: sweepProgress,
+        headers: { Location: { description: 'The sweep to follow', schema: { type: 'string' } } },
+      },
+    },
     async handle(req) {
       const today = businessDate(req.now);
       if (req.body.asOf > today) {
@@ -162,7 +174,32 @@ routes.push(
           { path: 'asOf', message: `must not be after today (${today})` },
         ]);
       }
-      return runSweepHere(req.deps, { asOf: req.body.asOf, trigger: 'request', ...changeContext(req) });
+      const { summary, finished } = await requestSweep(req.deps, {
+        asOf: req.body.asOf,
+        actor: req.actor,
+        now: req.now,
+      });
+      if (finished) return summary;
+      const progress = await getSweepProgress(req.deps.db, summary.sweepId);
+      return new Reply(202, progress, { location: `/v1/monitoring/sweeps/${summary.sweepId}` });
+    },
+  }),
+  route({
+    area,
+    method: 'GET',
+    path: '/v1/monitoring/sweeps/{sweepId}',
+    roles: ['finance'],
+    tags: ['Monitoring'],
+    summary: 'One sweep as a job: its counts so far and where each department stands',
+    description:
+      'Each department is `done` (with what its work counted), `pending` (not reported yet) or `failed` ' +
+      '(its work failed; the next sweep run completes it). `complete` once every department is counted.',
+    params: z.strictObject({ sweepId: z.string().min(1).max(64) }),
+    response: sweepProgress,
+    async handle(req) {
+      const progress = await getSweepProgress(req.deps.db, req.params.sweepId);
+      if (!progress) throw new NotFound(`Sweep ${req.params.sweepId}`);
+      return progress;
     },
   }),
   route({

@@ -27,7 +27,8 @@ export const apiAreas: Record<Area, { entry: string; routes: RouteDef[]; access:
   monitoring: {
     entry: 'functions/http/monitoring.ts',
     routes: monitoringRoutes,
-    access: { table: 'readWrite' },
+    // A requested sweep goes through the sweep queue, like the scheduled ones.
+    access: { table: 'readWrite', sendTo: ['sweep'] },
   },
   // Presigning signs with the function's own credentials: uploads need put, downloads get. Neither deletes.
   documents: {
@@ -45,11 +46,11 @@ export const apiAreas: Record<Area, { entry: string; routes: RouteDef[]; access:
     routes: importRoutes,
     access: { table: 'readWrite', bucket: { put: [UPLOADS_PREFIX] }, uploadPageSecret: true },
   },
-  // The monitoring report mails: sends as the SES identity (and only as it).
+  // The monitoring report mails: a requested run goes to the report-mails queue, whose worker sends them.
   reports: {
     entry: 'functions/http/reports.ts',
     routes: reportRoutes,
-    access: { table: 'readWrite', sendEmail: true },
+    access: { table: 'readWrite', sendTo: ['report-emails'] },
   },
   // Self-evaluation, review, rankings, bulletins (stored in the bucket and mailed), results; evidence uploads.
   evaluation: {

@@ -30,7 +30,8 @@ export function createMonitoringSweepHandler(source: DepsSource<MonitoringSweepD
       const results = [];
       const config = await currentConfig(deps.db, Number(yesterday.slice(0, 4)));
       if (!asOf && checkpointsOf(config.fiscalYear, config).includes(yesterday)) {
-        results.push(await scheduleSweep(deps, { asOf: yesterday, now }));
+        // The unfinished work of earlier sweeps goes out once, with today's sweep.
+        results.push(await scheduleSweep(deps, { asOf: yesterday, now, resume: false }));
       }
       results.push(await scheduleSweep(deps, { asOf: today, now }));
       deps.logger.info('monitoring sweep scheduled', { results });

@@ -198,6 +198,7 @@ export class BudgetPerformanceStack extends Stack {
       const fn = makeFunction(id, def, {
         description: `Queue consumer ${def.name}: ${def.description}`,
         timeout: Duration.seconds(def.timeoutSeconds),
+        nodeOptions: def.nodeOptions,
       });
       const queue = workQueues[def.name]!;
       queue.consumeWith(fn.fn);

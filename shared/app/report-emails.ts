@@ -175,24 +175,30 @@ export interface ReportEmailsResult extends DeliveryReport {
  * Sends the reports of `asOf` (the schedule and POST /v1/monitoring/report-emails both call this). No sweep
  * on or before `asOf` in its year, or one still running → 409.
  */
+/** The sweep the reports of `asOf` are made from: the most recent on or before it, complete; else 409. */
+export async function sweepToReport(db: MailDeps['db'], asOf: IsoDate): Promise<SweepRecord> {
+  const sweep = await latestSweep(db, asOf);
+  if (!sweep) {
+    throw new Conflict(
+      `No monitoring sweep of ${yearOf(asOf)} on or before ${asOf}: run POST /v1/monitoring/sweeps { "asOf": "${asOf}" } first`,
+    );
+  }
+  if (!sweep.complete) {
+    throw new Conflict(
+      `The most recent sweep on or before ${asOf} (${sweep.sweepId}) is still running: ` +
+        `${sweep.departmentsDone} of ${sweep.departments} departments done; try again when it is complete`,
+    );
+  }
+  return sweep;
+}
+
 export async function sendReportEmails(
   deps: MailDeps,
   opts: { asOf: IsoDate; now: Date },
 ): Promise<ReportEmailsResult> {
   const { db } = deps;
   const from = deps.mailFrom();
-  const sweep = await latestSweep(db, opts.asOf);
-  if (!sweep) {
-    throw new Conflict(
-      `No monitoring sweep of ${yearOf(opts.asOf)} on or before ${opts.asOf}: run POST /v1/monitoring/sweeps { "asOf": "${opts.asOf}" } first`,
-    );
-  }
-  if (!sweep.complete) {
-    throw new Conflict(
-      `The most recent sweep on or before ${opts.asOf} (${sweep.sweepId}) is still running: ` +
-        `${sweep.departmentsDone} of ${sweep.departments} departments done; try again when it is complete`,
-    );
-  }
+  const sweep = await sweepToReport(db, opts.asOf);
   const gathered = await gatherReports(deps, sweep, opts.now);
   const scope = reportScope(opts.asOf);
   const context = { asOf: opts.asOf, sweepId: sweep.sweepId };

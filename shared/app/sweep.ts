@@ -4,8 +4,8 @@ import { type IsoDate, yearOf } from '../domain/calendar.js';
 import type { RuleConfig } from '../domain/config.js';
 import { Conflict } from '../domain/errors.js';
 import type { Project } from '../domain/project.js';
-import { issueNotice, recommend, withNotice } from '../domain/rectification.js';
-import { type ProjectSweep, type Snapshot, sweepProject } from '../domain/sweep.js';
+import { issueNotice, recommend } from '../domain/rectification.js';
+import { type ProjectSweep, type SweepInput, sweepProject } from '../domain/sweep.js';
 import { metricNames } from '../metric-names.js';
 import { type BusinessMetrics, noMetrics } from '../metrics.js';
 import { auditAction } from '../store/audit.js';
@@ -15,19 +15,22 @@ import type { ChangeContext } from '../store/entity-store.js';
 import {
   addDepartmentCounts,
   clawbacks,
-  departmentSnapshots,
   emptyCounts,
-  executingProjectPages,
+  executingSweepInputs,
   getSweep,
+  lightHistoryItem,
+  listSweeps,
   newSweepId,
   overdueActions,
+  projectMonitoringUpdate,
+  recordDepartmentFailure,
   rectifications,
   type SweepCounts,
   type SweepRecord,
   type SweepStart,
+  snapshotDigests,
   snapshotItem,
   startSweep,
-  withLightHistory,
 } from '../store/monitoring.js';
 import { projects } from '../store/projects.js';
 import { departments } from '../store/reference.js';
@@ -40,11 +43,12 @@ import { retryOnConcurrentChange } from './retry.js';
  * functions/jobs/sweep-worker.ts; locally and in tests a queue that runs the same consumer code in this
  * process); the POST route runs it here and answers the summary.
  *
- * A department at a time: its executing projects page by page (one Query on its partition), its current
- * snapshots (one Query), then only what changed: snapshots in batches, and the notices, overdue marks and
- * clawbacks the projects bring, each with its audit records and the project's summary of them, several
- * projects to a transaction (a project alone again if the group fails, e.g. because one of them changed
- * meanwhile).
+ * A department page by page, so the worker's memory does not grow with the department (sweepDepartment):
+ * a page of executing projects (a Query reading only the fields the rules need) and the digests of their
+ * snapshots (a BatchGet reading only `digest`), then only what changed: the snapshots in parallel batches,
+ * and the notices, overdue marks and clawbacks the projects bring, each with its audit records and the
+ * project's summary of them, several projects to a transaction (a project alone again if the group fails,
+ * e.g. because one of them changed meanwhile), while the next page is read.
  */
 export const sweepActor: Actor = { sub: 'system:monitoring-sweep', role: 'finance' };
 
@@ -52,6 +56,13 @@ export interface SweepDeps {
   db: Db;
   /** Business metrics (notices issued, clawbacks recommended, duration per department); none if absent. */
   metrics?: BusinessMetrics;
+  /** Faults injected by tests (none in the product): a department's work made to fail. */
+  faults?: SweepFaults;
+}
+
+export interface SweepFaults {
+  /** Called before each page of a department is decided (page 1 first); a throw fails that department. */
+  beforePage?(departmentId: string, page: number): void | Promise<void>;
 }
 
 export const departmentWork = z.object({
@@ -81,7 +92,7 @@ export async function planSweep(
     departments: ids.length,
     configVersion: config.version,
   };
-  await startSweep(db, sweep);
+  await startSweep(db, sweep, ids);
   const work = ids.map((departmentId) => ({
     sweepId: sweep.sweepId,
     asOf: opts.asOf,
@@ -92,19 +103,98 @@ export async function planSweep(
   return { sweep, config, work };
 }
 
-/** The scheduled coordinator: plans a sweep and hands each department to the work queue. */
+/**
+ * A department of a sweep still pending this long after the sweep started, with no failure recorded, is
+ * presumed lost (its worker was killed or never ran): the worker's timeout (functions/jobs/schedules.ts).
+ */
+export const LOST_AFTER_MS = 15 * 60 * 1000;
+/** How many of the latest sweeps a run looks at for departments to complete. */
+const RESUME_LOOKBACK = 50;
+
+/**
+ * The departments earlier sweeps did not complete, as work to run again (the same sweep, day and
+ * configuration version): each department whose work failed, or that has not reported `lostAfterMs` after
+ * its sweep started. Among the latest sweeps (gsi1 SWEEPS, newest first). Running it again is safe: the
+ * sweep decides nothing twice and the department is counted once.
+ */
+export async function unfinishedWork(
+  deps: Pick<SweepDeps, 'db'>,
+  opts: { now: Date; lostAfterMs?: number; except?: string },
+): Promise<DepartmentWork[]> {
+  const page = await listSweeps(deps.db, { limit: RESUME_LOOKBACK });
+  const cutoff = opts.now.getTime() - (opts.lostAfterMs ?? LOST_AFTER_MS);
+  return page.items.flatMap((s) => {
+    if (s.complete || s.sweepId === opts.except) return [];
+    const failed = new Set(s.failures.map((f) => f.departmentId));
+    const lost = Date.parse(s.startedAt) <= cutoff;
+    return s.incompleteDepartments
+      .filter((d) => lost || failed.has(d))
+      .map((departmentId) => ({
+        sweepId: s.sweepId,
+        asOf: s.asOf,
+        fiscalYear: s.fiscalYear,
+        configVersion: s.configVersion,
+        departmentId,
+      }));
+  });
+}
+
+/**
+ * The scheduled coordinator: plans a sweep and hands each department to the work queue, with the departments
+ * earlier sweeps did not complete (unfinishedWork), so that their summaries complete too.
+ */
 export async function scheduleSweep(
   deps: Pick<SweepDeps, 'db'> & { sweepQueue: WorkQueue<DepartmentWork> },
-  opts: { asOf: IsoDate; now: Date },
-): Promise<{ sweepId: string; asOf: IsoDate; departments: number }> {
+  opts: { asOf: IsoDate; now: Date; resume?: boolean },
+): Promise<{ sweepId: string; asOf: IsoDate; departments: number; resumed: number }> {
+  const resumed = opts.resume === false ? [] : await unfinishedWork(deps, { now: opts.now });
   const { sweep, work } = await planSweep(deps, {
     asOf: opts.asOf,
     trigger: 'schedule',
     actor: sweepActor,
     now: opts.now,
   });
-  await deps.sweepQueue.send(work);
-  return { sweepId: sweep.sweepId, asOf: opts.asOf, departments: work.length };
+  await deps.sweepQueue.send([...resumed, ...work]);
+  return { sweepId: sweep.sweepId, asOf: opts.asOf, departments: work.length, resumed: resumed.length };
+}
+
+/** How long a requested sweep may take and still be answered at once (API Gateway ends a request at 29 s). */
+export const ANSWER_WITHIN_MS = 10_000;
+
+/**
+ * A sweep requested over HTTP, run as a job through the same work queue as the scheduled sweeps (in AWS SQS
+ * and the workers; locally the worker's code in process): plans it (with what earlier sweeps left undone),
+ * sends its departments, and waits up to `answerWithinMs` for it to finish: every department counted, or
+ * every one not counted failed (the summary names them; the next run completes them). `finished` says
+ * whether it did; if not, the sweep's progress (GET /v1/monitoring/sweeps/{id}) is what to follow.
+ */
+export async function requestSweep(
+  deps: Pick<SweepDeps, 'db'> & { sweepQueue: WorkQueue<DepartmentWork> },
+  opts: { asOf: IsoDate; actor: Actor; now: Date; answerWithinMs?: number },
+): Promise<{ summary: SweepRecord; finished: boolean }> {
+  const resumed = await unfinishedWork(deps, { now: opts.now });
+  const { sweep, work } = await planSweep(deps, { ...opts, trigger: 'request' });
+  // The queue's failures are recorded on the sweeps (each department's work records its own).
+  let sent = false;
+  const sending = deps.sweepQueue
+    .send([...resumed, ...work])
+    .catch(() => {})
+    .finally(() => {
+      sent = true;
+    });
+  const deadline = Date.now() + (opts.answerWithinMs ?? ANSWER_WITHIN_MS);
+  for (;;) {
+    const summary = await getSweep(deps.db, sweep.sweepId);
+    if (!summary) throw new Error(`Sweep ${sweep.sweepId} vanished`);
+    if (summary.complete || summary.incompleteDepartments.length === summary.failures.length) {
+      return { summary, finished: true };
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) return { summary, finished: false };
+    // Woken when the queue is through (in process: every department tried), else polled.
+    const pause = new Promise((r) => setTimeout(r, Math.min(250, left)));
+    await (sent ? pause : Promise.race([sending, pause]));
+  }
 }
 
 /** The worker: sweeps one department and adds its counts to the sweep (a redelivery counts nothing twice). */
@@ -149,10 +239,33 @@ export async function consumeDepartmentWork(
   messageId?: string,
 ): Promise<void> {
   const w = departmentWork.parse(JSON.parse(body));
-  await runDepartment(deps, w, { actor: sweepActor, now: deps.now(), requestId: messageId });
+  await runRecorded(deps, w, { actor: sweepActor, now: deps.now(), requestId: messageId });
 }
 
-/** Runs a whole sweep here, `concurrency` departments at a time, and returns its summary. */
+/** runDepartment; a failure is recorded on the sweep (the department stays incomplete) and thrown again. */
+async function runRecorded(
+  deps: SweepDeps,
+  w: DepartmentWork,
+  ctx: { actor: Actor; now: Date; requestId?: string; config?: RuleConfig },
+): Promise<void> {
+  try {
+    await runDepartment(deps, w, ctx);
+  } catch (err) {
+    await recordDepartmentFailure(deps.db, w.sweepId, w.departmentId, failureMessage(err), ctx.now).catch(
+      () => {},
+    );
+    throw err;
+  }
+}
+
+const failureMessage = (err: unknown) =>
+  err instanceof Error ? `${err.name}: ${err.message}` : `Failed: ${String(err)}`;
+
+/**
+ * Runs a whole sweep here, `concurrency` departments at a time, and returns its summary: a department whose
+ * work fails is listed in `incompleteDepartments` (with the failure) rather than failing the whole run, and
+ * the departments earlier sweeps left incomplete (unfinishedWork) are completed first.
+ */
 export async function runSweepHere(
   deps: SweepDeps,
   opts: {
@@ -164,12 +277,21 @@ export async function runSweepHere(
     concurrency?: number;
   },
 ): Promise<SweepRecord> {
+  const resumed = await unfinishedWork(deps, { now: opts.now });
   const { sweep, config, work } = await planSweep(deps, opts);
-  const queue = [...work];
-  const worker = async () => {
-    for (let w = queue.shift(); w; w = queue.shift()) await runDepartment(deps, w, { ...opts, config });
+  const run = async (list: DepartmentWork[], config?: RuleConfig) => {
+    const queue = [...list];
+    const worker = async () => {
+      // A department that fails stays incomplete in its sweep's summary (with the failure); the others go on.
+      for (let w = queue.shift(); w; w = queue.shift())
+        await runRecorded(deps, w, { ...opts, config }).catch(() => {});
+    };
+    await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 4, queue.length) }, worker));
   };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 4, queue.length) }, worker));
+  // What earlier sweeps left incomplete first (their decisions belong to them, and a department is never
+  // swept by two runs at once), then this sweep's own.
+  await run(resumed);
+  await run(work, config);
   const summary = await getSweep(deps.db, sweep.sweepId);
   if (!summary) throw new Error(`Sweep ${sweep.sweepId} vanished`);
   return summary;
@@ -185,6 +307,7 @@ export interface SweepJob {
   requestId?: string;
 }
 
+/** Projects read at a time: a page, its snapshots' digests, its decisions and its writes, then forgotten. */
 const PAGE = 100;
 /**
  * The decisions of several projects go out together, as one transaction of at most this many actions
@@ -193,85 +316,173 @@ const PAGE = 100;
  */
 const GROUP_ACTIONS = 100;
 const GROUP_BYTES = 1_000_000;
+/** BatchWrite requests of snapshots in flight at once, per page. */
+const WRITE_CONCURRENCY = 4;
+/** Pages whose writes may still be under way while the next page is decided (each holds one page). */
+const PAGES_IN_FLIGHT = 2;
 
 interface Decided {
-  project: Project;
+  project: SweepInput;
   result: ProjectSweep;
   actions: WriteAction[];
-  bytes: number;
 }
 
-/** Two snapshots say the same when all but the sweep that computed them agree. */
-const sameSnapshot = (a: Snapshot | undefined, b: Snapshot) =>
-  a !== undefined && JSON.stringify({ ...a, sweepId: '' }) === JSON.stringify({ ...b, sweepId: '' });
+/** A page of projects with the digests of their stored snapshots. */
+interface ReadPage {
+  projects: SweepInput[];
+  digests: Map<string, string>;
+  nextToken?: string;
+}
 
-/** Sweeps one department's executing projects of `asOf`'s fiscal year. */
-export async function sweepDepartment(deps: Pick<SweepDeps, 'db'>, job: SweepJob): Promise<SweepCounts> {
+/**
+ * The items a page's sweep results write in the snapshot batch (BatchWrite, not a transaction): the snapshot
+ * of each project whose snapshot says something new (its digest differs from the stored one), with its point
+ * of the light history (the dossier's lights over time). The one place where these items are put together.
+ */
+export function snapshotBatch(
+  results: readonly ProjectSweep[],
+  stored: ReadonlyMap<string, string>,
+  now: Date,
+): Item[] {
+  const items: Item[] = [];
+  for (const { snapshot } of results) {
+    const item = snapshotItem(snapshot);
+    if (stored.get(snapshot.projectId) !== item.digest) items.push(item, lightHistoryItem(snapshot, now));
+  }
+  return items;
+}
+
+/**
+ * Sweeps one department's executing projects of `asOf`'s fiscal year, page by page, so that what it holds
+ * does not grow with the department: it reads a page of projects (only the fields the rules need) and the
+ * digests of their snapshots, decides, writes that page's decisions (grouped into transactions) and its
+ * changed snapshots (BatchWrite, in parallel) while the next page is read, and forgets the page.
+ */
+export async function sweepDepartment(
+  deps: Pick<SweepDeps, 'db' | 'faults'>,
+  job: SweepJob,
+): Promise<SweepCounts> {
   const { db } = deps;
   const counts = emptyCounts();
   const fiscalYear = job.config.fiscalYear;
-  const previous = new Map<string, Snapshot>();
-  for (const s of await departmentSnapshots(db, job.departmentId, fiscalYear)) previous.set(s.projectId, s);
-  const changed: Item[] = [];
-  /** A project's result once its decisions (if any) are written: counted, and its snapshot kept if it moved. */
-  const settle = (result: ProjectSweep) => {
+  const read = async (nextToken?: string): Promise<ReadPage> => {
+    const page = await executingSweepInputs(db, job.departmentId, fiscalYear, { limit: PAGE, nextToken });
+    const digests = page.items.length
+      ? await snapshotDigests(
+          db,
+          page.items.map((p) => p.id),
+        )
+      : new Map<string, string>();
+    return { projects: page.items, digests, nextToken: page.nextToken };
+  };
+  const count = (result: ProjectSweep) => {
     counts.projectsScanned++;
     const l = result.snapshot.executionLight;
     if (l !== 'blue') counts.lights[l]++;
     counts.rectificationsIssued += result.notices.length;
     counts.rectificationsOverdue += result.overdue.length;
     counts.clawbacksRecommended += result.clawback ? 1 : 0;
-    const s = result.snapshot;
-    if (!sameSnapshot(previous.get(s.projectId), s)) changed.push(snapshotItem(s));
   };
-  let group: Decided[] = [];
-  let groupActions = 0;
-  let groupBytes = 0;
-  const flush = async () => {
-    const decided = group;
-    group = [];
-    groupActions = 0;
-    groupBytes = 0;
-    if (!decided.length) return;
-    try {
-      await db.write(decided.flatMap((d) => d.actions));
-    } catch (err) {
-      // All or nothing: nothing of the group was written. In a group the culprit is unknown (a project
-      // changed, or the group broke a limit): each project again on its own, as if it had never been grouped;
-      // a lone project that changed meanwhile is read again and decided again.
-      if (decided.length === 1 && !(err instanceof Conflict)) throw err;
-      for (const d of decided) settle(await sweepOne(db, d.project, job));
-      return;
-    }
-    for (const d of decided) settle(d.result);
+  /** Snapshot items not yet written: whole batches go out with each page, the rest with the next. */
+  let pending: Item[] = [];
+  const writeSnapshots = async (all: boolean) => {
+    const n = all ? pending.length : pending.length - (pending.length % 25);
+    if (!n) return;
+    const items = pending.slice(0, n);
+    pending = pending.slice(n);
+    await db.batchPut(items, { concurrency: WRITE_CONCURRENCY });
+    counts.snapshotsWritten += items.filter((item) => item.type === 'snapshot').length;
   };
-  for await (const page of executingProjectPages(db, job.departmentId, fiscalYear, PAGE)) {
-    for (const project of page) {
-      const result = sweepProject(project, job.asOf, job.sweepId, job.config);
-      const actions = decisionActions(project, result, job);
-      if (!actions.length) {
-        settle(result);
-        continue;
+
+  /** Pages whose writes are still under way (at most PAGES_IN_FLIGHT): the next page is decided meanwhile. */
+  const inFlight: Promise<void>[] = [];
+  let next: Promise<ReadPage> | undefined = read();
+  try {
+    for (let n = 1; next; n++) {
+      const page: ReadPage = await next;
+      // The next page is read while this one is decided and written.
+      next = page.nextToken ? read(page.nextToken) : undefined;
+      // A failed read is not left unhandled while this page is written: it fails the loop when awaited.
+      next?.catch(() => {});
+      await deps.faults?.beforePage?.(job.departmentId, n);
+
+      const settled: ProjectSweep[] = [];
+      const groups: Decided[][] = [];
+      let group: Decided[] = [];
+      let groupActions = 0;
+      let groupBytes = 0;
+      for (const project of page.projects) {
+        const result = sweepProject(project, job.asOf, job.sweepId, job.config);
+        const actions = decisionActions(project, result, job);
+        if (!actions.length) {
+          settled.push(result);
+          continue;
+        }
+        const bytes = JSON.stringify(actions).length;
+        if (
+          group.length &&
+          (groupActions + actions.length > GROUP_ACTIONS || groupBytes + bytes > GROUP_BYTES)
+        ) {
+          groups.push(group);
+          group = [];
+          groupActions = 0;
+          groupBytes = 0;
+        }
+        group.push({ project, result, actions });
+        groupActions += actions.length;
+        groupBytes += bytes;
       }
-      const bytes = JSON.stringify(actions).length;
-      if (groupActions + actions.length > GROUP_ACTIONS || groupBytes + bytes > GROUP_BYTES) await flush();
-      group.push({ project, result, actions, bytes });
-      groupActions += actions.length;
-      groupBytes += bytes;
+      if (group.length) groups.push(group);
+      pending.push(...snapshotBatch(settled, page.digests, job.now));
+      for (const r of settled) count(r);
+
+      // The page's decisions (each group one transaction) and its whole snapshot batches, at once; the
+      // snapshots of decided projects wait until their decisions are written (they go with a later batch).
+      const writes = Promise.all([
+        ...groups.map((g) => writeGroup(db, g, job)),
+        writeSnapshots(false).then(() => []),
+      ]).then((decided) => {
+        const results = decided.flat();
+        pending.push(...snapshotBatch(results, page.digests, job.now));
+        for (const r of results) count(r);
+      });
+      writes.catch(() => {});
+      inFlight.push(writes);
+      if (inFlight.length >= PAGES_IN_FLIGHT) await inFlight.shift();
     }
+    while (inFlight.length) await inFlight.shift();
+  } finally {
+    // A failure leaves nothing running behind it.
+    await Promise.allSettled(inFlight);
   }
-  await flush();
-  await db.batchPut(withLightHistory(changed, job.now)); // each changed snapshot with its light-history point
-  counts.snapshotsWritten = changed.length;
+  await writeSnapshots(true);
   return counts;
+}
+
+/**
+ * One group of decided projects as one transaction. All or nothing: when it fails nothing of it was written,
+ * and in a group the culprit is unknown (a project changed, or the group broke a limit), so each project is
+ * decided again on its own, as if it had never been grouped; a lone project that changed meanwhile is read
+ * again and decided again. Returns the results as written.
+ */
+async function writeGroup(db: Db, group: Decided[], job: SweepJob): Promise<ProjectSweep[]> {
+  try {
+    await db.write(group.flatMap((d) => d.actions));
+    return group.map((d) => d.result);
+  } catch (err) {
+    if (group.length === 1 && !(err instanceof Conflict)) throw err;
+    const out: ProjectSweep[] = [];
+    for (const d of group) out.push(await sweepOne(db, d.project, job));
+    return out;
+  }
 }
 
 /**
  * One project on its own: decide and write. When it changed since it was read (an expenditure, a
  * response: a ConcurrentChange), it is read again and decided again (shared/app/retry.ts).
  */
-async function sweepOne(db: Db, first: Project, job: SweepJob): Promise<ProjectSweep> {
-  let project: Project | undefined = first;
+async function sweepOne(db: Db, first: SweepInput, job: SweepJob): Promise<ProjectSweep> {
+  let project: SweepInput | undefined = first;
   return retryOnConcurrentChange(async (attempt) => {
     if (attempt > 1) project = await projects.get(db, first.id);
     if (!project) throw new Conflict(`Project ${first.id} vanished during the sweep`);
@@ -283,36 +494,39 @@ async function sweepOne(db: Db, first: Project, job: SweepJob): Promise<ProjectS
 }
 
 /** The transaction a project's sweep result needs, if any: nothing at all when only the lights moved. */
-function decisionActions(p: Project, r: ProjectSweep, job: SweepJob): WriteAction[] {
+function decisionActions(p: SweepInput, r: ProjectSweep, job: SweepJob): WriteAction[] {
   if (!r.notices.length && !r.overdue.length && !r.clawback) return [];
   const ctx: ChangeContext = { actor: job.actor, now: job.now, requestId: job.requestId };
   const actions: WriteAction[] = [];
-  let after: Project = { ...p, version: p.version + 1, updatedAt: job.now.toISOString() };
+  const after: Pick<Project, 'rectifications' | 'clawbackCauses' | 'pendingClawbackId'> = {
+    rectifications: { ...p.rectifications },
+    clawbackCauses: p.clawbackCauses,
+    pendingClawbackId: p.pendingClawbackId,
+  };
   for (const n of r.notices) {
     const notice = issueNotice(p, n, job.sweepId, job.now);
     actions.push(...rectifications.createActions(notice, ctx, 'issue'));
-    after = withNotice(after, notice);
+    after.rectifications[notice.id] = {
+      cause: notice.cause,
+      status: notice.status,
+      issuedOn: notice.issuedOn,
+      dueOn: notice.dueOn,
+    };
   }
   for (const id of r.overdue) {
     const summary = p.rectifications[id]!;
     actions.push(
       ...overdueActions({ id, departmentId: p.departmentId, issuedOn: summary.issuedOn }, ctx, job.asOf),
     );
-    after = {
-      ...after,
-      rectifications: { ...after.rectifications, [id]: { ...summary, status: 'overdue' } },
-    };
+    after.rectifications[id] = { ...summary, status: 'overdue' };
   }
   if (r.clawback) {
     const c = recommend(p, r.clawback, job.asOf, job.sweepId, job.config.version, job.now);
     actions.push(...clawbacks.createActions(c, ctx, 'recommend'));
-    after = {
-      ...after,
-      pendingClawbackId: c.id,
-      clawbackCauses: [...after.clawbackCauses, r.clawback.cause],
-    };
+    after.pendingClawbackId = c.id;
+    after.clawbackCauses = [...after.clawbackCauses, r.clawback.cause];
   }
-  actions.push(projects.replaceAction(p, after));
+  actions.push(projectMonitoringUpdate(p, after, job.now));
   actions.push(
     auditAction({
       actor: job.actor,

@@ -42,7 +42,12 @@ export const rectificationRecord = z.object({
 });
 export type Rectification = z.infer<typeof rectificationRecord>;
 
-export function issueNotice(p: Project, n: NewNotice, sweepId: string, now: Date): Rectification {
+export function issueNotice(
+  p: Pick<Project, 'id' | 'name' | 'departmentId' | 'fiscalYear'>,
+  n: NewNotice,
+  sweepId: string,
+  now: Date,
+): Rectification {
   const at = now.toISOString();
   return {
     id: n.id,
@@ -167,7 +172,7 @@ export const clawbackRecord = z.object({
 export type Clawback = z.infer<typeof clawbackRecord>;
 
 export function recommend(
-  p: Project,
+  p: Pick<Project, 'id' | 'name' | 'departmentId' | 'fiscalYear'>,
   rec: Recommendation,
   asOf: IsoDate,
   sweepId: string,

@@ -77,7 +77,33 @@ export interface ProjectSweep {
 
 const ACTIVE = new Set(['open', 'responded', 'overdue']);
 
-export function sweepProject(p: Project, asOf: IsoDate, sweepId: string, config: RuleConfig): ProjectSweep {
+/**
+ * What the sweep reads of a project, and no more (the store reads only these fields: a project item is
+ * mostly goals text, reviews and the assessment, which no light depends on). A whole Project is one too.
+ */
+export type SweepInput = Pick<
+  Project,
+  | 'id'
+  | 'departmentId'
+  | 'fiscalYear'
+  | 'name'
+  | 'spendByDate'
+  | 'reports'
+  | 'rectifications'
+  | 'pendingClawbackId'
+  | 'clawbackCauses'
+  | 'version'
+> & {
+  budget?: Pick<NonNullable<Project['budget']>, 'approvedFen' | 'disbursementPlan' | 'approvedAt'>;
+  goals?: Pick<NonNullable<Project['goals']>, 'indicators'>;
+};
+
+export function sweepProject(
+  p: SweepInput,
+  asOf: IsoDate,
+  sweepId: string,
+  config: RuleConfig,
+): ProjectSweep {
   const m = config.monitoring;
   const tp = timeProgress(asOf, p.budget?.disbursementPlan);
   const approvedFen = p.budget?.approvedFen ?? 0;

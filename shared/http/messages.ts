@@ -316,6 +316,9 @@ const rules: Rule[] = [
   [/^at most (\d+) documents in all$/, (n) => `总计最多 ${n} 个文件`],
   [/^at most two decimals \(yuan and fen\)$/, () => '最多两位小数（元、分）'],
   [/^0, or at least (\S+) in size$/, (t) => `须为 0，或绝对值不小于 ${t}`],
+  // jobs
+  [/^Department (\S+) of sweep (\S+) is not pending$/, (d, s) => `监控扫描 ${s} 的部门 ${d} 不在待完成之列`],
+  [/^Report mails job (\S+) does not exist$/, (id) => `报告邮件任务 ${id} 不存在`],
   // the indicator library
   [/^No such template$/, () => '无此指标模板'],
   [/^no template (\S+)$/, (id) => `指标模板 ${id} 不存在`],

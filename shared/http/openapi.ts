@@ -107,6 +107,13 @@ export function openApiDocument(
       [String(success)]: { description: success === 201 ? 'Created' : 'Success', content: successContent },
       '400': errorResponse('Malformed JSON, or a body, path or query that breaks the schema'),
     };
+    for (const [status, other] of Object.entries(r.otherSuccesses ?? {})) {
+      responses[status] = {
+        description: other.description,
+        ...(other.headers ? { headers: other.headers } : {}),
+        content: { 'application/json': { schema: toSchema(other.schema, 'output') } },
+      };
+    }
     if (secured) {
       Object.assign(responses, {
         '401': errorResponse('No token, a bad signature, or an expired token'),

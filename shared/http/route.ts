@@ -75,6 +75,17 @@ export interface RouteDef<
   also?: Readonly<Record<number, string>>;
   /** Problems the route answers beyond those every route of its kind documents: status → what it means. */
   problems?: Readonly<Record<number, string>>;
+  /** Other successes the handler may answer with a Reply (202 for work still under way), documented. */
+  otherSuccesses?: Partial<
+    Record<
+      202,
+      {
+        description: string;
+        schema: z.ZodType;
+        headers?: Record<string, { description: string; schema: { type: 'string' } }>;
+      }
+    >
+  >;
   handle(req: Request<z.infer<P>, z.infer<Q>, z.infer<B>>): Promise<z.infer<R> | Reply>;
 }
 

@@ -76,6 +76,31 @@ export interface QuerySpec {
   newestFirst?: boolean;
   /** Equality filters applied after the key condition (pages may then be shorter than `limit`). */
   filter?: Record<string, string | number>;
+  /**
+   * Only these attributes (paths such as `budget.approvedFen`) are read: a ProjectionExpression. The key
+   * attributes of the table and the index are always read too (paging needs them).
+   */
+  projection?: readonly string[];
+}
+
+/** A ProjectionExpression of `paths` (dotted, each segment a placeholder name) and its attribute names. */
+export function projectionOf(paths: readonly string[]): {
+  expression: string;
+  names: Record<string, string>;
+} {
+  const placeholders = new Map<string, string>();
+  const names: Record<string, string> = {};
+  const name = (segment: string) => {
+    let p = placeholders.get(segment);
+    if (!p) {
+      p = `#p${placeholders.size}`;
+      placeholders.set(segment, p);
+      names[p] = segment;
+    }
+    return p;
+  };
+  const expression = [...new Set(paths)].map((path) => path.split('.').map(name).join('.')).join(', ');
+  return { expression, names };
 }
 
 /** The store: reads validate what comes back with zod; writes are transactions (state + audit together). */
@@ -133,6 +158,11 @@ export class Db {
       return `#f${i} = :f${i}`;
     });
     if (filters.length) input.FilterExpression = filters.join(' AND ');
+    if (spec.projection) {
+      const projection = projectionOf([...keyNames, ...spec.projection]);
+      input.ProjectionExpression = projection.expression;
+      Object.assign(input.ExpressionAttributeNames!, projection.names);
+    }
     const out = await this.client.send(new QueryCommand(input));
     const items = out.Items ?? [];
     if (filtered) {
@@ -180,17 +210,32 @@ export class Db {
    * Reads many items by key (consistent reads, 100 keys a request, retrying what DynamoDB leaves
    * unprocessed); the answer is in the order of `keys`, undefined where there is no item.
    */
-  async batchGet<S extends z.ZodType>(keys: Key[], schema: S): Promise<(z.infer<S> | undefined)[]> {
+  async batchGet<S extends z.ZodType>(
+    keys: Key[],
+    schema: S,
+    opts: { projection?: readonly string[] } = {},
+  ): Promise<(z.infer<S> | undefined)[]> {
     const found = new Map<string, Record<string, unknown>>();
     const id = (k: { pk: unknown; sk: unknown }) => `${k.pk}\u0000${k.sk}`;
     const unique = [...new Map(keys.map((k) => [id(k), { pk: k.pk, sk: k.sk }])).values()];
+    const projection =
+      opts.projection && projectionOf([table.partitionKey, table.sortKey, ...opts.projection]);
     for (let i = 0; i < unique.length; i += 100) {
       let pending: Record<string, unknown>[] = unique.slice(i, i + 100);
       for (let attempt = 0; pending.length; attempt++) {
         if (attempt > 8) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed`);
         if (attempt) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
         const out = await this.client.send(
-          new BatchGetCommand({ RequestItems: { [this.name]: { Keys: pending, ConsistentRead: true } } }),
+          new BatchGetCommand({
+            RequestItems: {
+              [this.name]: {
+                Keys: pending,
+                ConsistentRead: true,
+                ProjectionExpression: projection?.expression,
+                ExpressionAttributeNames: projection?.names,
+              },
+            },
+          }),
         );
         for (const item of out.Responses?.[this.name] ?? []) found.set(id(item as Key), item);
         pending = out.UnprocessedKeys?.[this.name]?.Keys ?? [];
@@ -202,19 +247,27 @@ export class Db {
     });
   }
 
-  /** Puts many items, 25 a request, retrying what DynamoDB leaves unprocessed. Not a transaction. */
-  async batchPut(items: Item[]): Promise<void> {
-    for (let i = 0; i < items.length; i += 25) {
-      let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; requests.length; attempt++) {
-        if (attempt > 8) throw new Error(`BatchWriteItem left ${requests.length} items unprocessed`);
-        if (attempt) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-        const out = await this.client.send(
-          new BatchWriteCommand({ RequestItems: { [this.name]: requests } }),
-        );
-        requests = (out.UnprocessedItems?.[this.name] ?? []) as typeof requests;
+  /**
+   * Puts many items, 25 a request (`concurrency` requests at a time, default one after another), retrying
+   * what DynamoDB leaves unprocessed. Not a transaction.
+   */
+  async batchPut(items: Item[], opts: { concurrency?: number } = {}): Promise<void> {
+    const chunks: Item[][] = [];
+    for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
+    const writer = async () => {
+      for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) {
+        let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
+        for (let attempt = 0; requests.length; attempt++) {
+          if (attempt > 8) throw new Error(`BatchWriteItem left ${requests.length} items unprocessed`);
+          if (attempt) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+          const out = await this.client.send(
+            new BatchWriteCommand({ RequestItems: { [this.name]: requests } }),
+          );
+          requests = (out.UnprocessedItems?.[this.name] ?? []) as typeof requests;
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 1, chunks.length) }, writer));
   }
 
   /** A single put; with `ifNotExists`, a 409 with `conflict` when the key is taken. */
@@ -240,7 +293,9 @@ export class Db {
       const detail = action && 'conflict' in action ? action.conflict : 'A condition of the write failed';
       // A version check that failed means the state moved since it was read: a ConcurrentChange (retried by
       // shared/app/retry.ts); any other failed condition is a duplicate or a state conflict, a plain 409.
-      if (failed.some((a) => a.kind === 'replace')) throw new ConcurrentChange(detail);
+      if (failed.some((a) => a.kind === 'replace' || a.conflictKind === 'concurrent-change')) {
+        throw new ConcurrentChange(detail);
+      }
       const kind: ConflictKind =
         action?.conflictKind ?? (action?.kind === 'create' ? 'duplicate' : 'state-conflict');
       throw new Conflict(detail, undefined, kind);

@@ -149,8 +149,12 @@ export const keys: Keys = {
   /** The marker of a department counted in a sweep (a redelivered message counts nothing twice). */
   sweepDepartment: (sweepId: string, departmentId: string) => ({
     pk: `SWEEP#${sweepId}`,
-    sk: `DEPT#${departmentId}`,
+    sk: `${keys.sweepDepartmentsPrefix}${departmentId}`,
   }),
+  /** A requested run of the monitoring report mails (a job to follow). */
+  reportEmailsJob: (jobId: string) => ({ pk: `MAILJOB#${jobId}`, sk: 'MAILJOB' }),
+  /** Sort key prefix of the department markers in a sweep's partition. */
+  sweepDepartmentsPrefix: 'DEPT#',
   /** Mail scopes and keys (the record is keys.mailRecord(scope, key)): the reports of an asOf, a notice's reminders. */
   reportMailScope: (asOf: string) => `REPORT#${asOf}`,
   departmentReportMail: (departmentId: string) => `DEPT#${departmentId}`,
@@ -302,6 +306,8 @@ interface Keys {
   statusPrefix(status: string): string;
   lightPrefix(light: string): string;
   sweepDepartment(sweepId: string, departmentId: string): { pk: string; sk: string };
+  sweepDepartmentsPrefix: string;
+  reportEmailsJob(jobId: string): { pk: string; sk: string };
   reportMailScope(asOf: string): string;
   departmentReportMail(departmentId: string): string;
   bureauReportMail: string;

@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { type IsoDate, yearOf } from '../domain/calendar.js';
+import { Conflict } from '../domain/errors.js';
 import { lights } from '../domain/monitoring.js';
 import { type Project, projectRecord } from '../domain/project.js';
 import {
@@ -9,9 +10,9 @@ import {
   type Rectification,
   rectificationRecord,
 } from '../domain/rectification.js';
-import type { Snapshot } from '../domain/sweep.js';
+import type { Snapshot, SweepInput } from '../domain/sweep.js';
 import { auditAction } from './audit.js';
-import type { Db, Item, WriteAction } from './db.js';
+import type { Db, Item, Page, WriteAction } from './db.js';
 import { type ChangeContext, entityStore } from './entity-store.js';
 import { keys } from './keys.js';
 import { projects } from './projects.js';
@@ -73,7 +74,37 @@ export const snapshotRecord = z.object({
   formula: z.object({ executionIndex: z.string(), indicatorIndex: z.string(), bands: z.string() }),
 });
 
-export const snapshotItem = (s: Snapshot): Item => ({ ...keys.snapshot(s), type: 'snapshot', ...s });
+/**
+ * A short fingerprint of what a snapshot says (all but the sweep that computed it), stored on the item as
+ * `digest`: the next sweep reads only the digests of a page's snapshots to skip the unchanged ones.
+ */
+export const snapshotDigest = (s: Snapshot): string =>
+  createHash('sha256')
+    .update(JSON.stringify({ ...s, sweepId: '' }))
+    .digest('base64url')
+    .slice(0, 22);
+
+export const snapshotItem = (s: Snapshot): Item => ({
+  ...keys.snapshot(s),
+  type: 'snapshot',
+  ...s,
+  digest: snapshotDigest(s),
+});
+
+/** The stored digests of these projects' snapshots (one BatchGet reading only `digest`), by project id. */
+export async function snapshotDigests(db: Db, projectIds: readonly string[]): Promise<Map<string, string>> {
+  const found = await db.batchGet(
+    projectIds.map((id) => keys.projectSnapshot(id)),
+    z.object({ digest: z.string().optional() }),
+    { projection: ['digest'] },
+  );
+  const out = new Map<string, string>();
+  projectIds.forEach((id, i) => {
+    const digest = found[i]?.digest;
+    if (digest) out.set(id, digest);
+  });
+  return out;
+}
 
 /** One point of the light history: what the dossier's chart needs of a snapshot, kept per project and day. */
 export const lightPointRecord = z
@@ -116,16 +147,6 @@ export function lightHistoryItem(s: Snapshot, now: Date): Item {
     recordedAt: now.toISOString(),
   };
   return { ...keys.lightHistory(s.projectId, s.asOf), type: 'light-point', projectId: s.projectId, ...point };
-}
-
-/**
- * The snapshot items a sweep writes, each followed by its light-history point: the sweep passes what it is
- * about to batch-write through this, so a changed snapshot and its point go in the same batch.
- */
-export function withLightHistory(items: Item[], now: Date): Item[] {
-  return items.flatMap((item) =>
-    item.type === 'snapshot' ? [item, lightHistoryItem(snapshotRecord.parse(item) as Snapshot, now)] : [item],
-  );
 }
 
 /** A page of a project's light history, oldest first (one Query on the project's partition). */
@@ -183,6 +204,95 @@ export function executingProjectPages(db: Db, departmentId: string, fiscalYear: 
     },
     projectRecord,
   );
+}
+
+/** The fields of a project the sweep decides with (domain/sweep.ts SweepInput): all it reads of one. */
+const sweepFields = [
+  'id',
+  'departmentId',
+  'fiscalYear',
+  'name',
+  'budget.approvedFen',
+  'budget.disbursementPlan',
+  'budget.approvedAt',
+  'spendByDate',
+  'reports',
+  'goals.indicators',
+  'rectifications',
+  'pendingClawbackId',
+  'clawbackCauses',
+  'version',
+] as const;
+const budget = projectRecord.shape.budget.unwrap();
+const goals = projectRecord.shape.goals.unwrap();
+export const sweepInputRecord = projectRecord
+  .pick({
+    id: true,
+    departmentId: true,
+    fiscalYear: true,
+    name: true,
+    spendByDate: true,
+    reports: true,
+    rectifications: true,
+    pendingClawbackId: true,
+    clawbackCauses: true,
+    version: true,
+  })
+  .extend({
+    budget: budget.pick({ approvedFen: true, disbursementPlan: true, approvedAt: true }).optional(),
+    goals: goals.pick({ indicators: true }).optional(),
+  });
+
+/**
+ * One page of a department's executing projects of a year (gsi1: `<year>#executing#`), each read only as
+ * far as the sweep needs it (a ProjectionExpression of the SweepInput fields).
+ */
+export async function executingSweepInputs(
+  db: Db,
+  departmentId: string,
+  fiscalYear: number,
+  page: { limit: number; nextToken?: string },
+): Promise<Page<SweepInput>> {
+  return db.query(
+    {
+      index: 'gsi1',
+      pk: keys.departmentProjects(departmentId),
+      skBeginsWith: keys.projectsOfYearStatus(fiscalYear, 'executing'),
+      projection: sweepFields,
+      ...page,
+    },
+    sweepInputRecord,
+  );
+}
+
+/**
+ * The sweep's change to a project: only the monitoring fields it decides (its notices' summaries, the
+ * pending clawback and the causes used), under the version it was read at — a project changed meanwhile is
+ * a ConcurrentChange, decided again on a fresh read.
+ */
+export function projectMonitoringUpdate(
+  before: Pick<Project, 'id' | 'version'>,
+  after: Pick<Project, 'rectifications' | 'clawbackCauses' | 'pendingClawbackId'>,
+  now: Date,
+): WriteAction {
+  return {
+    kind: 'update',
+    key: keys.project(before.id),
+    set: {
+      rectifications: after.rectifications,
+      clawbackCauses: after.clawbackCauses,
+      ...(after.pendingClawbackId !== undefined ? { pendingClawbackId: after.pendingClawbackId } : {}),
+      updatedAt: now.toISOString(),
+    },
+    add: { version: 1 },
+    condition: {
+      expression: '#version = :expected',
+      names: { '#version': 'version' },
+      values: { ':expected': before.version },
+    },
+    conflict: `Project ${before.id} was changed by someone else meanwhile; reload it and try again`,
+    conflictKind: 'concurrent-change',
+  };
 }
 
 export async function executingProjects(
@@ -312,34 +422,64 @@ const sweepItem = z.object({
   rectificationsOverdue: z.int().default(0),
   clawbacksRecommended: z.int().default(0),
   snapshotsWritten: z.int().default(0),
+  /** The departments not counted yet (a string set: each worker DELETEs its own; gone when empty). */
+  pendingDepartments: z.set(z.string()).optional(),
+  /** The last failure of each department whose work failed (kept; shown while it is still pending). */
+  departmentFailures: z.record(z.string(), z.object({ message: z.string(), at: z.string() })).default({}),
 });
 
 const count = z.int().min(0);
-/** The summary's shape as the API shows it (what the transform below gives, for the OpenAPI document). */
-const sweepView = sweepItem
-  .omit({ lightNone: true, lightGreen: true, lightYellow: true, lightRed: true })
-  .extend({
+/** A sweep's summary as the API shows it. */
+export const sweepSummary = z
+  .strictObject({
+    sweepId: z.string(),
+    asOf: z.iso.date(),
+    fiscalYear: z.int(),
+    trigger: z.enum(['schedule', 'request']),
+    startedAt: z.string(),
+    startedBy: z.string(),
+    finishedAt: z.string().optional().describe('When the last department so far was counted'),
+    departments: count.describe('Departments the sweep covers'),
+    configVersion: z.int(),
     departmentsDone: count,
     projectsScanned: count,
+    lights: z
+      .strictObject({ none: count, green: count, yellow: count, red: count })
+      .describe('Execution lights of the projects scanned'),
     rectificationsIssued: count,
     rectificationsOverdue: count,
     clawbacksRecommended: count,
     snapshotsWritten: count,
-    lights: z
-      .strictObject({ none: count, green: count, yellow: count, red: count })
-      .meta({ description: 'Execution lights of the projects scanned' }),
-    complete: z.boolean().meta({ description: 'Every department done' }),
-  });
-
-/** A sweep's summary as the API shows it (`lights` counts execution lights). */
-export const sweepRecord = sweepItem
-  .transform(({ lightNone, lightGreen, lightYellow, lightRed, ...rest }) => ({
-    ...rest,
-    lights: { none: lightNone, green: lightGreen, yellow: lightYellow, red: lightRed },
-    complete: rest.departmentsDone >= rest.departments,
-  }))
-  .pipe(sweepView)
+    complete: z.boolean().describe('Every department counted'),
+    incompleteDepartments: z
+      .array(z.string())
+      .describe(
+        'Departments not counted: their work failed, or has not reported yet; the next sweep run completes them',
+      ),
+    failures: z
+      .array(z.strictObject({ departmentId: z.string(), message: z.string(), at: z.string() }))
+      .describe('Why the work of an incomplete department failed, where it did'),
+  })
   .meta({ id: 'Sweep' });
+
+/** A sweep's summary from its item (`lights` counts execution lights). */
+export const sweepRecord = sweepItem
+  .transform(
+    ({ lightNone, lightGreen, lightYellow, lightRed, pendingDepartments, departmentFailures, ...rest }) => {
+      const incomplete = [...(pendingDepartments ?? [])].sort();
+      return {
+        ...rest,
+        lights: { none: lightNone, green: lightGreen, yellow: lightYellow, red: lightRed },
+        complete: rest.departmentsDone >= rest.departments,
+        incompleteDepartments: incomplete,
+        failures: incomplete.flatMap((departmentId) => {
+          const f = departmentFailures[departmentId];
+          return f ? [{ departmentId, ...f }] : [];
+        }),
+      };
+    },
+  )
+  .pipe(sweepSummary);
 export type SweepRecord = z.output<typeof sweepRecord>;
 
 export function newSweepId(asOf: IsoDate): string {
@@ -351,8 +491,44 @@ export type SweepStart = Pick<
   'sweepId' | 'asOf' | 'fiscalYear' | 'trigger' | 'startedAt' | 'startedBy' | 'departments' | 'configVersion'
 >;
 
-export async function startSweep(db: Db, s: SweepStart): Promise<void> {
-  await db.put({ ...keys.sweep(s.sweepId), ...keys.sweepIndexes(s), type: 'sweep', ...s });
+/** The sweep's summary record, with every department of `departmentIds` pending. */
+export async function startSweep(db: Db, s: SweepStart, departmentIds: readonly string[]): Promise<void> {
+  await db.put({
+    ...keys.sweep(s.sweepId),
+    ...keys.sweepIndexes(s),
+    type: 'sweep',
+    ...s,
+    ...(departmentIds.length ? { pendingDepartments: new Set(departmentIds) } : {}),
+    departmentFailures: {},
+  });
+}
+
+/**
+ * Records why a department's work failed, while it is still pending (a department counted meanwhile keeps
+ * no failure); best effort: a sweep that is gone, or the department counted, records nothing.
+ */
+export async function recordDepartmentFailure(
+  db: Db,
+  sweepId: string,
+  departmentId: string,
+  message: string,
+  now: Date,
+): Promise<void> {
+  try {
+    await db.write([
+      {
+        kind: 'updateExpression',
+        key: keys.sweep(sweepId),
+        update: 'SET departmentFailures.#d = :f',
+        condition: 'attribute_exists(departmentFailures) AND contains(pendingDepartments, :d)',
+        names: { '#d': departmentId },
+        values: { ':f': { message: message.slice(0, 1000), at: now.toISOString() }, ':d': departmentId },
+        conflict: `Department ${departmentId} of sweep ${sweepId} is not pending`,
+      },
+    ]);
+  } catch (err) {
+    if (!(err instanceof Conflict)) throw err;
+  }
 }
 
 /**
@@ -366,6 +542,18 @@ export async function addDepartmentCounts(
   c: SweepCounts,
   now: Date,
 ): Promise<void> {
+  const added = {
+    departmentsDone: 1,
+    projectsScanned: c.projectsScanned,
+    lightNone: c.lights.none,
+    lightGreen: c.lights.green,
+    lightYellow: c.lights.yellow,
+    lightRed: c.lights.red,
+    rectificationsIssued: c.rectificationsIssued,
+    rectificationsOverdue: c.rectificationsOverdue,
+    clawbacksRecommended: c.clawbacksRecommended,
+    snapshotsWritten: c.snapshotsWritten,
+  };
   await db.write([
     {
       kind: 'create',
@@ -373,20 +561,18 @@ export async function addDepartmentCounts(
       conflict: `Department ${departmentId} was already counted in sweep ${sweepId}`,
     },
     {
-      kind: 'update',
+      kind: 'updateExpression',
       key: keys.sweep(sweepId),
-      set: { finishedAt: now.toISOString() },
-      add: {
-        departmentsDone: 1,
-        projectsScanned: c.projectsScanned,
-        lightNone: c.lights.none,
-        lightGreen: c.lights.green,
-        lightYellow: c.lights.yellow,
-        lightRed: c.lights.red,
-        rectificationsIssued: c.rectificationsIssued,
-        rectificationsOverdue: c.rectificationsOverdue,
-        clawbacksRecommended: c.clawbacksRecommended,
-        snapshotsWritten: c.snapshotsWritten,
+      update:
+        'SET finishedAt = :now ADD ' +
+        Object.keys(added)
+          .map((k) => `${k} :${k}`)
+          .join(', ') +
+        ' DELETE pendingDepartments :department',
+      values: {
+        ':now': now.toISOString(),
+        ...Object.fromEntries(Object.entries(added).map(([k, v]) => [`:${k}`, v])),
+        ':department': new Set([departmentId]),
       },
       conflict: `Sweep ${sweepId} does not exist`,
     },
@@ -395,6 +581,58 @@ export async function addDepartmentCounts(
 
 export async function getSweep(db: Db, sweepId: string) {
   return db.get(keys.sweep(sweepId), sweepRecord);
+}
+
+const departmentCounts = z.strictObject({
+  projectsScanned: count,
+  lights: z.strictObject({ none: count, green: count, yellow: count, red: count }),
+  rectificationsIssued: count,
+  rectificationsOverdue: count,
+  clawbacksRecommended: count,
+  snapshotsWritten: count,
+});
+
+/** A sweep as a job to follow: its summary and where each of its departments stands. */
+export const sweepProgress = sweepSummary
+  .extend({
+    departmentResults: z
+      .array(
+        z.strictObject({
+          departmentId: z.string(),
+          status: z.enum(['done', 'pending', 'failed']),
+          counts: departmentCounts.optional().describe('What the department’s work counted, once done'),
+          failure: z.strictObject({ message: z.string(), at: z.string() }).optional(),
+        }),
+      )
+      .describe('Every department of the sweep, by id'),
+  })
+  .meta({ id: 'SweepProgress' });
+export type SweepProgress = z.output<typeof sweepProgress>;
+
+const departmentMarker = z.object({ ...departmentCounts.shape, sk: z.string() });
+
+/** The sweep's summary with each department's state (its marker's counts once counted), or undefined. */
+export async function getSweepProgress(db: Db, sweepId: string): Promise<SweepProgress | undefined> {
+  const summary = await getSweep(db, sweepId);
+  if (!summary) return undefined;
+  const markers = await db.all(
+    { pk: keys.sweep(sweepId).pk, skBeginsWith: keys.sweepDepartmentsPrefix, limit: 200 },
+    departmentMarker,
+  );
+  const failures = new Map(summary.failures.map((f) => [f.departmentId, { message: f.message, at: f.at }]));
+  const done = markers.map(({ sk, ...counts }) => ({
+    departmentId: sk.slice(keys.sweepDepartmentsPrefix.length),
+    status: 'done' as const,
+    counts,
+  }));
+  const pending = summary.incompleteDepartments.map((departmentId) => {
+    const failure = failures.get(departmentId);
+    return failure
+      ? { departmentId, status: 'failed' as const, failure }
+      : { departmentId, status: 'pending' as const };
+  });
+  const departmentResults = [...done, ...pending].sort((a, b) => (a.departmentId < b.departmentId ? -1 : 1));
+  return sweepProgress.parse({ ...summary, departmentResults });
 }
 
 /** The sweeps run so far, newest first (gsi1 SWEEPS). */

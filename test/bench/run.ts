@@ -10,7 +10,8 @@ const benchmarks: Record<
     load: () => import('./bundles.js'),
   },
   sweep: {
-    describe: 'the monitoring sweep over seeded executing projects (--projects N, --departments M, …)',
+    describe:
+      'one sweep worker per department size, in its own process: time vs. its I/O floor, heap, peak RSS (--sizes, --runs)',
     load: () => import('./sweep.js'),
   },
   api: {

@@ -23,6 +23,8 @@ export interface SeedOptions {
   fiscalYear: number;
   /** The PRNG seed: the same options give the same data. */
   seed?: number;
+  /** Exact departments and sizes (ids and project counts), instead of `projects` spread over `departments`. */
+  layout?: { id: string; projects: number }[];
 }
 
 /** What was generated, by the class each project was drawn in (the sweep's own counts are the truth). */
@@ -98,10 +100,16 @@ export function seedItems(opts: SeedOptions & { asOf: IsoDate }): { items: Gener
   const rng = prng(opts.seed ?? 20260831);
   const year = opts.fiscalYear;
   const config = defaultConfig(year);
-  const sizes = departmentSizes(opts.projects, opts.departments);
+  const layout =
+    opts.layout ??
+    departmentSizes(opts.projects, opts.departments).map((projects, d) => ({
+      id: `D-${pad2(Math.floor(d / 100))}${pad2(d % 100)}`,
+      projects,
+    }));
+  const sizes = layout.map((l) => l.projects);
   const mix: SeedMix = {
-    departments: opts.departments,
-    projects: opts.projects,
+    departments: layout.length,
+    projects: sizes.reduce((a, b) => a + b, 0),
     items: 0,
     largestDepartment: Math.max(...sizes),
     smallestDepartment: Math.min(...sizes),
@@ -114,9 +122,9 @@ export function seedItems(opts: SeedOptions & { asOf: IsoDate }): { items: Gener
   const created = new Date(`${year}-01-05T01:00:00Z`);
   function* items(): Generator<Item> {
     let n = 0;
-    for (let d = 0; d < opts.departments; d++) {
+    for (let d = 0; d < layout.length; d++) {
       const dept: Department = {
-        id: `D-${pad2(Math.floor(d / 100))}${pad2(d % 100)}`,
+        id: layout[d]!.id,
         name: `区第${d + 1}预算部门`,
         contactEmails: [`dept${d + 1}@example.gov.cn`],
         locale: 'zh-CN',

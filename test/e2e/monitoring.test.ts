@@ -808,4 +808,26 @@ describe('the scheduled sweep runs the same code as the on-demand route', () => 
     const trigger = (id: string) => sweeps.find((s) => s.sweepId === id)?.trigger;
     expect([trigger(scheduled.sweepId), trigger(onDemand.sweepId)]).toEqual(['schedule', 'request']);
   });
+
+  it('a requested sweep is a job to follow: each department done, with its counts adding up to the summary', async () => {
+    const onDemand = await sweep('2026-09-30');
+
+    const progress = ok(await api(`/v1/monitoring/sweeps/${onDemand.sweepId}`, { token: finance }));
+
+    expect(progress).toMatchObject({ sweepId: onDemand.sweepId, complete: true, incompleteDepartments: [] });
+    const results = progress.departmentResults as Json[];
+    expect(results).toHaveLength(onDemand.departments);
+    expect(results.every((r) => r.status === 'done')).toBe(true);
+    const scanned = results.reduce((n, r) => n + (r.counts as Json).projectsScanned, 0);
+    expect(scanned).toBe(onDemand.projectsScanned);
+  });
+
+  it('an unknown sweep is 404, and a department may not follow sweeps (403)', async () => {
+    const dept = await newDepartment();
+
+    const unknown = await api('/v1/monitoring/sweeps/S-2026-09-30-nothing0', { token: finance });
+    const forbidden = await api('/v1/monitoring/sweeps/S-2026-09-30-nothing0', { token: dept.bearer });
+
+    expect([unknown.status, forbidden.status]).toEqual([404, 403]);
+  });
 });

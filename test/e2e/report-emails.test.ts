@@ -358,4 +358,11 @@ describe('what the route refuses', () => {
   it('a malformed asOf → 400', async () => {
     expectProblem(await reportEmails('2026-8-31'), 400);
   });
+
+  it('an unknown report mails job → 404; a department may not follow one → 403', async () => {
+    const path = '/v1/monitoring/report-email-jobs/M-2026-08-31-nothing0';
+
+    expectProblem(await api(path, { token: finance }), 404);
+    expectProblem(await api(path, { token: zh.bearer }), 403);
+  });
 });

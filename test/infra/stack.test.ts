@@ -201,9 +201,19 @@ describe('the stack built from the declarations', () => {
           SES_FROM: 'jixiao@czj.example.gov.cn',
           POWERTOOLS_SERVICE_NAME: 'budget-performance',
           POWERTOOLS_METRICS_NAMESPACE: 'BudgetPerformance',
-          NODE_OPTIONS: '--enable-source-maps',
+          NODE_OPTIONS: expect.stringMatching(/^--enable-source-maps( |$)/),
         });
       }
+    });
+
+    it('run the sweep worker with the V8 heap flags of its queue declaration', () => {
+      const worker = stack.workers.sweep!.fn.fn;
+      const sweep = queues.find((q) => q.name === 'sweep')!;
+      expect(sweep.nodeOptions?.length).toBeGreaterThan(0);
+      const cfn = resources(template, 'AWS::Lambda::Function')[logicalId(worker)];
+      expect(cfn?.Properties.Environment.Variables.NODE_OPTIONS).toBe(
+        ['--enable-source-maps', ...(sweep.nodeOptions ?? [])].join(' '),
+      );
     });
 
     it('tell only the meta function where the Swagger UI files and the OpenAPI document written at synth are', () => {
@@ -451,7 +461,7 @@ describe('the stack built from the declarations', () => {
       }
     });
 
-    it('lets the monitoring sweep send to the sweep queue, and otherwise only to its own dead-letter queue', () => {
+    it('lets the monitoring sweep (and the monitoring API, for requested sweeps) send to the sweep queue, and the job otherwise only to its own dead-letter queue', () => {
       const sweep = job('monitoring-sweep');
       expect(sweep.access.sendTo).toEqual(['sweep']);
       const variables = resources(template, 'AWS::Lambda::Function')[logicalId(sweep.fn.fn)]?.Properties
@@ -465,10 +475,17 @@ describe('the stack built from the declarations', () => {
           arnOf(stack.jobs['monitoring-sweep']!.schedule.deadLetters), // failed runs (Lambda on-failure destination)
         ]),
       );
+      const monitoringApi = stack.functions.monitoring!;
       for (const f of declaredFunctions(stack).filter((o) => o.fn !== sweep.fn)) {
         const vars = resources(template, 'AWS::Lambda::Function')[logicalId(f.fn.fn)]?.Properties.Environment
           .Variables;
-        expect(vars.SWEEP_QUEUE_URL, label(f)).toBeUndefined();
+        if (f.fn === monitoringApi) {
+          expect(vars.SWEEP_QUEUE_URL, label(f)).toEqual({
+            Ref: logicalId(stack.workers.sweep!.queue.queue),
+          });
+        } else {
+          expect(vars.SWEEP_QUEUE_URL, label(f)).toBeUndefined();
+        }
       }
     });
   });

@@ -53,6 +53,7 @@ export function testDeps(over: Partial<Deps> = {}): Deps {
     mailer: fakeMailer(),
     mailFrom: () => 'performance@finance.example.gov.cn',
     sweepQueue: { send: async () => refuse('sweep queue')() },
+    reportEmailsQueue: { send: async () => refuse('report mails queue')() },
     now: () => new Date(),
     logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
     metrics: fakeMetrics(),

@@ -3,6 +3,7 @@
 // reviewed, the third-party evaluation's reports in order, and the timeline — and the light-history point the
 // sweep writes with each changed snapshot (shared/store/monitoring.ts, no network).
 import { describe, expect, it } from 'vitest';
+import { snapshotBatch } from '../../shared/app/sweep.js';
 import { defaultConfig } from '../../shared/domain/config.js';
 import {
   type AuditEntry,
@@ -18,7 +19,7 @@ import type { Evaluation } from '../../shared/domain/evaluation.js';
 import { evaluate, review } from '../../shared/domain/self-evaluation.js';
 import type { Snapshot } from '../../shared/domain/sweep.js';
 import { keys } from '../../shared/store/keys.js';
-import { lightHistoryItem, snapshotItem, withLightHistory } from '../../shared/store/monitoring.js';
+import { lightHistoryItem, snapshotItem } from '../../shared/store/monitoring.js';
 import { educationGoals, executingProject } from '../support/projects.js';
 
 const finance = { sub: 'f-1', role: 'finance' };
@@ -416,9 +417,11 @@ describe('the light history the sweep writes', () => {
     });
   });
 
-  it('follows each snapshot item with its point, and leaves other items alone', () => {
-    const other = { pk: 'X', sk: 'Y', type: 'other' };
-    const out = withLightHistory([snapshotItem(snapshot), other], now);
-    expect(out.map((i) => i.sk)).toEqual(['MONITORING', 'LIGHT#2026-04-30', 'Y']);
+  it('goes with each changed snapshot in the sweep’s batch, and not with an unchanged one', () => {
+    const result = { snapshot } as Parameters<typeof snapshotBatch>[0][number];
+    const out = snapshotBatch([result], new Map(), now);
+    expect(out.map((i) => i.sk)).toEqual(['MONITORING', 'LIGHT#2026-04-30']);
+    const stored = new Map([[snapshot.projectId, snapshotItem(snapshot).digest as string]]);
+    expect(snapshotBatch([result], stored, now)).toEqual([]);
   });
 });

@@ -129,7 +129,7 @@ describe('the monitoring sweep job (functions/jobs/monitoring-sweep.ts)', () => 
     const results = await handler({});
 
     expect(results).toEqual([
-      { sweepId: expect.stringMatching(/^S-2026-07-16-/), asOf: '2026-07-16', departments: 2 },
+      { sweepId: expect.stringMatching(/^S-2026-07-16-/), asOf: '2026-07-16', departments: 2, resumed: 0 },
     ]);
     expect(sent).toHaveLength(1);
     expect(sent[0]).toEqual([

@@ -16,6 +16,8 @@ export interface AppFunctionProps {
   bundle?: BundleOptions;
   /** Runs after esbuild with the asset's folder, e.g. to put static files beside the bundle. */
   afterBundling?: (outputDir: string) => void;
+  /** V8 flags added to NODE_OPTIONS (after `--enable-source-maps`). */
+  nodeOptions?: string[];
 }
 
 /**
@@ -75,7 +77,10 @@ export class AppFunction extends Construct {
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       tracing: lambda.Tracing.ACTIVE,
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      environment: {
+        ...props.environment,
+        NODE_OPTIONS: ['--enable-source-maps', ...(props.nodeOptions ?? [])].join(' '),
+      },
     });
 
     Validations.of(this.role).acknowledge({

@@ -1,0 +1,196 @@
+// One measurement of `npm run bench -- sweep`, in a fresh Node process of its own (bundled by the bench with
+// esbuild, like the functions), so what it reports is this process's alone; the database runs in the
+// parent. Two modes, the argument a JSON object:
+//
+//   sweep  {"mode":"sweep","bundle":"/…/worker/index.mjs","work":{…DepartmentWork}}
+//          imports the sweep worker's bundle (functions/jobs/sweep-worker.ts, built as CDK builds it) and
+//          hands it one SQS message: the department. Times the invocation (the import apart), samples the
+//          heap, and reads the process's peak RSS (VmHWM) from /proc/self/status.
+//   floor  {"mode":"floor","departmentId":"…","fiscalYear":2026,"table":"…"}
+//          the I/O the sweep cannot avoid, on the same database: every executing project of the department
+//          read by Query (whole items, pages of 100, as the product's document client reads them) and every
+//          snapshot of the department written by BatchWrite (25 a request, one after another). The
+//          snapshots are read first, untimed: the floor writes exactly the items the sweep wrote.
+//
+// Prints one JSON line with its figures.
+import { readFileSync } from 'node:fs';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
+import { keys } from '../../shared/store/keys.js';
+
+const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+
+/** VmHWM (the peak resident set of this process so far) and VmRSS, in MB, from /proc/self/status. */
+function procStatus(): { hwm: number; rss: number } {
+  const text = readFileSync('/proc/self/status', 'utf8');
+  const kb = (name: string) =>
+    Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return { hwm: Math.round((kb('VmHWM') / 1024) * 10) / 10, rss: Math.round((kb('VmRSS') / 1024) * 10) / 10 };
+}
+
+const MAJOR_GC = constants.NODE_PERFORMANCE_GC_MAJOR;
+
+/**
+ * The heap while something runs: heapUsed sampled every 5 ms (the largest seen), and heapUsed right after
+ * each full garbage collection (the largest: the live heap, what the work really holds; 0 if none ran).
+ */
+function heapSampler() {
+  let peak = process.memoryUsage().heapUsed;
+  let live = 0;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().heapUsed);
+  }, 5);
+  const gc = new PerformanceObserver((list) => {
+    // After a full (mark-sweep) collection heapUsed is what is really held; a scavenge leaves old garbage.
+    if (
+      list
+        .getEntries()
+        .some((e) => (e as unknown as { detail?: { kind?: number } }).detail?.kind === MAJOR_GC)
+    ) {
+      live = Math.max(live, process.memoryUsage().heapUsed);
+    }
+  });
+  gc.observe({ entryTypes: ['gc'] });
+  return {
+    stop() {
+      clearInterval(timer);
+      gc.disconnect();
+      peak = Math.max(peak, process.memoryUsage().heapUsed);
+      return { heapPeakMb: mb(peak), liveHeapPeakMb: mb(live) };
+    },
+  };
+}
+
+interface SweepArgs {
+  mode: 'sweep';
+  bundle: string;
+  work: { departmentId: string };
+}
+interface FloorArgs {
+  mode: 'floor';
+  departmentId: string;
+  fiscalYear: number;
+  table: string;
+}
+
+async function sweep(args: SweepArgs) {
+  const importStarted = performance.now();
+  const worker = (await import(pathToFileURL(args.bundle).href)) as {
+    handler: (event: unknown) => Promise<{ batchItemFailures: unknown[] }>;
+  };
+  const importMs = performance.now() - importStarted;
+  const loaded = procStatus();
+  const heap = heapSampler();
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const out = await worker.handler({
+    Records: [
+      {
+        messageId: `bench-${args.work.departmentId}`,
+        receiptHandle: 'bench',
+        body: JSON.stringify(args.work),
+        attributes: {},
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:bench-sweep',
+        awsRegion: 'us-east-1',
+      },
+    ],
+  });
+  const ms = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  const memory = heap.stop();
+  const done = procStatus();
+  return {
+    ms: Math.round(ms),
+    cpuMs: Math.round((used.user + used.system) / 1000),
+    importMs: Math.round(importMs),
+    failures: out.batchItemFailures.length,
+    ...memory,
+    rssAtLoadMb: loaded.rss,
+    peakRssAtLoadMb: loaded.hwm,
+    peakRssMb: done.hwm,
+  };
+}
+
+async function floor(args: FloorArgs) {
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  // Untimed: the snapshots the sweep wrote, to write them again.
+  const snapshots: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out: QueryCommandOutput = await client.send(
+      new QueryCommand({
+        TableName: args.table,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.departmentSnapshots(args.departmentId, args.fiscalYear) },
+        ExclusiveStartKey: start,
+      }),
+    );
+    snapshots.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+
+  // The parent starts counting the database's work at this line.
+  console.log('timed');
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  let projects = 0;
+  let projectBytes = 0;
+  do {
+    const out: QueryCommandOutput = await client.send(
+      new QueryCommand({
+        TableName: args.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :sk)',
+        ExpressionAttributeValues: {
+          ':pk': keys.departmentProjects(args.departmentId),
+          ':sk': keys.projectsOfYearStatus(args.fiscalYear, 'executing'),
+        },
+        Limit: 100,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of out.Items ?? []) {
+      projects++;
+      projectBytes += JSON.stringify(item).length;
+    }
+    start = out.LastEvaluatedKey;
+  } while (start);
+  const readMs = performance.now() - started;
+  for (let i = 0; i < snapshots.length; i += 25) {
+    let requests = snapshots.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    while (requests.length) {
+      const out = await client.send(new BatchWriteCommand({ RequestItems: { [args.table]: requests } }));
+      requests = (out.UnprocessedItems?.[args.table] ?? []) as typeof requests;
+    }
+  }
+  const ms = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  const snapshotBytes = snapshots.reduce((n, s) => n + JSON.stringify(s).length, 0);
+  return {
+    ms: Math.round(ms),
+    cpuMs: Math.round((used.user + used.system) / 1000),
+    readMs: Math.round(readMs),
+    projects,
+    snapshots: snapshots.length,
+    projectItemBytes: projects ? Math.round(projectBytes / projects) : 0,
+    snapshotItemBytes: snapshots.length ? Math.round(snapshotBytes / snapshots.length) : 0,
+  };
+}
+
+const args = JSON.parse(process.argv[2] ?? '{}') as SweepArgs | FloorArgs;
+const result = args.mode === 'sweep' ? await sweep(args) : await floor(args);
+console.log(JSON.stringify(result));
+process.exit(0);
