@@ -51,6 +51,8 @@ export interface Fixtures {
   year: number;
   /** The August checkpoint of the year: a red project gets a notice and a clawback. */
   asOf: string;
+  /** the August sweep that made the notices and the clawback */
+  sweepId: string;
   goalSet: Json[];
   reportOfJune: Json;
   selfEvaluation: Json;
@@ -288,6 +290,10 @@ export const routeTable: Record<string, Expectation> = {
     expect: [200, F, F, F, F],
   },
   'GET /v1/monitoring/sweeps': { request: get('/v1/monitoring/sweeps'), expect: [200, F, F, F, F] },
+  'GET /v1/monitoring/sweeps/{sweepId}': {
+    request: (f) => ({ path: `/v1/monitoring/sweeps/${f.sweepId}` }),
+    expect: [200, F, F, F, F],
+  },
   'GET /v1/projects/{id}/monitoring': {
     request: (f) => ({ path: `/v1/projects/${f.PA}/monitoring` }),
     expect: [200, 200, 404, F, F],
@@ -334,6 +340,12 @@ export const routeTable: Record<string, Expectation> = {
   'POST /v1/monitoring/report-emails': {
     request: (f) => ({ path: '/v1/monitoring/report-emails', body: { asOf: f.asOf } }),
     expect: [200, F, F, F, F],
+  },
+  // No report-mails job is made for the matrix (its mails would cross other files' checkpoints): an unknown
+  // job is the bureau's 404, and 403 for everyone else.
+  'GET /v1/monitoring/report-email-jobs/{jobId}': {
+    request: () => ({ path: '/v1/monitoring/report-email-jobs/RJ-NOSUCH' }),
+    expect: [404, F, F, F, F],
   },
   'GET /v1/monitoring/report-emails': {
     request: (f) => ({ path: `/v1/monitoring/report-emails?asOf=${f.asOf}` }),
@@ -489,7 +501,7 @@ export async function buildTenants(year: number): Promise<Fixtures> {
     spend(DA, R2, 'V-1', `${year}-03-15`, 100_000),
   ]);
   // The August checkpoint: R1 and R2 (10 % spent) are red: a notice and a clawback each.
-  must(await api('/v1/monitoring/sweeps', { token: finance, body: { asOf } }), 'sweep');
+  const { sweepId } = must(await api('/v1/monitoring/sweeps', { token: finance, body: { asOf } }), 'sweep');
   const notices = await listAll('/v1/rectifications', DA.bearer);
   const noticeOf = (p: string) => notices.find((n) => n.projectId === p)?.id as string;
   const N1 = noticeOf(R1);
@@ -544,6 +556,7 @@ export async function buildTenants(year: number): Promise<Fixtures> {
   return {
     year,
     asOf,
+    sweepId,
     goalSet,
     reportOfJune,
     selfEvaluation,
