@@ -4,7 +4,7 @@
 // own rules, the reviewed score), and the counters' view.
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../shared/domain/config.js';
-import type { Indicator } from '../../shared/domain/indicators.js';
+import { goalsInput, type Indicator, MAX_GOAL_INDICATORS } from '../../shared/domain/indicators.js';
 import {
   builtinTemplates,
   checkpointLights,
@@ -18,6 +18,8 @@ import {
 } from '../../shared/domain/library-usage.js';
 import type { Project } from '../../shared/domain/project.js';
 import { evaluate, review } from '../../shared/domain/self-evaluation.js';
+import { parseOr400 } from '../../shared/http/validation.js';
+import { thrown } from '../support/errors.js';
 import { educationGoals, executingProject } from '../support/projects.js';
 
 const config = defaultConfig(2025);
@@ -318,6 +320,32 @@ describe('the counters as the API shows them', () => {
       greenOrBlueShare: null,
       averageReviewedScore: null,
       averageReviewedShare: null,
+    });
+  });
+});
+
+describe('the cap on a goal set (its approval and review count one template each in one transaction)', () => {
+  const set = (n: number) => ({
+    overallGoal: 'g',
+    indicators: Array.from({ length: n }, (_, k) => indicator({ name: `指标${k}` })),
+  });
+
+  it('fits the larger transaction (the review: 3 items + one per template) in 100 items', () => {
+    expect(3 + MAX_GOAL_INDICATORS).toBeLessThanOrEqual(100);
+  });
+
+  it(`takes ${MAX_GOAL_INDICATORS} indicators and refuses one more with a 400 in zh-CN and English`, () => {
+    expect(parseOr400(goalsInput, set(MAX_GOAL_INDICATORS), '', 'body').indicators).toHaveLength(
+      MAX_GOAL_INDICATORS,
+    );
+    const refusal = (locale: 'zh-CN' | 'en') =>
+      thrown(() => parseOr400(goalsInput, set(MAX_GOAL_INDICATORS + 1), '', 'body', locale));
+    expect(refusal('en')).toMatchObject({
+      status: 400,
+      errors: [{ path: 'indicators', message: `at most ${MAX_GOAL_INDICATORS} indicators in a goal set` }],
+    });
+    expect(refusal('zh-CN')).toMatchObject({
+      errors: [{ path: 'indicators', message: `一套绩效目标最多 ${MAX_GOAL_INDICATORS} 个指标` }],
     });
   });
 });
