@@ -17,9 +17,9 @@ import { currentConfig } from '../store/config.js';
 import type { Db } from '../store/db.js';
 import { projectDocumentsPage } from '../store/documents.js';
 import {
-  auditPage,
   auditUntil,
   budgetAdjustments,
+  mergedAuditPage,
   projectClawbacks,
   ratingOf,
   rectificationsByIds,
@@ -73,7 +73,6 @@ export async function projectDossier(
   const p = await getOwnProject(db, ctx.actor, projectId);
   const first = { limit: DOSSIER_PAGE };
   const [
-    trail,
     goalTrail,
     adjustments,
     snapshot,
@@ -86,7 +85,6 @@ export async function projectDossier(
     config,
     docs,
   ] = await Promise.all([
-    auditPage(db, p.id, first),
     // The goal stages all come before the budget (approved goals change only through an adjustment).
     auditUntil(db, p.id, p.budget?.approvedAt ?? ctx.now.toISOString()),
     budgetAdjustments(db, p.id),
@@ -100,6 +98,7 @@ export async function projectDossier(
     currentConfig(db, p.fiscalYear),
     projectDocumentsPage(db, p.id, first),
   ]);
+  const trail = await mergedAuditPage(db, auditTrailIds(p, claws, evaluations), first);
   const evaluationFacts = await Promise.all(
     evaluations
       .sort((a, b) => a.commissionedAt.localeCompare(b.commissionedAt))
@@ -274,6 +273,23 @@ export async function projectDossier(
   });
 }
 
+/**
+ * The trails the dossier's audit part merges: the project's own (`AUDIT#<projectId>`: the project and its
+ * self-evaluation), and those of its rectification notices, its clawback recommendations and its third-party
+ * evaluations — the ids the dossier holds already (the project's summary of its notices, the department's
+ * clawbacks of the project, the project's evaluations).
+ */
+export const auditTrailIds = (
+  p: { id: string; rectifications: Record<string, unknown> },
+  clawbacks: readonly { id: string }[],
+  evaluations: readonly { id: string }[],
+): string[] => [
+  p.id,
+  ...Object.keys(p.rectifications),
+  ...clawbacks.map((c) => c.id),
+  ...evaluations.map((e) => e.id),
+];
+
 export const dossierParts = ['audit', 'lights', 'documents'] as const;
 export type DossierPart = (typeof dossierParts)[number];
 
@@ -287,7 +303,11 @@ export async function dossierPart(
 ) {
   const p = await getOwnProject(deps.db, ctx.actor, projectId);
   if (part === 'audit') {
-    const out = await auditPage(deps.db, p.id, page);
+    const [claws, evaluations] = await Promise.all([
+      projectClawbacks(deps.db, p.departmentId, p.id),
+      projectEvaluations(deps.db, p.id),
+    ]);
+    const out = await mergedAuditPage(deps.db, auditTrailIds(p, claws, evaluations), page);
     return { items: out.items.map(withoutUndefined), nextToken: out.nextToken };
   }
   if (part === 'lights') return lightHistoryPage(deps.db, p.id, page);

@@ -463,7 +463,8 @@ export const dossierSchema = z
       .nullable(),
     documents: page(documentSchema).meta({ description: 'Oldest first; more at /dossier/documents' }),
     audit: page(auditEntrySchema).meta({
-      description: 'The project’s audit trail, oldest first; more at /dossier/audit',
+      description:
+        'The audit trails of the project (and its self-evaluation), its rectification notices, clawback recommendations and third-party evaluations, merged oldest first; more at /dossier/audit',
     }),
     timeline: z.array(timelineEntry).meta({ description: 'Every stage that happened, oldest first' }),
   })
