@@ -1,4 +1,6 @@
 import type { Actor } from '../domain/actor.js';
+import { businessDate } from '../domain/calendar.js';
+import type { RuleConfig } from '../domain/config.js';
 import type { DocumentRecord } from '../domain/document.js';
 import {
   assembleDossier,
@@ -10,9 +12,11 @@ import {
   selfEvaluationPart,
   spendByMonth,
 } from '../domain/dossier.js';
+import { checkpointLights, lastCheckpoint } from '../domain/library-usage.js';
 import { fenToYuan } from '../domain/money.js';
-import { goalsApproved } from '../domain/project.js';
+import { goalsApproved, type Project } from '../domain/project.js';
 import { clawbackView } from '../domain/rectification.js';
+import type { SelfEvaluation } from '../domain/self-evaluation.js';
 import { currentConfig } from '../store/config.js';
 import type { Db } from '../store/db.js';
 import { projectDocumentsPage } from '../store/documents.js';
@@ -210,6 +214,7 @@ export async function projectDossier(
         filedOn: r.filedOn,
         indicators: r.indicators.map(withoutUndefined),
       })),
+      lastCheckpoint: lastCheckpointOf(p, selfEvaluation, config, ctx.now),
     },
     rectifications: notices
       .sort((x, y) => x.issuedOn.localeCompare(y.issuedOn) || x.id.localeCompare(y.id))
@@ -289,6 +294,18 @@ export const auditTrailIds = (
   ...clawbacks.map((c) => c.id),
   ...evaluations.map((e) => e.id),
 ];
+
+/** The indicators' lights at the year's last checkpoint, once it has passed (the library's reading of them). */
+function lastCheckpointOf(
+  p: Project,
+  selfEvaluation: SelfEvaluation | undefined,
+  config: RuleConfig,
+  now: Date,
+): Dossier['monitoring']['lastCheckpoint'] {
+  const asOf = lastCheckpoint(p.fiscalYear, config);
+  if (!p.goals || businessDate(now) <= asOf) return null;
+  return { asOf, indicators: checkpointLights(p, selfEvaluation, config) };
+}
 
 export const dossierParts = ['audit', 'lights', 'documents'] as const;
 export type DossierPart = (typeof dossierParts)[number];

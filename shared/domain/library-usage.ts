@@ -1,12 +1,11 @@
 import * as z from 'zod';
-import type { IsoDate } from './calendar.js';
 import { addDays } from './calendar.js';
 import type { RuleConfig } from './config.js';
 import type { FieldError } from './errors.js';
 import { type LintFinding, lintGoals } from './goal-lint.js';
 import { type Category, indicatorLibrary } from './indicator-library.js';
 import { type Indicator, indicatorInput } from './indicators.js';
-import { checkpointsOf, indicatorResult, type Light, timeProgress } from './monitoring.js';
+import { checkpointsOf, indicatorResult, type Light, lights, timeProgress } from './monitoring.js';
 import { categories, goalsApproved, type Project } from './project.js';
 import type { SelfEvaluation } from './self-evaluation.js';
 
@@ -148,18 +147,26 @@ export function usageOnApproval(before: Project, after: Project, library: readon
 export const lastCheckpoint = (fiscalYear: number, config: RuleConfig) =>
   checkpointsOf(fiscalYear, config).sort().at(-1) ?? addDays(`${fiscalYear + 1}-01-01`, -1);
 
+export const lightSources = ['checkpoint', 'year-end', 'none'] as const;
 /** Where an indicator's light for the usage counts was read from. */
-export type LightSource = 'checkpoint' | 'year-end' | 'none';
+export type LightSource = (typeof lightSources)[number];
 
-export interface CheckpointLight {
-  name: string;
-  light: Light;
-  source: LightSource;
-  /** The day whose time progress the light was read with (the last checkpoint, or the year's last day). */
-  asOf: IsoDate | null;
-  /** The monitoring report's period when the light came from one. */
-  reportPeriod: string | null;
-}
+export const checkpointLightSchema = z
+  .object({
+    name: z.string(),
+    light: z.enum(lights),
+    source: z.enum(lightSources).meta({
+      description:
+        '`checkpoint`: the latest monitoring report of a period up to the last checkpoint; `year-end`: the self-evaluation’s year-end figures against the whole target; `none`: neither',
+    }),
+    asOf: z.string().nullable().meta({
+      description:
+        'The day whose time progress the light was read with (the last checkpoint, or the year’s last day)',
+    }),
+    reportPeriod: z.string().nullable().meta({ description: 'The report’s period, when it came from one' }),
+  })
+  .meta({ id: 'CheckpointLight' });
+export type CheckpointLight = z.infer<typeof checkpointLightSchema>;
 
 /**
  * Each indicator's light at the year's last checkpoint, read after the year from the record as it stands (what a
@@ -230,12 +237,12 @@ export function usageOnReview(
   const sheet = evaluation.reviewed;
   if (!sheet || !project.goals) return [];
   const templates = byName(library);
-  const lights = new Map(checkpointLights(project, evaluation, config).map((l) => [l.name, l]));
+  const byIndicator = new Map(checkpointLights(project, evaluation, config).map((l) => [l.name, l]));
   const out = new Map<string, UsageDelta>();
   for (const scored of sheet.indicators) {
     const t = templates.get(scored.name);
     if (!t) continue;
-    const read = lights.get(scored.name);
+    const read = byIndicator.get(scored.name);
     const light = read?.light ?? 'none';
     const d = out.get(t.id) ?? {
       templateId: t.id,

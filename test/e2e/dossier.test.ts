@@ -426,6 +426,17 @@ describe('the dossier of a project walked through the whole cycle', () => {
     expect(history.map((h: Json) => h.executionIndex)).toEqual([30, 80, 72]);
     expect(dossier.monitoring.latest).toMatchObject({ asOf: `${YEAR}-08-31`, executionLight: 'yellow' });
     expect(dossier.monitoring.history.nextToken).toBeUndefined();
+    // no monitoring report was filed: the lights at the last checkpoint come from the year-end figures
+    // (1400 of the revised 1500 is 93.33, green; every other indicator met)
+    expect(dossier.monitoring.lastCheckpoint.asOf).toBe(`${YEAR}-10-31`);
+    expect(dossier.monitoring.lastCheckpoint.indicators).toHaveLength(7);
+    for (const l of dossier.monitoring.lastCheckpoint.indicators)
+      expect(l).toMatchObject({
+        light: 'green',
+        source: 'year-end',
+        asOf: `${YEAR}-12-31`,
+        reportPeriod: null,
+      });
   });
 
   it('has the rectification with its response and verification, and the clawback with its decision', () => {

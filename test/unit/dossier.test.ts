@@ -346,6 +346,7 @@ describe('the timeline', () => {
         ],
       },
       reports: [],
+      lastCheckpoint: null,
     },
     rectifications: [],
     clawbacks: [],
