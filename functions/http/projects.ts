@@ -306,7 +306,10 @@ export const routes = [
       'third-party evaluations with their reviews, supervision and rating, the result, the documents and ' +
       'the audit trail, and a `timeline` of every stage. The long parts (`audit`, `monitoring.history`, ' +
       '`documents`) hold their first 100 items; a `nextToken` continues at /dossier/audit, /dossier/lights, ' +
-      '/dossier/documents. A department sees only its own projects (another’s is 404).',
+      '/dossier/documents. The audit trail merges, oldest first, the trails of the project (and its ' +
+      'self-evaluation), of its rectification notices, its clawback recommendations and its third-party ' +
+      'evaluations (each record names its `entityType` and `entityId`). A department sees only its own ' +
+      'projects (another’s is 404).',
     params: idParams,
     response: dossierSchema,
     handle: (req) => projectDossier(req.deps, { actor: req.actor, now: req.now }, req.params.id),
@@ -339,7 +342,11 @@ export const routes = [
   }),
   ...(
     [
-      ['audit', auditEntrySchema, 'The project’s audit trail'],
+      [
+        'audit',
+        auditEntrySchema,
+        'The project’s audit trail: the project’s, its self-evaluation’s, its notices’, clawbacks’ and evaluations’ records merged',
+      ],
       ['lights', lightPointSchema, 'The project’s light history (one point per swept day)'],
       ['documents', documentSchema, 'The project’s documents with their sha256 and status'],
     ] as const

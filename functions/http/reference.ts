@@ -226,7 +226,12 @@ export const routes = [
       'for that year or an earlier one. `usage` gives, per fiscal year up to that one, the projects whose approved ' +
       'goal set uses the template (an indicator of the same name), and for the reviewed ones the indicator’s light ' +
       'at the year’s last checkpoint and its reviewed score — counters kept in the transactions of the approval ' +
-      'and the review.',
+      'and the review. The light is read when the self-evaluation is reviewed, from the record as it stands: from ' +
+      'the latest monitoring report of a period up to the last checkpoint (however late it was filed), by the ' +
+      'sweep’s rules with that day’s time progress; for a project with no such report (never monitored, e.g. ' +
+      'entered after its year) from the self-evaluation’s year-end figures against the whole target, same bands ' +
+      '(`yearEndLights` counts these); `none` when neither gives one. `greenOrBlueShare` is green + blue over the ' +
+      'lit ones.',
     query: z.strictObject({ category: z.enum(categories).optional(), fiscalYear: fiscalYear.optional() }),
     response: z.object({
       fiscalYear: z.int(),

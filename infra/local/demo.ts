@@ -294,6 +294,8 @@ async function demoEvaluation(
     spent: number;
     share: number;
     review?: { name: number | 'execution'; score: number; reason: string }[];
+    /** An evidence document for the first indicator, uploaded as a department does (the dossier lists it). */
+    evidence?: string;
   }[] = [
     {
       dept: callers.edu,
@@ -303,6 +305,7 @@ async function demoEvaluation(
       budget: 3_000_000,
       spent: 2_950_000,
       share: 1,
+      evidence: '校舍维修竣工验收报告.pdf',
     },
     {
       dept: callers.edu,
@@ -374,9 +377,15 @@ async function demoEvaluation(
       date: `${year}-11-30`,
       amount: plan.spent - Math.round(plan.spent * 0.6),
     });
+    const answers: Record<string, unknown>[] = demoAnswers(lib.goalSet.indicators, plan.share);
+    if (plan.evidence)
+      answers[0] = {
+        ...answers[0],
+        evidenceDocumentIds: [await demoEvidence(plan.dept, p.id, plan.evidence)],
+      };
     await plan.dept('POST', `/v1/projects/${p.id}/self-evaluation`, {
       summary: `${plan.name}：年度绩效目标${plan.share >= 1 ? '全部完成' : '基本完成'}`,
-      indicators: demoAnswers(lib.goalSet.indicators, plan.share),
+      indicators: answers,
     });
     await finance('POST', `/v1/projects/${p.id}/self-evaluation/review`, {
       adjustments: (plan.review ?? []).map((a) => ({
@@ -389,4 +398,39 @@ async function demoEvaluation(
   }
   await finance('POST', '/v1/bulletins', { fiscalYear: year });
   return `; ${plans.length} projects of ${year} self-evaluated and reviewed, and the ${year} bulletin published`;
+}
+
+/**
+ * An evidence document of a project the way a department gives one: an upload link from the API, the file posted
+ * to the bucket with it, and the arrival check (size, type by magic bytes, sha256) that makes it `received`. It
+ * goes through the same store as any upload, so it is on the project's document list (the dossier's, gsi1
+ * `PROJECT#<id>#DOCS`). Returns its id once received.
+ */
+async function demoEvidence(dept: Call, projectId: string, fileName: string): Promise<string> {
+  const bytes = Buffer.from(
+    `%PDF-1.4\n% ${projectId} evidence (demo)\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`,
+    'latin1',
+  );
+  const link = (await dept('POST', `/v1/projects/${projectId}/upload-links`, {
+    kind: 'evidence',
+    fileName,
+    contentType: 'application/pdf',
+    size: bytes.length,
+  })) as { documentId: string; url: string; fields: Record<string, string> };
+  const form = new FormData();
+  for (const [k, v] of Object.entries(link.fields)) form.append(k, v);
+  form.append('file', new Blob([bytes], { type: 'application/pdf' }), 'file');
+  const res = await fetch(link.url, { method: 'POST', body: form, redirect: 'manual' });
+  await res.arrayBuffer();
+  if (res.status >= 400) throw new Error(`demo data: the evidence upload → ${res.status}`);
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const doc = (await dept('GET', `/v1/documents/${link.documentId}`)) as {
+      status: string;
+      reason?: string;
+    };
+    if (doc.status === 'received') return link.documentId;
+    if (doc.status !== 'pending') throw new Error(`demo data: the evidence was ${doc.status}: ${doc.reason}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('demo data: the evidence upload never arrived');
 }

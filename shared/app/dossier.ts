@@ -1,4 +1,6 @@
 import type { Actor } from '../domain/actor.js';
+import { businessDate } from '../domain/calendar.js';
+import type { RuleConfig } from '../domain/config.js';
 import type { DocumentRecord } from '../domain/document.js';
 import {
   assembleDossier,
@@ -10,16 +12,18 @@ import {
   selfEvaluationPart,
   spendByMonth,
 } from '../domain/dossier.js';
+import { checkpointLights, lastCheckpoint } from '../domain/library-usage.js';
 import { fenToYuan } from '../domain/money.js';
-import { goalsApproved } from '../domain/project.js';
+import { goalsApproved, type Project } from '../domain/project.js';
 import { clawbackView } from '../domain/rectification.js';
+import type { SelfEvaluation } from '../domain/self-evaluation.js';
 import { currentConfig } from '../store/config.js';
 import type { Db } from '../store/db.js';
 import { projectDocumentsPage } from '../store/documents.js';
 import {
-  auditPage,
   auditUntil,
   budgetAdjustments,
+  mergedAuditPage,
   projectClawbacks,
   ratingOf,
   rectificationsByIds,
@@ -73,7 +77,6 @@ export async function projectDossier(
   const p = await getOwnProject(db, ctx.actor, projectId);
   const first = { limit: DOSSIER_PAGE };
   const [
-    trail,
     goalTrail,
     adjustments,
     snapshot,
@@ -86,7 +89,6 @@ export async function projectDossier(
     config,
     docs,
   ] = await Promise.all([
-    auditPage(db, p.id, first),
     // The goal stages all come before the budget (approved goals change only through an adjustment).
     auditUntil(db, p.id, p.budget?.approvedAt ?? ctx.now.toISOString()),
     budgetAdjustments(db, p.id),
@@ -100,6 +102,7 @@ export async function projectDossier(
     currentConfig(db, p.fiscalYear),
     projectDocumentsPage(db, p.id, first),
   ]);
+  const trail = await mergedAuditPage(db, auditTrailIds(p, claws, evaluations), first);
   const evaluationFacts = await Promise.all(
     evaluations
       .sort((a, b) => a.commissionedAt.localeCompare(b.commissionedAt))
@@ -211,6 +214,7 @@ export async function projectDossier(
         filedOn: r.filedOn,
         indicators: r.indicators.map(withoutUndefined),
       })),
+      lastCheckpoint: lastCheckpointOf(p, selfEvaluation, config, ctx.now),
     },
     rectifications: notices
       .sort((x, y) => x.issuedOn.localeCompare(y.issuedOn) || x.id.localeCompare(y.id))
@@ -274,6 +278,35 @@ export async function projectDossier(
   });
 }
 
+/**
+ * The trails the dossier's audit part merges: the project's own (`AUDIT#<projectId>`: the project and its
+ * self-evaluation), and those of its rectification notices, its clawback recommendations and its third-party
+ * evaluations — the ids the dossier holds already (the project's summary of its notices, the department's
+ * clawbacks of the project, the project's evaluations).
+ */
+export const auditTrailIds = (
+  p: { id: string; rectifications: Record<string, unknown> },
+  clawbacks: readonly { id: string }[],
+  evaluations: readonly { id: string }[],
+): string[] => [
+  p.id,
+  ...Object.keys(p.rectifications),
+  ...clawbacks.map((c) => c.id),
+  ...evaluations.map((e) => e.id),
+];
+
+/** The indicators' lights at the year's last checkpoint, once it has passed (the library's reading of them). */
+function lastCheckpointOf(
+  p: Project,
+  selfEvaluation: SelfEvaluation | undefined,
+  config: RuleConfig,
+  now: Date,
+): Dossier['monitoring']['lastCheckpoint'] {
+  const asOf = lastCheckpoint(p.fiscalYear, config);
+  if (!p.goals || businessDate(now) <= asOf) return null;
+  return { asOf, indicators: checkpointLights(p, selfEvaluation, config) };
+}
+
 export const dossierParts = ['audit', 'lights', 'documents'] as const;
 export type DossierPart = (typeof dossierParts)[number];
 
@@ -287,7 +320,11 @@ export async function dossierPart(
 ) {
   const p = await getOwnProject(deps.db, ctx.actor, projectId);
   if (part === 'audit') {
-    const out = await auditPage(deps.db, p.id, page);
+    const [claws, evaluations] = await Promise.all([
+      projectClawbacks(deps.db, p.departmentId, p.id),
+      projectEvaluations(deps.db, p.id),
+    ]);
+    const out = await mergedAuditPage(deps.db, auditTrailIds(p, claws, evaluations), page);
     return { items: out.items.map(withoutUndefined), nextToken: out.nextToken };
   }
   if (part === 'lights') return lightHistoryPage(deps.db, p.id, page);

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { ownerTypes } from './document.js';
 import { type Evaluation, evaluationStatuses, ratingItems } from './evaluation.js';
 import { type Indicator, indicatorInput, level1Codes, tiers } from './indicators.js';
+import { checkpointLightSchema } from './library-usage.js';
 import { fenToYuan } from './money.js';
 import { lights } from './monitoring.js';
 import {
@@ -283,6 +284,13 @@ export const dossierSchema = z
           ),
         }),
       ),
+      lastCheckpoint: z
+        .object({ asOf: z.string(), indicators: z.array(checkpointLightSchema) })
+        .nullable()
+        .meta({
+          description:
+            'Each indicator’s light at the year’s last checkpoint as the library’s usage counts read it (docs/rules.md §2): from the latest report of a period up to it however late it was filed, else the year-end figures; null until that checkpoint has passed',
+        }),
     }),
     rectifications: z.array(
       z.object({
@@ -463,7 +471,8 @@ export const dossierSchema = z
       .nullable(),
     documents: page(documentSchema).meta({ description: 'Oldest first; more at /dossier/documents' }),
     audit: page(auditEntrySchema).meta({
-      description: 'The project’s audit trail, oldest first; more at /dossier/audit',
+      description:
+        'The audit trails of the project (and its self-evaluation), its rectification notices, clawback recommendations and third-party evaluations, merged oldest first; more at /dossier/audit',
     }),
     timeline: z.array(timelineEntry).meta({ description: 'Every stage that happened, oldest first' }),
   })

@@ -54,10 +54,20 @@ export const indicatorInput = z
   .meta({ id: 'Indicator' });
 export type Indicator = z.infer<typeof indicatorInput>;
 
+/**
+ * At most this many indicators in a goal set, so the transactions that count the library's use always fit in
+ * DynamoDB's 100 items: each template a goal set uses is one counter update, in the transaction of the goal
+ * approval (the project and its audit record + one per template: 2 + n) and of the self-evaluation review (the
+ * self-evaluation, its audit record and the year's change record + one per template: 3 + n). 97 would fit; 90
+ * leaves room for a few more items in those transactions (test/unit/library-usage.test.ts checks the sum).
+ */
+export const MAX_GOAL_INDICATORS = 90;
+export const TOO_MANY_INDICATORS = `at most ${MAX_GOAL_INDICATORS} indicators in a goal set`;
+
 export const goalsInput = z
   .strictObject({
     overallGoal: z.string().trim().min(1).max(4000),
-    indicators: z.array(indicatorInput).min(1).max(100),
+    indicators: z.array(indicatorInput).min(1).max(MAX_GOAL_INDICATORS, TOO_MANY_INDICATORS),
   })
   .meta({ id: 'GoalsInput' });
 export type GoalsInput = z.infer<typeof goalsInput>;

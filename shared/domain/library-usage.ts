@@ -5,10 +5,9 @@ import type { FieldError } from './errors.js';
 import { type LintFinding, lintGoals } from './goal-lint.js';
 import { type Category, indicatorLibrary } from './indicator-library.js';
 import { type Indicator, indicatorInput } from './indicators.js';
-import { checkpointsOf, type Light } from './monitoring.js';
+import { checkpointsOf, indicatorResult, type Light, lights, timeProgress } from './monitoring.js';
 import { categories, goalsApproved, type Project } from './project.js';
 import type { SelfEvaluation } from './self-evaluation.js';
-import { sweepProject } from './sweep.js';
 
 /**
  * The indicator library as it learns from use (指标引用情况, 纳入指标库), domain.md §2: each fiscal year's library
@@ -127,6 +126,8 @@ export interface UsageDelta {
   /** Sum of reviewed score ÷ weight, in basis points (10000 = the full weight). */
   shareSum?: number;
   lights?: Partial<Record<Light, number>>;
+  /** Of the lights, those read from the year-end figures (no monitoring report up to the last checkpoint). */
+  yearEndLights?: number;
 }
 
 const byName = (library: readonly Template[]) => new Map(library.map((t) => [t.indicator.name, t]));
@@ -146,10 +147,86 @@ export function usageOnApproval(before: Project, after: Project, library: readon
 export const lastCheckpoint = (fiscalYear: number, config: RuleConfig) =>
   checkpointsOf(fiscalYear, config).sort().at(-1) ?? addDays(`${fiscalYear + 1}-01-01`, -1);
 
+export const lightSources = ['checkpoint', 'year-end', 'none'] as const;
+/** Where an indicator's light for the usage counts was read from. */
+export type LightSource = (typeof lightSources)[number];
+
+export const checkpointLightSchema = z
+  .object({
+    name: z.string(),
+    light: z.enum(lights),
+    source: z.enum(lightSources).meta({
+      description:
+        '`checkpoint`: the latest monitoring report of a period up to the last checkpoint; `year-end`: the self-evaluation’s year-end figures against the whole target; `none`: neither',
+    }),
+    asOf: z.string().nullable().meta({
+      description:
+        'The day whose time progress the light was read with (the last checkpoint, or the year’s last day)',
+    }),
+    reportPeriod: z.string().nullable().meta({ description: 'The report’s period, when it came from one' }),
+  })
+  .meta({ id: 'CheckpointLight' });
+export type CheckpointLight = z.infer<typeof checkpointLightSchema>;
+
+/**
+ * Each indicator's light at the year's last checkpoint, read after the year from the record as it stands (what a
+ * bureau clerk asks of a finished year: was this indicator on track at the last checkpoint?):
+ * - from the latest monitoring report of a period up to the last checkpoint's month, **however late it was filed**
+ *   (the report of the period ending on the checkpoint is only due 10 days after it, and a project carried in
+ *   after its year files its reports late), by the sweep's own rules with that day's time progress
+ *   (shared/domain/monitoring.ts `indicatorResult`) — source `checkpoint`;
+ * - when no such report exists (the project was never monitored, e.g. entered after its year), from the year-end
+ *   figures of the self-evaluation (the reviewed sheet's actuals and tiers) against the whole target, time progress
+ *   of the year's last day (1, or the plan's last share), same bands — source `year-end`;
+ * - `none` when neither gives a light (no report and no year-end figure for it).
+ * A sweep's recorded lights (the dossier's light history) are not used: they are what the sweep saw on its day
+ * (only reports filed by then), and they keep the project's lights, not each indicator's.
+ */
+export function checkpointLights(
+  project: Project,
+  evaluation: SelfEvaluation | undefined,
+  config: RuleConfig,
+): CheckpointLight[] {
+  const checkpoint = lastCheckpoint(project.fiscalYear, config);
+  const plan = project.budget?.disbursementPlan;
+  const report = [...project.reports]
+    .filter((r) => r.period.startsWith(`${project.fiscalYear}-`) && r.period <= checkpoint.slice(0, 7))
+    .sort((a, b) => (a.period < b.period ? 1 : -1))[0];
+  const goals = project.goals?.indicators ?? [];
+  if (report) {
+    const tp = timeProgress(checkpoint, plan);
+    const reported = new Map(report.indicators.map((r) => [r.name, r]));
+    return goals.map((ind) => ({
+      name: ind.name,
+      light: indicatorResult(ind, reported.get(ind.name), tp, config.monitoring).light,
+      source: 'checkpoint' as const,
+      asOf: checkpoint,
+      reportPeriod: report.period,
+    }));
+  }
+  const sheet = evaluation?.reviewed ?? evaluation?.claimed;
+  const yearEnd = `${project.fiscalYear}-12-31`;
+  const tp = timeProgress(yearEnd, plan);
+  const figures = new Map((sheet?.indicators ?? []).map((i) => [i.name, i]));
+  return goals.map((ind) => {
+    const f = figures.get(ind.name);
+    const light = f
+      ? indicatorResult(ind, { name: ind.name, actual: f.actual, tier: f.tier }, tp, config.monitoring).light
+      : 'none';
+    return {
+      name: ind.name,
+      light,
+      source: light === 'none' ? ('none' as const) : ('year-end' as const),
+      asOf: light === 'none' ? null : yearEnd,
+      reportPeriod: null,
+    };
+  });
+}
+
 /**
  * What a review adds, per template the project's goals use: one reviewed indicator, its reviewed score (and its
- * share of the weight), and its light at the year's last checkpoint — computed from the project by the sweep's
- * own rules (shared/domain/sweep.ts), so it is the light a sweep of that day gives.
+ * share of the weight), and its light at the year's last checkpoint (`checkpointLights`: from the latest report
+ * up to that checkpoint, else the year-end figures), with how many of the lights came from year-end figures.
  */
 export function usageOnReview(
   project: Project,
@@ -160,19 +237,13 @@ export function usageOnReview(
   const sheet = evaluation.reviewed;
   if (!sheet || !project.goals) return [];
   const templates = byName(library);
-  const lights = new Map(
-    sweepProject(
-      project,
-      lastCheckpoint(project.fiscalYear, config),
-      'library-usage',
-      config,
-    ).snapshot.indicators.map((i) => [i.name, i.light]),
-  );
+  const byIndicator = new Map(checkpointLights(project, evaluation, config).map((l) => [l.name, l]));
   const out = new Map<string, UsageDelta>();
   for (const scored of sheet.indicators) {
     const t = templates.get(scored.name);
     if (!t) continue;
-    const light = lights.get(scored.name) ?? 'none';
+    const read = byIndicator.get(scored.name);
+    const light = read?.light ?? 'none';
     const d = out.get(t.id) ?? {
       templateId: t.id,
       fiscalYear: project.fiscalYear,
@@ -185,6 +256,7 @@ export function usageOnReview(
     d.scoreSum! += scored.score;
     d.shareSum! += scored.weight > 0 ? Math.round((scored.score / (scored.weight * 100)) * 10_000) : 0;
     d.lights![light] = (d.lights![light] ?? 0) + 1;
+    if (read?.source === 'year-end') d.yearEndLights = (d.yearEndLights ?? 0) + 1;
     out.set(t.id, d);
   }
   return [...out.values()];
@@ -203,6 +275,7 @@ export const usageRecord = z.object({
   lightYellow: z.int().default(0),
   lightRed: z.int().default(0),
   lightNone: z.int().default(0),
+  yearEndLights: z.int().default(0),
 });
 export type UsageRecord = z.infer<typeof usageRecord>;
 
@@ -211,9 +284,14 @@ export const usageView = z
     fiscalYear: z.int(),
     projects: z.int().meta({ description: 'Projects whose approved goal set uses the template' }),
     reviewed: z.int().meta({ description: 'Of them, reviewed self-evaluations' }),
-    lights: z
-      .object({ green: z.int(), blue: z.int(), yellow: z.int(), red: z.int(), none: z.int() })
-      .meta({ description: 'The indicator’s light at the year’s last checkpoint, per reviewed project' }),
+    lights: z.object({ green: z.int(), blue: z.int(), yellow: z.int(), red: z.int(), none: z.int() }).meta({
+      description:
+        'The indicator’s light at the year’s last checkpoint, per reviewed project: from the latest monitoring report of a period up to that checkpoint however late it was filed, else from the year-end figures of the self-evaluation against the whole target (docs/rules.md §2)',
+    }),
+    yearEndLights: z.int().meta({
+      description:
+        'Of those lights, how many were read from the year-end figures (the project had no monitoring report up to the last checkpoint)',
+    }),
     greenOrBlueShare: z.number().nullable().meta({
       description: 'green + blue ÷ the reviewed projects with a light (4 decimals); null with none',
     }),
@@ -241,6 +319,7 @@ export function viewOfUsage(u: UsageRecord): UsageView {
       red: u.lightRed,
       none: u.lightNone,
     },
+    yearEndLights: u.yearEndLights,
     greenOrBlueShare: lit ? round((u.lightGreen + u.lightBlue) / lit, 4) : null,
     averageReviewedScore: u.reviewed ? round(u.scoreSum / u.reviewed / 100, 2) : null,
     averageReviewedShare: u.reviewed ? round(u.shareSum / u.reviewed / 10_000, 4) : null,

@@ -336,6 +336,7 @@ const rules: Rule[] = [
   [/^give exactly one of `from` and `indicator`$/, () => '`from` 与 `indicator` 须给出且只给出其一'],
   [/^Template (\S+) has a version for (\d+) already$/, (id, y) => `指标模板 ${id} 已有 ${y} 年度的版本`],
   [/^The usage of template (\S+) could not be counted$/, (id) => `指标模板 ${id} 的使用情况未能计入`],
+  [/^Document (\S+) was indexed or changed meanwhile$/, (id) => `文档 ${id} 已被同时编入索引或修改`],
 ];
 
 const actions: Record<string, string> = {

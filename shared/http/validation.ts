@@ -2,6 +2,7 @@ import type * as z from 'zod';
 import en from 'zod/v4/locales/en.js';
 import zhCN from 'zod/v4/locales/zh-CN.js';
 import { BadRequest, type FieldError, type Localized } from '../domain/errors.js';
+import { MAX_GOAL_INDICATORS, TOO_MANY_INDICATORS } from '../domain/indicators.js';
 
 export type Locale = 'zh-CN' | 'en';
 
@@ -18,6 +19,10 @@ const customMessages: Record<string, Localized> = {
   '0, or at least 1e-9 in size': {
     'zh-CN': '须为 0，或绝对值不小于 1e-9',
     en: '0, or at least 1e-9 in size',
+  },
+  [TOO_MANY_INDICATORS]: {
+    'zh-CN': `一套绩效目标最多 ${MAX_GOAL_INDICATORS} 个指标`,
+    en: TOO_MANY_INDICATORS,
   },
   'YYYY-MM': { 'zh-CN': '格式须为 YYYY-MM', en: 'YYYY-MM' },
   'MM-DD': { 'zh-CN': '格式须为 MM-DD', en: 'MM-DD' },

@@ -97,6 +97,17 @@ const T = {
   action: { 'zh-CN': '操作', en: 'Action' },
   actor: { 'zh-CN': '操作人', en: 'By' },
   noLights: { 'zh-CN': '尚无监控记录', en: 'No monitoring yet' },
+  lastCheckpoint: {
+    'zh-CN': '年度最后一个监控节点的指标亮灯',
+    en: 'Indicator lights at the year’s last checkpoint',
+  },
+  light: { 'zh-CN': '亮灯', en: 'Light' },
+  readFrom: { 'zh-CN': '依据', en: 'Read from' },
+  yearEndFigures: {
+    'zh-CN': '年度自评实际值（对照全年目标）',
+    en: 'year-end figures (against the whole target)',
+  },
+  reportOf: { 'zh-CN': '监控报告', en: 'monitoring report of' },
 } satisfies Record<string, Text>;
 
 const words: Record<string, Text> = {
@@ -391,7 +402,22 @@ export function renderDossierPage(d: Dossier, locale: Locale, names: { departmen
           ]),
           [1, 2, 3],
         ) +
-        more(history),
+        more(history) +
+        (d.monitoring.lastCheckpoint
+          ? `<h3>${t('lastCheckpoint')}（${x(d.monitoring.lastCheckpoint.asOf)}）</h3>` +
+            table(
+              [t('indicator'), t('light'), t('readFrom')],
+              d.monitoring.lastCheckpoint.indicators.map((l) => [
+                x(l.name),
+                badge(l.light),
+                l.source === 'checkpoint'
+                  ? `${t('reportOf')} ${x(l.reportPeriod)}`
+                  : l.source === 'year-end'
+                    ? t('yearEndFigures')
+                    : '—',
+              ]),
+            )
+          : ''),
     ),
   );
   parts.push(

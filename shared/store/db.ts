@@ -448,7 +448,12 @@ export function decodeNextToken(
   } catch {
     // fall through: any undecodable token is the same client error
   }
-  throw new BadRequest('nextToken is not valid for this list', [
+  throw invalidNextToken();
+}
+
+/** The 400 of a paging token that is not one this list gave. */
+export function invalidNextToken(): BadRequest {
+  return new BadRequest('nextToken is not valid for this list', [
     {
       path: 'nextToken',
       message: 'use the nextToken of the previous page of the same list',

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { clawbackRecord, rectificationRecord } from '../domain/rectification.js';
-import { auditRecordSchema } from './audit.js';
-import type { Db } from './db.js';
+import { type AuditRecord, auditRecordSchema } from './audit.js';
+import { type Db, encodeNextToken, invalidNextToken, type Page } from './db.js';
 import { ratingRecord, supervisionRecord } from './evaluations.js';
 import { keys } from './keys.js';
 
@@ -44,9 +44,60 @@ export const projectClawbacks = (db: Db, departmentId: string, projectId: string
     clawbackRecord,
   );
 
-/** A page of the project's audit trail, oldest first (`AUDIT#<projectId>`). */
-export const auditPage = (db: Db, projectId: string, page: { limit?: number; nextToken?: string }) =>
-  db.query({ pk: keys.audit(projectId, '', '').pk, ...page }, auditRecordSchema);
+/** Where a merged page stopped: per entity, the sort key of the last record already given. */
+const mergedToken = z.record(z.string().max(200), z.string().min(1).max(1024));
+
+/**
+ * A page of several entities' audit trails merged into one, oldest first (by the records' `<at>#<id>` sort key,
+ * then the entity id): one Query per trail (`AUDIT#<entityId>`), each from where the previous page stopped,
+ * at most `limit` records from each, of which the `limit` oldest are given. The token holds, per entity, the
+ * last record given; it is checked against `entityIds` (a token of another list, or naming another entity, is a
+ * 400), so a caller reads only the trails of the ids it passes.
+ */
+export async function mergedAuditPage(
+  db: Db,
+  entityIds: readonly string[],
+  page: { limit?: number; nextToken?: string },
+): Promise<Page<AuditRecord>> {
+  const limit = page.limit ?? 50;
+  const ids = [...new Set(entityIds)];
+  let after: Record<string, string> = {};
+  if (page.nextToken !== undefined) {
+    try {
+      after = mergedToken.parse(JSON.parse(Buffer.from(page.nextToken, 'base64url').toString('utf8')));
+    } catch {
+      throw invalidNextToken();
+    }
+    if (!Object.keys(after).every((id) => ids.includes(id))) throw invalidNextToken();
+  }
+  const trails = await Promise.all(
+    ids.map(async (entityId) => {
+      const pk = keys.audit(entityId, '', '').pk;
+      const last = after[entityId];
+      const out = await db.query(
+        { pk, limit, ...(last ? { nextToken: encodeNextToken({ pk, sk: last }) } : {}) },
+        auditRecordSchema,
+      );
+      return { entityId, records: out.items, more: out.nextToken !== undefined };
+    }),
+  );
+  const sk = (r: AuditRecord) => keys.audit(r.entityId, r.at, r.id).sk;
+  const merged = trails
+    .flatMap((t) => t.records.map((record) => ({ entityId: t.entityId, record, sk: sk(record) })))
+    .sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : a.entityId < b.entityId ? -1 : 1))
+    .slice(0, limit);
+  const given = new Map<string, number>();
+  const positions = { ...after };
+  for (const m of merged) {
+    given.set(m.entityId, (given.get(m.entityId) ?? 0) + 1);
+    positions[m.entityId] = m.sk;
+  }
+  const more = trails.some((t) => (given.get(t.entityId) ?? 0) < t.records.length || t.more);
+  return {
+    items: merged.map((m) => m.record),
+    ...(more ? { nextToken: Buffer.from(JSON.stringify(positions)).toString('base64url') } : {}),
+  };
+}
 
 /**
  * The project's audit records up to `until` (inclusive), every page: the goal stages, which all happen

@@ -81,6 +81,7 @@ export function usageActions(deltas: readonly UsageDelta[]): WriteAction[] {
     if (d.reviewed) adds.reviewed = d.reviewed;
     if (d.scoreSum) adds.scoreSum = d.scoreSum;
     if (d.shareSum) adds.shareSum = d.shareSum;
+    if (d.yearEndLights) adds.yearEndLights = d.yearEndLights;
     for (const [light, n] of Object.entries(d.lights ?? {})) if (n) adds[lightField[light as Light]] = n;
     const entries = Object.entries(adds);
     if (!entries.length) return [];

@@ -426,6 +426,17 @@ describe('the dossier of a project walked through the whole cycle', () => {
     expect(history.map((h: Json) => h.executionIndex)).toEqual([30, 80, 72]);
     expect(dossier.monitoring.latest).toMatchObject({ asOf: `${YEAR}-08-31`, executionLight: 'yellow' });
     expect(dossier.monitoring.history.nextToken).toBeUndefined();
+    // no monitoring report was filed: the lights at the last checkpoint come from the year-end figures
+    // (1400 of the revised 1500 is 93.33, green; every other indicator met)
+    expect(dossier.monitoring.lastCheckpoint.asOf).toBe(`${YEAR}-10-31`);
+    expect(dossier.monitoring.lastCheckpoint.indicators).toHaveLength(7);
+    for (const l of dossier.monitoring.lastCheckpoint.indicators)
+      expect(l).toMatchObject({
+        light: 'green',
+        source: 'year-end',
+        asOf: `${YEAR}-12-31`,
+        reportPeriod: null,
+      });
   });
 
   it('has the rectification with its response and verification, and the clawback with its decision', () => {
@@ -529,6 +540,24 @@ describe('the dossier of a project walked through the whole cycle', () => {
     const at = dossier.audit.items.map((r: Json) => r.at);
     expect(at).toEqual([...at].sort());
     expect(dossier.audit.items[0].action).toBe('create');
+    // the trails of the project, its self-evaluation, its notice, its clawback and its evaluation, merged
+    const trail = await listAll(`/v1/projects/${projectId}/dossier/audit`, dept.bearer);
+    const ats = trail.map((r: Json) => r.at);
+    expect(ats).toEqual([...ats].sort());
+    const ids = new Set(trail.map((r: Json) => r.entityId));
+    expect(ids).toEqual(
+      new Set([
+        projectId,
+        ...dossier.rectifications.map((n: Json) => n.id),
+        ...dossier.clawbacks.map((c: Json) => c.id),
+        ...dossier.thirdPartyEvaluations.map((e: Json) => e.id),
+      ]),
+    );
+    const byType = (t: string) => trail.filter((r: Json) => r.entityType === t).map((r: Json) => r.action);
+    expect(byType('rectification').length).toBeGreaterThanOrEqual(2); // issued, answered, verified
+    expect(byType('clawback')).toEqual(['recommend', 'accept']);
+    expect(byType('evaluation').length).toBeGreaterThanOrEqual(4);
+    expect(byType('self-evaluation').length).toBeGreaterThanOrEqual(2);
     const stages: string[] = dossier.timeline.map((t: Json) => t.stage);
     const firstOf = (s: string) => stages.indexOf(s);
     const order = [
@@ -563,6 +592,10 @@ describe('the dossier of a project walked through the whole cycle', () => {
   });
 
   it('continues a long part page by page at /dossier/audit (the same trail, no item twice)', async () => {
+    const lights = ok(await api(`/v1/projects/${projectId}/dossier/lights?limit=2`, { token: dept.bearer }));
+    expect(lights.items.map((l: Json) => l.asOf)).toEqual([`${YEAR}-04-30`, `${YEAR}-06-30`]);
+    expect(lights.nextToken).toEqual(expect.any(String));
+    const lightsToken: string = lights.nextToken;
     const all = await listAll(`/v1/projects/${projectId}/dossier/audit`, dept.bearer);
     expect(all.slice(0, dossier.audit.items.length)).toEqual(dossier.audit.items);
     const small = ok(await api(`/v1/projects/${projectId}/dossier/audit?limit=2`, { token: dept.bearer }));
@@ -575,9 +608,35 @@ describe('the dossier of a project walked through the whole cycle', () => {
       ),
     );
     expect([...small.items, ...next.items].map((r: Json) => r.id)).toEqual(all.slice(0, 4).map((r) => r.id));
-    const lights = ok(await api(`/v1/projects/${projectId}/dossier/lights?limit=2`, { token: dept.bearer }));
-    expect(lights.items.map((l: Json) => l.asOf)).toEqual([`${YEAR}-04-30`, `${YEAR}-06-30`]);
-    expect(lights.nextToken).toEqual(expect.any(String));
+    // pages of 3 across the merged trails: the same records in the same order, none twice, a last page
+    const walked: Json[] = [];
+    let token: string | undefined;
+    do {
+      const page = ok(
+        await api(
+          `/v1/projects/${projectId}/dossier/audit?limit=3${token ? `&nextToken=${encodeURIComponent(token)}` : ''}`,
+          { token: dept.bearer },
+        ),
+      );
+      expect(page.items.length).toBeLessThanOrEqual(3);
+      walked.push(...page.items);
+      token = page.nextToken;
+    } while (token);
+    expect(walked.map((r) => r.id)).toEqual(all.map((r) => r.id));
+    // a token naming a trail the dossier does not hold, or of another list (the lights'), is refused
+    const foreign = Buffer.from(JSON.stringify({ 'P2024-OTHER': '2024-01-01T00:00:00.000Z#x' })).toString(
+      'base64url',
+    );
+    expectProblem(
+      await api(`/v1/projects/${projectId}/dossier/audit?nextToken=${foreign}`, { token: dept.bearer }),
+      400,
+    );
+    expectProblem(
+      await api(`/v1/projects/${projectId}/dossier/audit?nextToken=${encodeURIComponent(lightsToken)}`, {
+        token: dept.bearer,
+      }),
+      400,
+    );
   });
 
   it('is the same for the bureau; another department gets 404, an agency 403', async () => {

@@ -99,6 +99,7 @@ describe('the usage counters', () => {
       projects: 1,
       reviewed: 0,
       lights: { green: 0, blue: 0, yellow: 0, red: 0, none: 0 },
+      yearEndLights: 0,
       greenOrBlueShare: null,
       averageReviewedScore: null,
       averageReviewedShare: null,
@@ -110,51 +111,102 @@ describe('the usage counters', () => {
     expect(await usageOf('education-1', YEAR, YEAR - 1)).toBeUndefined();
   });
 
-  it('add the reviewed score and the light at the last checkpoint when the self-evaluation is reviewed', async () => {
-    ok(await api(`/v1/projects/${projectId}/budget`, { token: finance, body: { approvedAmount: 500_000 } }));
+  const names = () => mine().map((i) => i.name);
+  /** Budget, one voucher, the self-evaluation (year-end actuals) and its review; `report` files a late one first. */
+  async function evaluateAndReview(
+    id: string,
+    opts: { report?: Json[]; firstActual: number; score?: number },
+  ) {
+    ok(await api(`/v1/projects/${id}/budget`, { token: finance, body: { approvedAmount: 500_000 } }));
     ok(
-      await api(`/v1/projects/${projectId}/expenditures`, {
+      await api(`/v1/projects/${id}/expenditures`, {
         token: dept.bearer,
         body: { voucherNo: 'V-1', date: `${YEAR}-06-30`, amount: 450_000 },
       }),
       201,
     );
-    const names = mine().map((i) => i.name);
+    if (opts.report)
+      ok(
+        await api(`/v1/projects/${id}/monitoring-reports`, {
+          token: dept.bearer,
+          body: { period: `${YEAR}-10`, indicators: opts.report },
+        }),
+        201,
+      );
+    const n = names();
     ok(
-      await api(`/v1/projects/${projectId}/self-evaluation`, {
+      await api(`/v1/projects/${id}/self-evaluation`, {
         token: dept.bearer,
         body: {
           summary: '完成',
           indicators: [
-            { name: names[0], actual: 1200 },
-            { name: names[1], actual: 100 },
-            { name: names[2], actual: 95 },
-            { name: names[3], actual: 3.5 },
-            { name: names[4], actual: 99.5 },
-            { name: names[5], tier: 'achieved', score: 13 },
-            { name: names[6], actual: 90 },
+            { name: n[0], actual: opts.firstActual },
+            { name: n[1], actual: 100 },
+            { name: n[2], actual: 95 },
+            { name: n[3], actual: 3.5 },
+            { name: n[4], actual: 99.5 },
+            { name: n[5], tier: 'achieved', score: 13 },
+            { name: n[6], actual: 90 },
           ],
         },
       }),
       201,
     );
-    const reviewed = ok(
-      await api(`/v1/projects/${projectId}/self-evaluation/review`, {
+    return ok(
+      await api(`/v1/projects/${id}/self-evaluation/review`, {
         token: finance,
-        body: { adjustments: [{ name: names[0], score: 12, reason: '以备案数为准' }] },
+        body: { adjustments: opts.score ? [{ name: n[0], score: opts.score, reason: '以备案数为准' }] : [] },
       }),
     );
+  }
+
+  it('add the reviewed score and the light at the last checkpoint — from the year-end figures when never monitored', async () => {
+    const reviewed = await evaluateAndReview(projectId, { firstActual: 1200, score: 12 });
     expect(reviewed.indicatorScores[0].score).toBe(12);
     expect(await usageOf('education-1', YEAR)).toMatchObject({
       projects: 1,
       reviewed: 1,
       averageReviewedScore: 12,
       averageReviewedShare: 0.8,
-      // no monitoring report was filed by the year’s 10-31 (the project was carried in later): no light then
-      lights: { green: 0, blue: 0, yellow: 0, red: 0, none: 1 },
-      greenOrBlueShare: null,
+      // carried in after its year, no monitoring report: the year-end figure 1200 against the whole target
+      // 1200 is index 100, green
+      lights: { green: 1, blue: 0, yellow: 0, red: 0, none: 0 },
+      yearEndLights: 1,
+      greenOrBlueShare: 1,
     });
     expect(await usageOf('education-6', YEAR)).toMatchObject({ reviewed: 1, averageReviewedScore: 13 });
+  });
+
+  it('read a monitoring report of the last checkpoint’s period filed late, by that day’s time progress', async () => {
+    const second = await project(YEAR, mine());
+    await reviewGoals(second, 'good');
+    // October's report filed now (years late): 700 of 1200 at 10/12 of the year is index 70, yellow
+    const n = names();
+    const report = [
+      { name: n[0], actual: 700, likelihood: 'possible', deviationCause: '招生延后', measures: '扩大招生' },
+      { name: n[1], actual: 100, likelihood: 'certain' },
+      { name: n[2], actual: 95, likelihood: 'certain' },
+      { name: n[3], actual: 3.5, likelihood: 'certain' },
+      { name: n[4], actual: 99.5, likelihood: 'certain' },
+      { name: n[5], tier: 'achieved', likelihood: 'certain' },
+      { name: n[6], actual: 90, likelihood: 'certain' },
+    ];
+    await evaluateAndReview(second, { report, firstActual: 1200 });
+    const usage = await usageOf('education-1', YEAR);
+    expect(usage).toMatchObject({
+      projects: 2,
+      reviewed: 2,
+      lights: { green: 1, blue: 0, yellow: 1, red: 0, none: 0 },
+      yearEndLights: 1,
+      greenOrBlueShare: 0.5,
+    });
+    // satisfaction 90 of 90 at 10/12 of the year is index 120: blue from the report; green (100) at year end
+    expect(await usageOf('education-7', YEAR)).toMatchObject({
+      reviewed: 2,
+      lights: { green: 1, blue: 1, yellow: 0, red: 0, none: 0 },
+      yearEndLights: 1,
+      greenOrBlueShare: 1,
+    });
   });
 });
 

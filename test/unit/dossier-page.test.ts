@@ -21,6 +21,40 @@ function withHostileValues(d: Dossier): Dossier {
 }
 
 describe('the dossier page', () => {
+  it('shows the indicators’ lights at the year’s last checkpoint and what each was read from', () => {
+    const d = sampleDossier();
+    d.monitoring.lastCheckpoint = {
+      asOf: '2024-10-31',
+      indicators: [
+        {
+          name: '新增学位数',
+          light: 'blue',
+          source: 'checkpoint',
+          asOf: '2024-10-31',
+          reportPeriod: '2024-10',
+        },
+        {
+          name: '学生家长满意度',
+          light: 'green',
+          source: 'year-end',
+          asOf: '2024-12-31',
+          reportPeriod: null,
+        },
+        { name: '办学条件持续改善', light: 'none', source: 'none', asOf: null, reportPeriod: null },
+      ],
+    };
+    const zh = renderDossierPage(d, 'zh-CN');
+    expect(zh).toContain('年度最后一个监控节点的指标亮灯（2024-10-31）');
+    expect(zh).toContain('监控报告 2024-10');
+    expect(zh).toContain('年度自评实际值（对照全年目标）');
+    const en = renderDossierPage(d, 'en');
+    expect(en).toContain('Indicator lights at the year’s last checkpoint');
+    expect(en).toContain('year-end figures (against the whole target)');
+    expect(
+      renderDossierPage({ ...d, monitoring: { ...d.monitoring, lastCheckpoint: null } }, 'en'),
+    ).not.toContain('last checkpoint');
+  });
+
   it('escapes every value from the record (names, comments, file names, the chart’s labels)', () => {
     const html = renderDossierPage(withHostileValues(sampleDossier()), 'zh-CN', { department: hostile });
     expect(html).not.toContain('<script');

@@ -347,6 +347,7 @@ describe('the timeline', () => {
         ],
       },
       reports: [],
+      lastCheckpoint: null,
     },
     rectifications: [],
     clawbacks: [],

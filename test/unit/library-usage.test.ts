@@ -4,9 +4,10 @@
 // own rules, the reviewed score), and the counters' view.
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../shared/domain/config.js';
-import type { Indicator } from '../../shared/domain/indicators.js';
+import { goalsInput, type Indicator, MAX_GOAL_INDICATORS } from '../../shared/domain/indicators.js';
 import {
   builtinTemplates,
+  checkpointLights,
   lastCheckpoint,
   libraryOf,
   lintTemplate,
@@ -17,6 +18,8 @@ import {
 } from '../../shared/domain/library-usage.js';
 import type { Project } from '../../shared/domain/project.js';
 import { evaluate, review } from '../../shared/domain/self-evaluation.js';
+import { parseOr400 } from '../../shared/http/validation.js';
+import { thrown } from '../support/errors.js';
 import { educationGoals, executingProject } from '../support/projects.js';
 
 const config = defaultConfig(2025);
@@ -217,10 +220,64 @@ describe('what a review adds', () => {
     expect(byId.get('education-4')!.lights).toEqual({ green: 1 });
   });
 
-  it('counts `none` where no report was filed by the checkpoint', () => {
-    const late = { ...project, reports: project.reports.map((r) => ({ ...r, filedOn: '2025-11-20' })) };
+  it('reads a report filed after the checkpoint for a period up to it (a project carried in late)', () => {
+    const late = { ...project, reports: project.reports.map((r) => ({ ...r, filedOn: '2026-01-10' })) };
     const deltas = usageOnReview(late, reviewed, libraryOf(2025, []), config);
-    expect(deltas.every((d) => d.lights?.none === 1)).toBe(true);
+    expect(deltas).toEqual(usageOnReview(project, reviewed, libraryOf(2025, []), config));
+    expect(checkpointLights(late, reviewed, config)[0]).toEqual({
+      name: '新增学位数',
+      light: 'blue',
+      source: 'checkpoint',
+      asOf: '2025-10-31',
+      reportPeriod: '2025-09',
+    });
+  });
+
+  it('leaves out a report of a period after the last checkpoint (November)', () => {
+    const nov = { ...project.reports[0]!, period: '2025-11' };
+    const lights = checkpointLights({ ...project, reports: [nov] }, reviewed, config);
+    expect(lights.every((l) => l.source === 'year-end')).toBe(true);
+  });
+
+  it('reads the year-end figures against the whole target when no report was ever filed', () => {
+    const unmonitored = { ...project, reports: [] };
+    const lights = checkpointLights(unmonitored, reviewed, config);
+    expect(lights.map((l) => [l.name, l.light, l.source])).toEqual([
+      ['新增学位数', 'green', 'year-end'], // 1080 ÷ 1200 = 90 (not 1080 ÷ (1200 × 10/12) = 108)
+      ['工程竣工验收合格率', 'green', 'year-end'], // 98 ÷ 100 = 98
+      ['项目按期完工率', 'green', 'year-end'], // 95 ÷ 95 = 100
+      ['生均建设成本', 'red', 'year-end'], // 3.85 > 3.5
+      ['适龄儿童少年入学率', 'green', 'year-end'], // 99.4 ÷ 99.5 = 99.9
+      ['办学条件持续改善', 'yellow', 'year-end'], // the claimed tier, partly achieved
+      ['学生家长满意度', 'green', 'year-end'], // 92 ÷ 90 = 102.2
+    ]);
+    expect(lights[0]!.asOf).toBe('2025-12-31');
+    const deltas = usageOnReview(unmonitored, reviewed, libraryOf(2025, []), config);
+    expect(deltas.find((d) => d.templateId === 'education-4')).toMatchObject({
+      lights: { red: 1 },
+      yearEndLights: 1,
+    });
+    expect(deltas.every((d) => d.yearEndLights === 1)).toBe(true);
+  });
+
+  it('gives blue at year end only at 120 % of the whole target, and `none` with no year-end figure', () => {
+    const unmonitored = { ...project, reports: [] };
+    const over = {
+      ...reviewed,
+      reviewed: {
+        ...reviewed.reviewed!,
+        indicators: reviewed.reviewed!.indicators.map((i) =>
+          i.name === '新增学位数'
+            ? { ...i, actual: 1440 }
+            : i.name === '学生家长满意度'
+              ? { ...i, actual: undefined }
+              : i,
+        ),
+      },
+    };
+    const lights = new Map(checkpointLights(unmonitored, over, config).map((l) => [l.name, l]));
+    expect(lights.get('新增学位数')!.light).toBe('blue'); // 1440 ÷ 1200 = 120
+    expect(lights.get('学生家长满意度')).toMatchObject({ light: 'none', source: 'none', asOf: null });
   });
 
   it('adds nothing before the review', () => {
@@ -241,6 +298,7 @@ describe('the counters as the API shows them', () => {
     lightYellow: 1,
     lightRed: 0,
     lightNone: 0,
+    yearEndLights: 1,
   };
 
   it('gives the share of green and blue among the lit, and the averages of the reviewed', () => {
@@ -249,6 +307,7 @@ describe('the counters as the API shows them', () => {
       projects: 3,
       reviewed: 2,
       lights: { green: 1, blue: 0, yellow: 1, red: 0, none: 0 },
+      yearEndLights: 1,
       greenOrBlueShare: 0.5,
       averageReviewedScore: 13.5,
       averageReviewedShare: 0.9,
@@ -261,6 +320,32 @@ describe('the counters as the API shows them', () => {
       greenOrBlueShare: null,
       averageReviewedScore: null,
       averageReviewedShare: null,
+    });
+  });
+});
+
+describe('the cap on a goal set (its approval and review count one template each in one transaction)', () => {
+  const set = (n: number) => ({
+    overallGoal: 'g',
+    indicators: Array.from({ length: n }, (_, k) => indicator({ name: `指标${k}` })),
+  });
+
+  it('fits the larger transaction (the review: 3 items + one per template) in 100 items', () => {
+    expect(3 + MAX_GOAL_INDICATORS).toBeLessThanOrEqual(100);
+  });
+
+  it(`takes ${MAX_GOAL_INDICATORS} indicators and refuses one more with a 400 in zh-CN and English`, () => {
+    expect(parseOr400(goalsInput, set(MAX_GOAL_INDICATORS), '', 'body').indicators).toHaveLength(
+      MAX_GOAL_INDICATORS,
+    );
+    const refusal = (locale: 'zh-CN' | 'en') =>
+      thrown(() => parseOr400(goalsInput, set(MAX_GOAL_INDICATORS + 1), '', 'body', locale));
+    expect(refusal('en')).toMatchObject({
+      status: 400,
+      errors: [{ path: 'indicators', message: `at most ${MAX_GOAL_INDICATORS} indicators in a goal set` }],
+    });
+    expect(refusal('zh-CN')).toMatchObject({
+      errors: [{ path: 'indicators', message: `一套绩效目标最多 ${MAX_GOAL_INDICATORS} 个指标` }],
     });
   });
 });
