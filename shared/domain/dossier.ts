@@ -80,7 +80,8 @@ export const lightPointSchema = z
   .meta({ id: 'DossierLightPoint' });
 export type LightPointView = z.infer<typeof lightPointSchema>;
 
-const snapshotSchema = z.object({
+/** What a monitoring snapshot says of its project (the stored record adds the ids and the formula). */
+export const snapshotSchema = z.object({
   asOf: z.string(),
   sweepId: z.string(),
   timeProgress: z.number(),

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { type IsoDate, yearOf } from '../domain/calendar.js';
+import { snapshotSchema } from '../domain/dossier.js';
 import { Conflict } from '../domain/errors.js';
 import { lights } from '../domain/monitoring.js';
 import { type Project, projectRecord } from '../domain/project.js';
@@ -44,33 +45,7 @@ export const snapshotRecord = z.object({
   departmentId: z.string(),
   fiscalYear: z.int(),
   projectName: z.string(),
-  asOf: z.string(),
-  sweepId: z.string(),
-  timeProgress: z.number(),
-  timeProgressBasis: z.object({ months: z.int(), source: z.enum(['months', 'plan']) }),
-  spentAmount: z.number(),
-  approvedAmount: z.number(),
-  executionRate: z.number(),
-  executionIndex: z.number().nullable(),
-  executionLight: light,
-  goalLight: light,
-  light,
-  reportPeriod: z.string().nullable(),
-  goalProgress: z.number().nullable(),
-  divergence: z.boolean(),
-  missingReports: z.array(z.string()),
-  indicators: z.array(
-    z.object({
-      name: z.string(),
-      operator: z.string(),
-      target: z.union([z.number(), z.string()]).optional(),
-      actual: z.number().optional(),
-      tier: z.string().optional(),
-      index: z.number().nullable(),
-      light,
-    }),
-  ),
-  configVersion: z.int(),
+  ...snapshotSchema.shape,
   formula: z.object({ executionIndex: z.string(), indicatorIndex: z.string(), bands: z.string() }),
 });
 
