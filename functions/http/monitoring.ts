@@ -157,7 +157,7 @@ routes.push(
       'second notice or recommendation for the same cause. `lights` counts execution lights.',
     body: z.strictObject({ asOf: z.iso.date() }),
     response: sweepRecord,
-    otherSuccesses: {
+    also: {
       202: {
         description:
           'The sweep runs on (its departments through the sweep queue, like the scheduled ones) and did not ' +

@@ -90,7 +90,7 @@ export const routes = [
       'and sent by the next run. `asOf` after today → 422.',
     body: z.strictObject({ asOf }),
     response: reportEmailsResult,
-    otherSuccesses: {
+    also: {
       202: {
         description:
           'The run goes on (through the report-mails queue) and did not finish within 10 seconds, or it failed ' +

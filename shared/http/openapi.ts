@@ -107,13 +107,6 @@ export function openApiDocument(
       [String(success)]: { description: success === 201 ? 'Created' : 'Success', content: successContent },
       '400': errorResponse('Malformed JSON, or a body, path or query that breaks the schema'),
     };
-    for (const [status, other] of Object.entries(r.otherSuccesses ?? {})) {
-      responses[status] = {
-        description: other.description,
-        ...(other.headers ? { headers: other.headers } : {}),
-        content: { 'application/json': { schema: toSchema(other.schema, 'output') } },
-      };
-    }
     if (secured) {
       Object.assign(responses, {
         '401': errorResponse('No token, a bad signature, or an expired token'),
@@ -134,15 +127,24 @@ export function openApiDocument(
     for (const [status, description] of Object.entries(r.problems ?? {})) {
       responses[status] = errorResponse(description);
     }
-    // The other replies of the handler: their body is the success body, beside any problem of that status.
-    for (const [status, description] of Object.entries(r.also ?? {})) {
+    // The other replies of the handler: their body is the success body (beside any problem of that status),
+    // or one of their own.
+    for (const [status, other] of Object.entries(r.also ?? {})) {
+      if (typeof other !== 'string') {
+        responses[status] = {
+          description: other.description,
+          ...(other.headers ? { headers: other.headers } : {}),
+          content: { 'application/json': { schema: toSchema(other.schema, 'output') } },
+        };
+        continue;
+      }
       const known = responses[status] as { description: string; content: object } | undefined;
       responses[status] = known
         ? {
-            description: `${description}; or ${known.description}`,
+            description: `${other}; or ${known.description}`,
             content: { ...successContent, ...known.content },
           }
-        : { description, content: successContent };
+        : { description: other, content: successContent };
     }
     paths[r.path] ??= {};
     paths[r.path]![r.method.toLowerCase()] = {

@@ -44,6 +44,13 @@ export class Reply {
   ) {}
 }
 
+/** A reply of another status with a body of its own. */
+export interface OtherReply {
+  description: string;
+  schema: z.ZodType;
+  headers?: Record<string, { description: string; schema: { type: 'string' } }>;
+}
+
 export interface RouteDef<
   P extends z.ZodType = z.ZodType,
   Q extends z.ZodType = z.ZodType,
@@ -70,22 +77,12 @@ export interface RouteDef<
   produces?: string | readonly string[];
   /**
    * Other statuses the handler answers with a `Reply`: what each means. The body is the success body
-   * (`response`, or `produces`) — e.g. 200 for a replayed creation.
+   * (`response`, or `produces`) — e.g. 200 for a replayed creation — unless a schema of its own is given
+   * (202 for work still under way: its progress, and where to follow it).
    */
-  also?: Readonly<Record<number, string>>;
+  also?: Readonly<Record<number, string | OtherReply>>;
   /** Problems the route answers beyond those every route of its kind documents: status → what it means. */
   problems?: Readonly<Record<number, string>>;
-  /** Other successes the handler may answer with a Reply (202 for work still under way), documented. */
-  otherSuccesses?: Partial<
-    Record<
-      202,
-      {
-        description: string;
-        schema: z.ZodType;
-        headers?: Record<string, { description: string; schema: { type: 'string' } }>;
-      }
-    >
-  >;
   handle(req: Request<z.infer<P>, z.infer<Q>, z.infer<B>>): Promise<z.infer<R> | Reply>;
 }
 
