@@ -37,7 +37,7 @@ import { amount, fiscalYear, idParams, pageOf, pageQuery, timestamp } from '../.
 import { dossierPageCsp, renderDossierPage } from '../../shared/mail/dossier-page.js';
 import { currentConfig } from '../../shared/store/config.js';
 import type { WriteAction } from '../../shared/store/db.js';
-import { getSnapshot, snapshotRecord } from '../../shared/store/monitoring.js';
+import { getOwnProjectWithSnapshot, snapshotRecord } from '../../shared/store/monitoring.js';
 import { getOwnProject, listProjects, newProjectId, projects } from '../../shared/store/projects.js';
 import { departments } from '../../shared/store/reference.js';
 
@@ -188,10 +188,8 @@ export const routes = [
     params: idParams,
     response: projectSchema,
     async handle(req) {
-      const project = await getOwnProject(req.deps.db, req.actor, req.params.id);
-      const monitoring =
-        project.status === 'executing' ? await getSnapshot(req.deps.db, project.id) : undefined;
-      return { ...projectView(project), ...(monitoring ? { monitoring } : {}) };
+      const { project, snapshot } = await getOwnProjectWithSnapshot(req.deps.db, req.actor, req.params.id);
+      return { ...projectView(project), ...(snapshot ? { monitoring: snapshot } : {}) };
     },
   }),
   route({
