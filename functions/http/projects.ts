@@ -31,13 +31,12 @@ import {
 } from '../../shared/domain/project.js';
 import { type ProjectEvent, projectStatuses } from '../../shared/domain/project-status.js';
 import { createApiHandler } from '../../shared/http/api-handler.js';
-import { localeOf } from '../../shared/http/problem.js';
+import { localeOf } from '../../shared/http/problem-types.js';
 import { changeContext, Reply, type Request, route } from '../../shared/http/route.js';
 import { amount, fiscalYear, idParams, pageOf, pageQuery, timestamp } from '../../shared/http/schemas.js';
-import { dossierPageCsp, renderDossierPage } from '../../shared/mail/dossier-page.js';
 import { currentConfig } from '../../shared/store/config.js';
 import type { WriteAction } from '../../shared/store/db.js';
-import { getSnapshot, snapshotRecord } from '../../shared/store/monitoring.js';
+import { getOwnProjectWithSnapshot, snapshotRecord } from '../../shared/store/monitoring.js';
 import { getOwnProject, listProjects, newProjectId, projects } from '../../shared/store/projects.js';
 import { departments } from '../../shared/store/reference.js';
 
@@ -188,10 +187,8 @@ export const routes = [
     params: idParams,
     response: projectSchema,
     async handle(req) {
-      const project = await getOwnProject(req.deps.db, req.actor, req.params.id);
-      const monitoring =
-        project.status === 'executing' ? await getSnapshot(req.deps.db, project.id) : undefined;
-      return { ...projectView(project), ...(monitoring ? { monitoring } : {}) };
+      const { project, snapshot } = await getOwnProjectWithSnapshot(req.deps.db, req.actor, req.params.id);
+      return { ...projectView(project), ...(snapshot ? { monitoring: snapshot } : {}) };
     },
   }),
   route({
@@ -330,6 +327,8 @@ export const routes = [
       const dossier = await projectDossier(req.deps, { actor: req.actor, now: req.now }, req.params.id);
       const department = await departments.get(req.deps.db, dossier.request.departmentId);
       const locale = localeOf(req.headers['accept-language']);
+      // The page renderer is loaded by the first page asked for, not at the cold start of every project route.
+      const { dossierPageCsp, renderDossierPage } = await import('../../shared/mail/dossier-page.js');
       return new Reply(200, renderDossierPage(dossier, locale, { department: department?.name }), {
         'content-type': 'text/html; charset=utf-8',
         'content-language': locale,

@@ -143,6 +143,10 @@ export async function startSystem(
       BUCKET_NAME,
       SES_FROM,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      // Powertools Tracer traces nothing outside Lambda, but the X-Ray SDK it imports starts, unless told to
+      // run in manual mode, an async hook on every promise and async resource of the process (cls-hooked):
+      // here that is the whole system, its database included.
+      AWS_XRAY_MANUAL_MODE: process.env.AWS_XRAY_MANUAL_MODE ?? 'true',
       // Signs the upload pages' links; in AWS the stack provides it.
       UPLOAD_PAGE_SECRET: await loadOrCreateUploadPageSecret(opts.dataDir),
       // The handlers verify bearer tokens themselves (aws-jwt-verify), against the local identity provider.

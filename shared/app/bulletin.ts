@@ -5,14 +5,7 @@ import { publicDataPrefix, publicPackage } from '../docs/public-package.js';
 import type { Publisher } from '../docs/storage.js';
 import type { DocumentRecord } from '../domain/document.js';
 import { Conflict, NotFound } from '../domain/errors.js';
-import {
-  type BulletinModel,
-  bulletinFileName,
-  bulletinWorkbook,
-  renderBulletin,
-  renderBulletinHtml,
-} from '../mail/bulletin.js';
-import { message } from '../mail/compose.js';
+import type { BulletinModel } from '../mail/bulletin.js';
 import { type DeliveryLogger, type DeliveryReport, deliver, type OutgoingMail } from '../mail/delivery.js';
 import { XLSX_TYPE } from '../mail/mime.js';
 import type { Mailer } from '../mail/ses.js';
@@ -234,9 +227,21 @@ function systemDocument(
   };
 }
 
+/**
+ * The bulletin's renderers (page, mail, workbook): loaded by a publication or its mails, not at the cold start
+ * of every route of the function.
+ */
+const renderers = () => import('../mail/bulletin.js');
+
 async function mailsOf(deps: BulletinDeps, b: Bulletin): Promise<OutgoingMail[]> {
   const model = modelOf(b);
-  const [config, depts] = await Promise.all([currentConfig(deps.db, b.fiscalYear), departments.all(deps.db)]);
+  const [config, depts, { bulletinFileName, bulletinWorkbook, renderBulletin }, { message }] =
+    await Promise.all([
+      currentConfig(deps.db, b.fiscalYear),
+      departments.all(deps.db),
+      renderers(),
+      import('../mail/compose.js'),
+    ]);
   let xlsx: Promise<Buffer> | undefined;
   const build = (to: string[]) => async () => {
     xlsx ??= bulletinWorkbook(model);
@@ -345,6 +350,7 @@ export async function publishBulletin(
 
   // The files first (a put is idempotent; a failed transaction leaves only unreferenced objects).
   const folder = `${BULLETINS_PREFIX}${fiscalYear}/${publication}/`;
+  const { bulletinFileName, bulletinWorkbook, renderBulletinHtml } = await renderers();
   const htmlName = bulletinFileName(model, 'html');
   const xlsxName = bulletinFileName(model, 'xlsx');
   const html = renderBulletinHtml(model);

@@ -22,9 +22,7 @@ import {
 } from '../domain/evaluation.js';
 import type { Project } from '../domain/project.js';
 import type { Agency } from '../domain/reference.js';
-import { message } from '../mail/compose.js';
 import { type DeliveryLogger, deliver } from '../mail/delivery.js';
-import { renderEvaluationDue } from '../mail/evaluation-due.js';
 import type { Mailer } from '../mail/ses.js';
 import { auditAction } from '../store/audit.js';
 import { currentConfig } from '../store/config.js';
@@ -157,6 +155,11 @@ export async function notifyDue(
   ]);
   if (!project || !agency) return;
   const occasion = due === 'plan' ? e.planReturns : e.reportReturns;
+  // The renderers are loaded by the first due mail a process sends, not at the start of every evaluation route.
+  const [{ message }, { renderEvaluationDue }] = await Promise.all([
+    import('../mail/compose.js'),
+    import('../mail/evaluation-due.js'),
+  ]);
   const mail = renderEvaluationDue({
     due,
     evaluationId: e.id,

@@ -3,10 +3,8 @@ import type { RuleConfig } from '../domain/config.js';
 import type { Rectification } from '../domain/rectification.js';
 import type { Department } from '../domain/reference.js';
 import { reminderFor } from '../domain/reminders.js';
-import { message } from '../mail/compose.js';
 import type { DeliveryReport, OutgoingMail } from '../mail/delivery.js';
 import { toReportNotice } from '../mail/model.js';
-import { renderDueSoonReminder, renderOverdueNotice } from '../mail/reminders.js';
 import { currentConfig } from '../store/config.js';
 import { keys } from '../store/keys.js';
 import { noticesWithStatus } from '../store/monitoring.js';
@@ -49,10 +47,16 @@ export async function sendReminders(
 
   const mails: OutgoingMail[] = [];
   const skipped: RemindersResult['skipped'] = [];
+  // The renderers are loaded by the first notice that is due a mail (most days none is).
+  let renderers:
+    | Promise<[typeof import('../mail/compose.js'), typeof import('../mail/reminders.js')]>
+    | undefined;
   for (const r of notices.sort((a, b) => a.dueOn.localeCompare(b.dueOn) || a.id.localeCompare(b.id))) {
     const config = await configOf(r.fiscalYear);
     const decision = reminderFor(r, opts.today, config);
     if (!decision) continue;
+    renderers ??= Promise.all([import('../mail/compose.js'), import('../mail/reminders.js')]);
+    const [{ message }, { renderDueSoonReminder, renderOverdueNotice }] = await renderers;
     const dept = await departmentOf(r.departmentId);
     const input = {
       notice: toReportNotice(r, decision.kind === 'overdue' ? 'overdue' : 'open'),

@@ -5,10 +5,7 @@ import type { Light } from '../domain/monitoring.js';
 import type { Clawback, Rectification } from '../domain/rectification.js';
 import type { Department } from '../domain/reference.js';
 import { type Snapshot, sweepProject } from '../domain/sweep.js';
-import { bureauSubject } from '../mail/bureau-summary.js';
-import { bureauSummaryMessage, departmentReportMessage } from '../mail/compose.js';
 import type { DeliveryReport, OutgoingMail } from '../mail/delivery.js';
-import { departmentSubject } from '../mail/department-report.js';
 import {
   type BureauSummary,
   type DepartmentReport,
@@ -200,6 +197,14 @@ export async function sendReportEmails(
   const from = deps.mailFrom();
   const sweep = await sweepToReport(db, opts.asOf);
   const gathered = await gatherReports(deps, sweep, opts.now);
+  // The renderers (texts, HTML, the workbook) are loaded by the first mailing a process makes, not at the
+  // cold start of every route of the function that can mail.
+  const [{ bureauSubject }, { bureauSummaryMessage, departmentReportMessage }, { departmentSubject }] =
+    await Promise.all([
+      import('../mail/bureau-summary.js'),
+      import('../mail/compose.js'),
+      import('../mail/department-report.js'),
+    ]);
   const scope = reportScope(opts.asOf);
   const context = { asOf: opts.asOf, sweepId: sweep.sweepId };
   const skipped: ReportEmailsResult['skipped'] = [];

@@ -18,6 +18,7 @@ import { projectStatuses } from './project-status.js';
 import { recommendations } from './ranking.js';
 import { clawbackStatuses } from './rectification.js';
 import { type SelfEvaluation, toPoints } from './self-evaluation.js';
+import { snapshotSchema } from './snapshot.js';
 
 /**
  * A project's whole record (项目绩效全信息): every stage in one document, oldest first where it is a history.
@@ -80,36 +81,6 @@ export const lightPointSchema = z
   .meta({ id: 'DossierLightPoint' });
 export type LightPointView = z.infer<typeof lightPointSchema>;
 
-/** What a monitoring snapshot says of its project (the stored record adds the ids and the formula). */
-export const snapshotSchema = z.object({
-  asOf: z.string(),
-  sweepId: z.string(),
-  timeProgress: z.number(),
-  timeProgressBasis: z.object({ months: z.int(), source: z.enum(['months', 'plan']) }),
-  spentAmount: z.number(),
-  approvedAmount: z.number(),
-  executionRate: z.number(),
-  executionIndex: z.number().nullable(),
-  executionLight: light,
-  goalLight: light,
-  light,
-  reportPeriod: z.string().nullable(),
-  goalProgress: z.number().nullable(),
-  divergence: z.boolean(),
-  missingReports: z.array(z.string()),
-  indicators: z.array(
-    z.object({
-      name: z.string(),
-      operator: z.string(),
-      target: z.union([z.number(), z.string()]).optional(),
-      actual: z.number().optional(),
-      tier: z.string().optional(),
-      index: z.number().nullable(),
-      light,
-    }),
-  ),
-  configVersion: z.int(),
-});
 export type SnapshotView = z.infer<typeof snapshotSchema>;
 
 export const documentSchema = z

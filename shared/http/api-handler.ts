@@ -16,7 +16,7 @@ import {
   verifierFromEnv,
 } from './auth.js';
 import { IdempotencyGuard, idempotencyKeyPattern, type Replay } from './idempotency.js';
-import { localeOf, problemResponse } from './problem.js';
+import { localeOf } from './problem-types.js';
 import { Reply, type RouteDef, routeKey } from './route.js';
 import { parseOr400 } from './validation.js';
 
@@ -245,10 +245,12 @@ export function createApiHandler(
         },
       })
       .use({
-        // The one error handler: typed errors → problem+json; anything else → 500, logged.
-        onError: (request) => {
+        // The one error handler: typed errors → problem+json; anything else → 500, logged. The problem bodies
+        // and their message catalogue are loaded by the first error a process answers, not at its start.
+        onError: async (request) => {
           const err = request.error;
           if (!(err instanceof AppError)) logger.error('unhandled error', err as Error);
+          const { problemResponse } = await import('./problem.js');
           request.response = problemResponse(
             err,
             request.event.requestContext.requestId,

@@ -6,7 +6,7 @@
  * In English the Chinese parentheses are left out; in zh-CN a message the catalogue does not know keeps
  * its Chinese part, or else its English (test/unit/messages.test.ts lists every thrown message against it).
  */
-import type { Locale } from './problem.js';
+import type { Locale } from './problem-types.js';
 
 const CJK = /[\u3400-\u9fff\uff08\uff09\u3001-\u3002]/;
 /** `（…）` or ` (…)` holding Chinese. */

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { mailKinds } from '../domain/mail-record.js';
-import { problemTypeList } from './problem.js';
+import { problemTypeList } from './problem-types.js';
 
 /** Shapes shared by many routes: paging, ids in paths, the problem document. */
 export const pageQuery = z.strictObject({

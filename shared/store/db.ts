@@ -215,6 +215,14 @@ export class Db {
     schema: S,
     opts: { projection?: readonly string[] } = {},
   ): Promise<(z.infer<S> | undefined)[]> {
+    return (await this.batchGetItems(keys, opts)).map((item) => (item ? schema.parse(item) : undefined));
+  }
+
+  /** The items of `keys` as stored (BatchGetItem, see batchGet), in the order of `keys`. */
+  private async batchGetItems(
+    keys: Key[],
+    opts: { projection?: readonly string[] } = {},
+  ): Promise<(Record<string, unknown> | undefined)[]> {
     const found = new Map<string, Record<string, unknown>>();
     const id = (k: { pk: unknown; sk: unknown }) => `${k.pk}\u0000${k.sk}`;
     const unique = [...new Map(keys.map((k) => [id(k), { pk: k.pk, sk: k.sk }])).values()];
@@ -241,10 +249,21 @@ export class Db {
         pending = out.UnprocessedKeys?.[this.name]?.Keys ?? [];
       }
     }
-    return keys.map((k) => {
-      const item = found.get(id(k));
-      return item ? schema.parse(item) : undefined;
-    });
+    return keys.map((k) => found.get(id(k)));
+  }
+
+  /**
+   * Reads a few items of different kinds by key in ONE round trip (a consistent BatchGetItem), each parsed
+   * with its own schema; undefined where there is no item. For a reply made of several items whose keys are
+   * known up front (a project and its monitoring snapshot), instead of one GetItem after the other.
+   */
+  async getEach<const R extends readonly { key: Key; schema: z.ZodType }[]>(
+    reads: R,
+  ): Promise<{ -readonly [I in keyof R]: z.infer<R[I]['schema']> | undefined }> {
+    const items = await this.batchGetItems(reads.map((r) => r.key));
+    return reads.map((r, i) => (items[i] ? r.schema.parse(items[i]) : undefined)) as {
+      -readonly [I in keyof R]: z.infer<R[I]['schema']> | undefined;
+    };
   }
 
   /**

@@ -41,8 +41,8 @@ export function entityStore<S extends z.ZodType<Versioned & Record<string, unkno
   return {
     toItem,
     async get(db: Db, id: string): Promise<T | undefined> {
-      const item = await db.get(opts.key(id), opts.schema);
-      return item ? strip(item) : undefined;
+      // db.get has parsed it with the schema already (parsing it again is the same answer, twice the work).
+      return (await db.get(opts.key(id), opts.schema)) as T | undefined;
     },
     async list(db: Db, page: { limit?: number; nextToken?: string }): Promise<Page<T>> {
       if (!opts.listPartition) throw new Error(`${opts.type} has no list partition`);

@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import * as z from 'zod';
+import { type Actor, assertOwnDepartment } from '../domain/actor.js';
 import { type IsoDate, yearOf } from '../domain/calendar.js';
-import { snapshotSchema } from '../domain/dossier.js';
-import { Conflict } from '../domain/errors.js';
+import { Conflict, NotFound } from '../domain/errors.js';
 import { lights } from '../domain/monitoring.js';
 import { type Project, projectRecord } from '../domain/project.js';
 import {
@@ -11,6 +11,7 @@ import {
   type Rectification,
   rectificationRecord,
 } from '../domain/rectification.js';
+import { snapshotSchema } from '../domain/snapshot.js';
 import type { Snapshot, SweepInput } from '../domain/sweep.js';
 import { auditAction } from './audit.js';
 import type { Db, Item, Page, WriteAction } from './db.js';
@@ -130,6 +131,25 @@ export function lightHistoryPage(db: Db, projectId: string, page: { limit?: numb
     { pk: keys.projectPartition(projectId), skBeginsWith: keys.lightHistoryPrefix, ...page },
     lightPointRecord,
   );
+}
+
+/**
+ * The project, if the caller may see it (as getOwnProject), with its current snapshot when it is
+ * `executing` — both in one round trip (one consistent BatchGetItem), not one read after the other.
+ */
+export async function getOwnProjectWithSnapshot(
+  db: Db,
+  actor: Actor,
+  id: string,
+): Promise<{ project: Project; snapshot?: z.infer<typeof snapshotRecord> }> {
+  const [item, snapshot] = await db.getEach([
+    { key: keys.project(id), schema: projectRecord },
+    { key: keys.projectSnapshot(id), schema: snapshotRecord },
+  ] as const);
+  if (!item) throw new NotFound(`Project ${id}`);
+  const project = item as Project;
+  assertOwnDepartment(actor, project.departmentId, `Project ${id}`);
+  return project.status === 'executing' && snapshot ? { project, snapshot } : { project };
 }
 
 export async function getSnapshot(db: Db, projectId: string) {

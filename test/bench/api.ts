@@ -6,19 +6,29 @@
 //    local gateway (`GET /v1/projects/{id}`, a department user) beside a raw SDK GetItem of the same project
 //    item, and a write (`POST /v1/projects/{id}/expenditures`, a new voucher) beside a raw PutItem of the same
 //    voucher item (under a key of its own), on the same database; p50/p99 of each and the ratios.
+//    Beside them, the same use cases called directly from here on the same database, without the HTTP stack
+//    (getOwnProjectWithSnapshot, recordExpenditure): what the gateway, the token check, zod, the middy chain
+//    and the reply add is the API's time over theirs; and the DynamoDB requests one of each makes, counted
+//    with request-counter.ts (the API runs the same code). BENCH_CPU_PROF=<dir> profiles the system's process.
 // 2. Concurrent vouchers: N vouchers (default 50) posted on one project at the same moment, R times (default
 //    3, a new project each round); the statuses seen and whether the project's cumulative spend is exact.
 // Latencies are measured at the client. The last line is one JSON object with every figure:
-// {"overhead":{"samples":…,"read":{"apiP50Ms":…,…},"write":{…}},"vouchers":…,"p50Ms":…,"p99Ms":…,"exact":…}
+// {"overhead":{"samples":…,"read":{"apiP50Ms":…,…},"write":{…},"readUseCase":…,"writeUseCase":…,
+//  "readUseCaseVsRaw":…,"writeUseCaseVsRaw":…,"roundTrips":{"read":{…},"write":{…}}},"vouchers":…,"exact":…}
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadOrCreateKeys, signToken } from '../../infra/local/idp.js';
 import { TABLE_NAME } from '../../infra/local/system.js';
 import { localDynamoClient } from '../../infra/local/table.js';
+import { Db } from '../../shared/store/db.js';
+import { recordExpenditure } from '../../shared/store/expenditures.js';
 import { keys as tableKeys } from '../../shared/store/keys.js';
+import { getOwnProjectWithSnapshot } from '../../shared/store/monitoring.js';
+import { countRequests } from './request-counter.js';
 import { startSystem, stopSystem } from './system.js';
 
 const USAGE = 'usage: npm run bench -- api [--samples S] [--vouchers N] [--rounds R]';
@@ -96,7 +106,7 @@ async function run(opts: Options, dataDir: string, api: string, issuer: string, 
     return res.json;
   };
   const goals = (await must(call('/v1/indicator-templates?category=education', finance), 200)).goalSet;
-  /** A new department and one project of it, walked to `executing` with `budget`. */
+  /** A new department and one project of it, walked to `executing` with `budget` (and its department's id). */
   const executingProject = async (deptId: string, name: string, budget: number) => {
     await must(
       call('/v1/departments', finance, { id: deptId, name, contactEmails: ['b@example.gov.cn'] }),
@@ -126,15 +136,41 @@ async function run(opts: Options, dataDir: string, api: string, issuer: string, 
     await must(call(`/v1/projects/${project.id}/submit`, dept, undefined, 'POST'), 200);
     await must(call(`/v1/projects/${project.id}/goal-review`, finance, { grade: 'excellent' }), 200);
     await must(call(`/v1/projects/${project.id}/budget`, finance, { approvedAmount: budget }), 200);
-    return { id: project.id as string, dept };
+    return { id: project.id as string, dept, departmentId: deptId };
   };
 
   /**
    * Interleaved, one request at a time: API read, raw GetItem, API write, raw PutItem (the order rotates each
    * sample), so both sides see the same machine at the same moments.
    */
-  const measureOverhead = async (samples: number, project: { id: string; dept: string }) => {
+  const measureOverhead = async (
+    samples: number,
+    project: { id: string; dept: string; departmentId: string },
+  ) => {
     const db = localDynamoClient(dynamodb);
+    // The use cases' own store, as a function builds it (shared/store/client.ts), on the same database.
+    const documents = DynamoDBDocumentClient.from(db, {
+      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    });
+    const store = new Db(documents, TABLE_NAME);
+    const actor = { sub: 'bench-direct', role: 'department' as const, departmentId: project.departmentId };
+    // The DynamoDB requests one read and one write of the use cases make (the API runs the same code).
+    const counter = countRequests(documents.middlewareStack);
+    const requestsOf = async (f: () => Promise<unknown>) => {
+      counter.reset();
+      await f();
+      return Object.fromEntries(Object.entries(counter.byCommand()).map(([c, s]) => [c, s.requests]));
+    };
+    const roundTrips = {
+      read: await requestsOf(() => getOwnProjectWithSnapshot(store, actor, project.id)),
+      write: await requestsOf(() =>
+        recordExpenditure(store, { actor, now: new Date(), requestId: 'bench-count' }, project.id, {
+          voucherNo: 'U-count',
+          date: DATE,
+          amount: 0.01,
+        }),
+      ),
+    };
     const projectKey = keyOf(tableKeys.project(project.id));
     const write = (n: number) =>
       call(`/v1/projects/${project.id}/expenditures`, project.dept, {
@@ -157,6 +193,8 @@ async function run(opts: Options, dataDir: string, api: string, issuer: string, 
       rawGet: [] as number[],
       apiWrite: [] as number[],
       rawPut: [] as number[],
+      directRead: [] as number[],
+      directWrite: [] as number[],
     };
     const timed = async (into: number[] | undefined, f: () => Promise<unknown>) => {
       const started = performance.now();
@@ -185,6 +223,20 @@ async function run(opts: Options, dataDir: string, api: string, issuer: string, 
               }),
             ),
           ),
+        () =>
+          timed(keep ? timings.directRead : undefined, () =>
+            getOwnProjectWithSnapshot(store, actor, project.id),
+          ),
+        () =>
+          timed(keep ? timings.directWrite : undefined, async () => {
+            const out = await recordExpenditure(
+              store,
+              { actor, now: new Date(), requestId: `bench-direct-${i}` },
+              project.id,
+              { voucherNo: `U-${i}`, date: DATE, amount: 0.01 },
+            );
+            if (out.outcome !== 'created') throw new Error(`voucher U-${i} was not created`);
+          }),
       ];
       for (let k = 0; k < steps.length; k++) await steps[(k + i) % steps.length]!();
     }
@@ -205,6 +257,12 @@ async function run(opts: Options, dataDir: string, api: string, issuer: string, 
       samples,
       read: stats(timings.apiRead, timings.rawGet),
       write: stats(timings.apiWrite, timings.rawPut),
+      /** The use case alone (raw*: its p50/p99) beside the API (api*), and the raw SDK call beside it. */
+      readUseCase: stats(timings.apiRead, timings.directRead),
+      writeUseCase: stats(timings.apiWrite, timings.directWrite),
+      readUseCaseVsRaw: stats(timings.directRead, timings.rawGet),
+      writeUseCaseVsRaw: stats(timings.directWrite, timings.rawPut),
+      roundTrips,
     };
     console.log(`overhead over ${samples} interleaved samples (after ${WARMUP} unmeasured), ms:`);
     console.log('| | through the gateway p50 / p99 | raw SDK p50 / p99 | ratio p50 / p99 |');
@@ -217,6 +275,22 @@ async function run(opts: Options, dataDir: string, api: string, issuer: string, 
         `| ${name} | ${x.apiP50Ms} / ${x.apiP99Ms} | ${x.rawP50Ms} / ${x.rawP99Ms} | ${x.p50Ratio}× / ${x.p99Ratio}× |`,
       );
     }
+    console.log('the same use cases called directly (no gateway, token, zod, middy), ms:');
+    console.log('| | use case p50 / p99 | API ÷ use case p50 | use case ÷ raw p50 |');
+    console.log('| --- | ---: | ---: | ---: |');
+    for (const [name, vsApi, vsRaw] of [
+      ['read (project + snapshot, one BatchGetItem)', result.readUseCase, result.readUseCaseVsRaw],
+      ['write (GetItem + TransactWriteItems of 3)', result.writeUseCase, result.writeUseCaseVsRaw],
+    ] as const) {
+      console.log(
+        `| ${name} | ${vsApi.rawP50Ms} / ${vsApi.rawP99Ms} | ${vsApi.p50Ratio}× | ${vsRaw.p50Ratio}× |`,
+      );
+    }
+    const list = (r: Record<string, number>) =>
+      Object.entries(r)
+        .map(([c, n]) => `${c} × ${n}`)
+        .join(', ');
+    console.log(`DynamoDB requests: a read ${list(roundTrips.read)}; a write ${list(roundTrips.write)}`);
     return result;
   };
 

@@ -15,8 +15,25 @@ export interface LocalSystem {
   child: ChildProcess;
 }
 
+/**
+ * BENCH_CPU_PROF=<dir>: the system runs under `node --cpu-prof` and writes its CPU profile into <dir> when it
+ * stops (open it in Chrome DevTools, or sum self time by function), to see where a request's time goes.
+ */
 export async function startSystem(dataDir: string): Promise<LocalSystem> {
-  const child = spawn(tsxBin, ['infra/local/start.ts'], {
+  const profileDir = process.env.BENCH_CPU_PROF;
+  const [command, args] = profileDir
+    ? [
+        process.execPath,
+        [
+          '--cpu-prof',
+          `--cpu-prof-dir=${path.resolve(profileDir)}`,
+          '--import',
+          'tsx',
+          'infra/local/start.ts',
+        ],
+      ]
+    : [tsxBin, ['infra/local/start.ts']];
+  const child = spawn(command, args, {
     cwd: repoRoot,
     env: systemEnv(dataDir),
     stdio: ['ignore', 'ignore', 'inherit'],

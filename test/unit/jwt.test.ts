@@ -3,7 +3,7 @@ import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 
 type CryptoKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApiHandler } from '../../shared/http/api-handler.js';
 import { jwtVerifier, type TokenVerifier, tokenSettingsFromEnv } from '../../shared/http/auth.js';
 import { route } from '../../shared/http/route.js';
@@ -119,6 +119,31 @@ describe('the bearer JWT, verified inside the function', () => {
     const res = await call(`Bearer ${await sign({ expiresAt: Math.floor(Date.now() / 1000) - 10 })}`, 'en');
 
     await expect401(res, /expired/);
+  });
+
+  describe('a verified token, remembered', () => {
+    afterEach(() => vi.useRealTimers());
+
+    it('is let through again until its exp, then answered 401 expired', async () => {
+      const now = Date.now();
+      const token = await sign({ expiresAt: Math.floor(now / 1000) + 120 });
+      expect((await call(`Bearer ${token}`)).statusCode).toBe(200);
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(now + 60_000);
+      expect((await call(`Bearer ${token}`)).statusCode).toBe(200);
+      vi.setSystemTime(now + 121_000);
+
+      await expect401(await call(`Bearer ${token}`, 'en'), /expired/);
+    });
+
+    it('is remembered by all its bytes: the same claims with another signature are refused', async () => {
+      const token = await sign();
+      expect((await call(`Bearer ${token}`)).statusCode).toBe(200);
+      const [header, payload] = token.split('.');
+      const forged = `${header}.${payload}.${(await sign({ key: otherKey })).split('.')[2]}`;
+
+      await expect401(await call(`Bearer ${forged}`, 'en'), /not valid/);
+    });
   });
 
   it('answers a token signed by another key (same kid) with 401 problem+json', async () => {

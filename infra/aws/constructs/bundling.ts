@@ -47,6 +47,11 @@ export function esbuildOptions(entry: string, outdir: string, opts: BundleOption
     mainFields: ['module', 'main'],
     minify: true,
     sourcemap: true,
+    // The maps give stack traces their files and lines (NODE_OPTIONS=--enable-source-maps), which needs no
+    // copy of the sources in them: without it the map of http-projects is 385 KB, not 1.3 MB, and Node, which
+    // reads and parses the map of each module it loads, imports the bundle ≈10 ms sooner (103 vs 113 ms,
+    // medians of 15 fresh processes each, interleaved, Node 20, 2026-12-02; noisy machine).
+    sourcesContent: false,
     banner: { js: requireBanner },
     external: opts.external,
     metafile: true,

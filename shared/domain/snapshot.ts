@@ -1,0 +1,35 @@
+import * as z from 'zod';
+import { lights } from './monitoring.js';
+
+const light = z.enum(lights);
+
+/** What a monitoring snapshot says of its project (the stored record adds the ids and the formula). */
+export const snapshotSchema = z.object({
+  asOf: z.string(),
+  sweepId: z.string(),
+  timeProgress: z.number(),
+  timeProgressBasis: z.object({ months: z.int(), source: z.enum(['months', 'plan']) }),
+  spentAmount: z.number(),
+  approvedAmount: z.number(),
+  executionRate: z.number(),
+  executionIndex: z.number().nullable(),
+  executionLight: light,
+  goalLight: light,
+  light,
+  reportPeriod: z.string().nullable(),
+  goalProgress: z.number().nullable(),
+  divergence: z.boolean(),
+  missingReports: z.array(z.string()),
+  indicators: z.array(
+    z.object({
+      name: z.string(),
+      operator: z.string(),
+      target: z.union([z.number(), z.string()]).optional(),
+      actual: z.number().optional(),
+      tier: z.string().optional(),
+      index: z.number().nullable(),
+      light,
+    }),
+  ),
+  configVersion: z.int(),
+});
