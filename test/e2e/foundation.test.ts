@@ -191,6 +191,33 @@ describe('400 Bad Request', () => {
     expect(problem.errors).toContainEqual({ path: 'colour', message: expect.stringMatching(/unknown/) });
   });
 
+  it('a number sent as a string in a JSON body → 400 (coercion is for paths and queries only)', async () => {
+    const finance = await financeToken();
+
+    const asText = await api('/v1/bulletins', { token: finance, body: { fiscalYear: '2026' } });
+    const fractional = await api('/v1/bulletins', { token: finance, body: { fiscalYear: 2026.5 } });
+
+    expect(expectProblem(asText, 400).errors?.map((e) => e.path)).toEqual(['fiscalYear']);
+    expect(expectProblem(fractional, 400).errors?.map((e) => e.path)).toEqual(['fiscalYear']);
+  });
+
+  it.each([
+    ['a report score', '/v1/evaluations/E-NONE/report', { score: 1e300 }, 'score'],
+    ['a rating item', '/v1/agencies/A-NONE/ratings', { scores: { expertise: -1e300 } }, 'scores.expertise'],
+    ['an upload size', '/v1/expenditure-imports', { fileName: 'a.csv', size: 2 ** 60 }, 'size'],
+    ['an evidence size', '/v1/projects/P-NONE/upload-links', { size: 6 * 1024 ** 3 }, 'size'],
+  ])('%s beyond any the domain allows → 400 naming it', async (_, path, body, field) => {
+    const res = await api(path, { token: await financeToken(), body });
+
+    expect(expectProblem(res, 400).errors?.map((e) => e.path)).toContain(field);
+  });
+
+  it('a configuration version beyond 1,000,000 → 400', async () => {
+    const res = await api('/v1/config/2026?version=10000000', { token: await financeToken() });
+
+    expect(expectProblem(res, 400).errors?.map((e) => e.path)).toEqual(['version']);
+  });
+
   it('a query that breaks the schema (?limit=0) → errors names limit', async () => {
     const res = await api('/v1/departments?limit=0', { token: await financeToken() });
 
