@@ -23,10 +23,12 @@ import {
   amount,
   deliveryReport,
   fiscalYear,
+  fiscalYearInBody,
   idParams,
   pageOf,
   pageQuery,
   timestamp,
+  uploadSize,
 } from '../../shared/http/schemas.js';
 import type { DeliveryReport } from '../../shared/mail/delivery.js';
 import { getOwnProject } from '../../shared/store/projects.js';
@@ -204,7 +206,7 @@ export const routes = [
       kind: z.literal('evidence'),
       fileName: z.string().trim().min(1).max(255),
       contentType: z.string().max(255),
-      size: z.int(),
+      size: uploadSize,
     }),
     response: z.object({
       documentId: z.string(),
@@ -311,7 +313,7 @@ export const routes = [
       'datapackage.json under `public-data/performance/<year>/`). Each mail goes once per publication. Publishing ' +
       'again while nothing under the bulletin changed answers 200 with it (and completes any delivery left); ' +
       'once it is stale, the next publication is made (201). No reviewed self-evaluation → 409.',
-    body: z.strictObject({ fiscalYear: fiscalYear.pipe(z.int()) }),
+    body: z.strictObject({ fiscalYear: fiscalYearInBody }),
     response: bulletinSchema,
     status: 201,
     also: { 200: 'Nothing under the bulletin changed: the published one' },

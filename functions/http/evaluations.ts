@@ -23,9 +23,10 @@ import {
   reviewDecisions,
   uploadKinds,
 } from '../../shared/domain/evaluation.js';
+import { statedPoints } from '../../shared/domain/numbers.js';
 import { createApiHandler } from '../../shared/http/api-handler.js';
 import { changeContext, type Request, route } from '../../shared/http/route.js';
-import { idParams, pageOf, pageQuery } from '../../shared/http/schemas.js';
+import { idParams, pageOf, pageQuery, uploadSize } from '../../shared/http/schemas.js';
 import {
   agencyRatings,
   getOwnEvaluation,
@@ -171,7 +172,7 @@ export const routes = [
       kind: z.enum(uploadKinds),
       fileName: z.string().trim().min(1).max(255),
       contentType: z.string().min(1).max(255),
-      size: z.int().meta({ description: 'Bytes; the upload must be exactly this size' }),
+      size: uploadSize,
     }),
     response: uploadLinkReply,
     status: 201,
@@ -216,7 +217,7 @@ export const routes = [
     params: idParams,
     body: z.strictObject({
       documentId: docId,
-      score: z.number(),
+      score: statedPoints(),
       grade: z.enum(grades),
       findings: z
         .array(
@@ -309,9 +310,9 @@ export const routes = [
     body: z.strictObject({
       evaluationId: z.string().min(1).max(64),
       scores: z.strictObject(
-        Object.fromEntries(ratingItems.map((i) => [i, z.number()])) as Record<
+        Object.fromEntries(ratingItems.map((i) => [i, statedPoints()])) as Record<
           (typeof ratingItems)[number],
-          z.ZodNumber
+          ReturnType<typeof statedPoints>
         >,
       ),
       comments: z.string().trim().max(4000).optional(),

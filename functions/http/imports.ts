@@ -4,7 +4,7 @@ import { apiBaseUrl } from '../../shared/docs/uploads.js';
 import { importStatuses, type RowOutcome } from '../../shared/domain/expenditure-import.js';
 import { createApiHandler } from '../../shared/http/api-handler.js';
 import { route } from '../../shared/http/route.js';
-import { idParams } from '../../shared/http/schemas.js';
+import { idParams, uploadSize } from '../../shared/http/schemas.js';
 import { listImportRows, loadImport } from '../../shared/store/expenditure-imports.js';
 
 /**
@@ -63,7 +63,7 @@ export const routes = [
       'CSV (text/csv) of at most 20 MiB; another type or size → 422.',
     body: z.strictObject({
       fileName: z.string().trim().min(1).max(255),
-      size: z.int().meta({ description: 'Bytes; the upload must be exactly this size' }),
+      size: uploadSize,
       contentType: z.string().max(255).optional().meta({ description: 'text/csv (the default)' }),
     }),
     response: z.object({ importId: z.string(), status: z.literal('awaiting_upload'), ...uploadLink }),

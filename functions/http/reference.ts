@@ -169,7 +169,7 @@ export const routes = [
     summary: 'The rules in force for a fiscal year (the defaults of domain.md until the bureau changes them)',
     description: 'With `?version=N`, that earlier version.',
     params: z.strictObject({ fiscalYear }),
-    query: z.strictObject({ version: z.coerce.number().int().min(1).optional() }),
+    query: z.strictObject({ version: z.coerce.number().int().min(1).max(1_000_000).optional() }),
     response: ruleConfigSchema,
     async handle({ params, query, deps }) {
       if (query.version === undefined) return currentConfig(deps.db, params.fiscalYear);

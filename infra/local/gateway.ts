@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { ProblemKind } from '../../shared/domain/errors.js';
 import type { ApiEvent } from '../../shared/http/api-handler.js';
@@ -13,6 +20,10 @@ import { listen } from './ports.js';
  * API in AWS it has no authorizer: the handler verifies the bearer JWT itself (shared/http/auth.ts), so
  * every 401 is the handler's problem+json in both places. API Gateway's own 10 MiB cap is kept here; the
  * contract's 256 KiB limit is the handler's, so that it answers in the contract's order of precedence.
+ * API Gateway's limit on the request line and headers together (10,240 bytes, "Total combined size of request
+ * line and header values" in the HTTP API quotas) is kept too, as the server's maxHeaderSize (Node counts the
+ * URL and every header name and value), and what Node's HTTP parser refuses before any route is known (too
+ * many header bytes, a malformed request line or header) is answered as problem+json too (clientError).
  */
 type Handler = (event: ApiEvent, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -22,6 +33,8 @@ export interface GatewayRoute {
 }
 
 const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
+/** API Gateway's (HTTP API) quota on the request line and header values together, in bytes. */
+export const GATEWAY_MAX_HEADER_BYTES = 10_240;
 
 interface CompiledRoute extends GatewayRoute {
   regex: RegExp;
@@ -51,10 +64,52 @@ function compile(r: GatewayRoute): CompiledRoute {
 /** The gateway's own answers (no route, a malformed path, a body over 10 MiB), as the handlers' problems. */
 function problem(res: ServerResponse, kind: ProblemKind, status: number, detail: string, locale: Locale) {
   res.writeHead(status, { 'content-type': PROBLEM_JSON });
-  res.end(
-    JSON.stringify({ type: problemType(kind), title: problemTypes[kind].title[locale], status, detail }),
+  res.end(JSON.stringify(problemJson(kind, status, detail, locale)));
+}
+
+/**
+ * What Node's HTTP parser refused (the request never reached `serve`), answered on the socket as a problem:
+ * 431 for too many header bytes, 408 for a request that did not arrive in time, else 400 (a malformed request
+ * line or header). The language from the raw bytes' Accept-Language, where the parser kept them.
+ */
+function clientError(err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex) {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const raw = err.rawPacket?.toString('latin1') ?? '';
+  const locale = localeOf(/\r\naccept-language:[ \t]*([^\r\n]*)/i.exec(raw)?.[1]);
+  const en = locale === 'en';
+  let status: number;
+  let body: Record<string, unknown>;
+  if (err.code === 'HPE_HEADER_OVERFLOW') {
+    status = 431;
+    const detail = en
+      ? `The request line and headers are over ${GATEWAY_MAX_HEADER_BYTES} bytes`
+      : `请求行与请求头合计超过 ${GATEWAY_MAX_HEADER_BYTES} 字节`;
+    body = problemJson('headers-too-large', status, detail, locale);
+  } else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT' || err.code === 'HPE_HEADERS_TIMEOUT') {
+    status = 408;
+    const detail = en ? 'The request did not arrive in time' : '请求未在规定时间内到达';
+    body = { type: 'about:blank', title: STATUS_CODES[408], status, detail };
+  } else {
+    status = 400;
+    const detail = en ? 'The request line or a header is malformed' : '请求行或请求头格式错误';
+    body = problemJson('validation', status, detail, locale);
+  }
+  const text = JSON.stringify(body);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: ${PROBLEM_JSON}\r\n` +
+      `content-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`,
   );
 }
+
+const problemJson = (kind: ProblemKind, status: number, detail: string, locale: Locale) => ({
+  type: problemType(kind),
+  title: problemTypes[kind].title[locale],
+  status,
+  detail,
+});
 
 async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   const chunks: Buffer[] = [];
@@ -164,7 +219,7 @@ export function startGateway(opts: GatewayOptions): Promise<Server> {
     res.end(result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : (result.body ?? ''));
   }
 
-  const server = createServer((req, res) => {
+  const server = createServer({ maxHeaderSize: GATEWAY_MAX_HEADER_BYTES }, (req, res) => {
     const started = Date.now();
     serve(req, res)
       .catch((err) => {
@@ -180,5 +235,6 @@ export function startGateway(opts: GatewayOptions): Promise<Server> {
         }),
       );
   });
+  server.on('clientError', clientError);
   return listen(server, opts.host, opts.port, 'API');
 }

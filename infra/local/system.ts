@@ -156,6 +156,18 @@ export async function startSystem(
     });
     const tableCreated = (await ensureTable(localDynamoClient(urls.dynamodb), TABLE_NAME)) === 'created';
 
+    // The sweep queue runs in this process: a sweep left with pending departments was cut by the previous
+    // process; its summary says so and the next run completes it (shared/app/sweep.ts recordInterruptedWork).
+    if (!tableCreated) {
+      const { recordInterruptedWork } = await import('../../shared/app/sweep.js');
+      const { Db } = await import('../../shared/store/db.js');
+      const { now } = await import('../../shared/clock.js');
+      const cut = await recordInterruptedWork({ db: new Db() }, { now: now() });
+      if (cut)
+        opts.log(
+          `${cut} sweep department(s) not counted when the system last stopped: the next sweep completes them`,
+        );
+    }
     // Imported only now: handler modules read their environment when first used.
     const { apiAreas } = await import('../../functions/http/registry.js');
     const { schedules } = (await import('../../functions/jobs/schedules.js')) as { schedules: ScheduleDef[] };

@@ -140,6 +140,34 @@ export async function unfinishedWork(
 }
 
 /**
+ * Where the sweep queue runs in the process that starts (the local runner: an in-process queue), nothing of a
+ * sweep that process did not start can still be running when it starts: each department the latest sweeps
+ * still have pending with no failure recorded was lost with the previous process (killed, or stopped
+ * mid-sweep). Records that as the department's failure, so that the summary says why it is incomplete and
+ * the next run completes it at once (unfinishedWork) rather than after LOST_AFTER_MS. In AWS the queue
+ * outlives any process and LOST_AFTER_MS decides. Returns how many departments it recorded.
+ */
+export async function recordInterruptedWork(
+  deps: Pick<SweepDeps, 'db'>,
+  opts: { now: Date },
+): Promise<number> {
+  const page = await listSweeps(deps.db, { limit: RESUME_LOOKBACK });
+  let recorded = 0;
+  for (const s of page.items) {
+    if (s.complete || Date.parse(s.startedAt) > opts.now.getTime()) continue;
+    const failed = new Set(s.failures.map((f) => f.departmentId));
+    for (const departmentId of s.incompleteDepartments.filter((d) => !failed.has(d))) {
+      await recordDepartmentFailure(deps.db, s.sweepId, departmentId, INTERRUPTED, opts.now);
+      recorded++;
+    }
+  }
+  return recorded;
+}
+
+/** The failure recordInterruptedWork records. */
+export const INTERRUPTED = 'Interrupted: the system stopped before this department was counted';
+
+/**
  * The scheduled coordinator: plans a sweep and hands each department to the work queue, with the departments
  * earlier sweeps did not complete (unfinishedWork), so that their summaries complete too.
  */

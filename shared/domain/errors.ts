@@ -29,6 +29,7 @@ export const problemKinds = [
   'method-not-allowed',
   'payload-too-large',
   'unsupported-media-type',
+  'headers-too-large',
   'state-conflict',
   'duplicate',
   'idempotency-conflict',

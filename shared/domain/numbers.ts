@@ -17,3 +17,10 @@ export function measure(min: number, max: number) {
 
 /** A measured value of an indicator (a target, an actual): ±10^12. */
 export const indicatorValue = () => measure(-1e12, 1e12);
+
+/**
+ * A score in points as a request states it (a report's score, a rating's items): within ±1,000. Every sheet
+ * of the domain is out of 100 points and no configured item has more than 100 (config.ts), so its own bounds
+ * are a rule of the domain (422 naming the field, with the sheet's bounds); beyond ±1,000 it is no score.
+ */
+export const statedPoints = () => measure(-1_000, 1_000);

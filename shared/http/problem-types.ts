@@ -50,6 +50,12 @@ export const problemTypes: Record<ProblemKind, { status: number; title: Localize
     title: { 'zh-CN': '不支持的媒体类型', en: 'Unsupported Media Type' },
     meaning: 'the body is not application/json',
   },
+  'headers-too-large': {
+    status: 431,
+    title: { 'zh-CN': '请求头过大', en: 'Request Header Fields Too Large' },
+    meaning:
+      'the request line and headers are over 10,240 bytes together (API Gateway’s limit, kept by the local gateway too)',
+  },
   'state-conflict': {
     status: 409,
     title: { 'zh-CN': '当前状态不允许该操作', en: 'Conflict: the state does not allow it' },

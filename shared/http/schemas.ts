@@ -15,6 +15,17 @@ export function pageOf<T extends z.ZodType>(item: T) {
   });
 }
 
+/**
+ * The size of a file to upload, declared when its link is asked for (bytes): 0 to 5 GiB, the largest object a
+ * presigned POST can put into S3. What each kind of upload may be (e.g. at most 50 MiB, at least 1 byte) is
+ * the rule the use case checks (422).
+ */
+export const uploadSize = z
+  .int()
+  .min(0)
+  .max(5 * 1024 ** 3)
+  .meta({ description: 'Bytes; the upload must be exactly this size' });
+
 /** Money in a reply: yuan with at most two decimals (from integer fen). */
 export const amount = z.number().meta({ description: 'Amount in yuan (CNY), at most two decimals' });
 
@@ -45,8 +56,19 @@ export const deliveryReport = z
 
 export const idParams = z.strictObject({ id: z.string().min(1).max(64) });
 
+/**
+ * A fiscal year in a path or a query, where every value is text: coerced to a number. In a JSON body a
+ * number must be a number ("2026" is refused): `fiscalYearInBody`.
+ */
 export const fiscalYear = z.coerce
   .number()
+  .int()
+  .min(2000)
+  .max(2100)
+  .meta({ examples: [2026] });
+
+/** A fiscal year in a JSON body: a whole number, never a string that looks like one. */
+export const fiscalYearInBody = z
   .int()
   .min(2000)
   .max(2100)

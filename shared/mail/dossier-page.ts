@@ -99,7 +99,7 @@ const T = {
   noLights: { 'zh-CN': '尚无监控记录', en: 'No monitoring yet' },
   lastCheckpoint: {
     'zh-CN': '年度最后一个监控节点的指标亮灯',
-    en: 'Indicator lights at the year’s last checkpoint',
+    en: 'Indicator lights at the last checkpoint of the year',
   },
   light: { 'zh-CN': '亮灯', en: 'Light' },
   readFrom: { 'zh-CN': '依据', en: 'Read from' },
@@ -168,6 +168,8 @@ function renderer(locale: Locale) {
   const t = (k: keyof typeof T) => esc(T[k][locale]);
   const w = (v: string | null | undefined) => (v ? esc(words[v]?.[locale] ?? v) : '—');
   const x = (v: unknown) => (v === null || v === undefined || v === '' ? '—' : esc(String(v)));
+  /** An aside in brackets: full-width in Chinese, after a space in English. */
+  const aside = (v: string) => (locale === 'zh-CN' ? `（${v}）` : ` (${v})`);
   const table = (headers: string[], rows: string[][], numeric: number[] = []) =>
     rows.length === 0
       ? `<p class="none">${t('none')}</p>`
@@ -186,7 +188,7 @@ function renderer(locale: Locale) {
     part.nextToken
       ? `<p class="note">${esc(T.more[locale].replace('{n}', String(part.items.length)))}</p>`
       : '';
-  return { t, w, x, table, fields, badge, section, more };
+  return { t, w, x, aside, table, fields, badge, section, more };
 }
 
 /** The light history as a small SVG: the execution index against the bands, each point in its light's colour. */
@@ -277,7 +279,7 @@ export const dossierPageCsp =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 export function renderDossierPage(d: Dossier, locale: Locale, names: { department?: string } = {}): string {
-  const { t, w, x, table, fields, badge, section, more } = renderer(locale);
+  const { t, w, x, aside, table, fields, badge, section, more } = renderer(locale);
   const m = (v: number | null | undefined) => money(v, locale);
   const r = d.request;
   const a = d.exAnteAssessment.assessment;
@@ -287,7 +289,10 @@ export function renderDossierPage(d: Dossier, locale: Locale, names: { departmen
     section(
       'request',
       fields([
-        [t('department'), x(names.department ? `${names.department}（${r.departmentId}）` : r.departmentId)],
+        [
+          t('department'),
+          names.department ? `${x(names.department)}${aside(x(r.departmentId))}` : x(r.departmentId),
+        ],
         [t('fiscalYear'), x(r.fiscalYear)],
         [t('kind'), `${w(r.kind)}${r.isNew ? (locale === 'zh-CN' ? '（新增）' : ' (new)') : ''}`],
         [t('category'), x(r.category)],
@@ -404,7 +409,7 @@ export function renderDossierPage(d: Dossier, locale: Locale, names: { departmen
         ) +
         more(history) +
         (d.monitoring.lastCheckpoint
-          ? `<h3>${t('lastCheckpoint')}（${x(d.monitoring.lastCheckpoint.asOf)}）</h3>` +
+          ? `<h3>${t('lastCheckpoint')}${aside(x(d.monitoring.lastCheckpoint.asOf))}</h3>` +
             table(
               [t('indicator'), t('light'), t('readFrom')],
               d.monitoring.lastCheckpoint.indicators.map((l) => [
@@ -461,8 +466,8 @@ export function renderDossierPage(d: Dossier, locale: Locale, names: { departmen
       !s
         ? `<p class="none">${t('none')}</p>`
         : fields([
-            [t('claimed'), `${x(s.claimed.total)}（${w(s.claimed.grade)}）`],
-            [t('reviewed'), s.reviewed ? `${x(s.reviewed.total)}（${w(s.reviewed.grade)}）` : '—'],
+            [t('claimed'), `${x(s.claimed.total)}${aside(w(s.claimed.grade))}`],
+            [t('reviewed'), s.reviewed ? `${x(s.reviewed.total)}${aside(w(s.reviewed.grade))}` : '—'],
             [t('review'), x(s.reviewed?.comments)],
           ]) +
             table(

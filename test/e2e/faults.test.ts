@@ -1,11 +1,30 @@
 // The faults tier (issue 11, item 7): the whole system killed with SIGKILL in the middle of a treasury CSV
-// import, started again on its data folder, and the import rerun → nothing lost, nothing doubled. A system of
-// its own (./processes.ts) on a temporary data folder, driven over HTTP as a department does.
+// import, and in the middle of a monitoring sweep, started again on its data folder, and the work rerun →
+// nothing lost, nothing doubled. Systems of their own (./processes.ts) on temporary data folders, driven over
+// HTTP as a department and the bureau do (the sweep's projects are seeded straight into the system's table,
+// and its results read from there too: two thousand projects through the API would take minutes).
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateKeys, signToken } from '../../infra/local/idp.js';
+import { TABLE_NAME } from '../../infra/local/system.js';
+import { localDynamoClient } from '../../infra/local/table.js';
+import { INTERRUPTED } from '../../shared/app/sweep.js';
+import type { Project } from '../../shared/domain/project.js';
+import { rectificationRecord } from '../../shared/domain/rectification.js';
+import { Db } from '../../shared/store/db.js';
+import { keys } from '../../shared/store/keys.js';
+import {
+  clawbacksWithStatus,
+  departmentSnapshots,
+  lightHistoryPage,
+  type SweepProgress,
+} from '../../shared/store/monitoring.js';
+import { projects } from '../../shared/store/projects.js';
+import { departments } from '../../shared/store/reference.js';
+import { educationGoals, executingProject as projectRecord, spentOn } from '../support/projects.js';
 import { type LocalSystem, queueDir, startLocal } from './processes.js';
 import { api } from './support.js';
 import { SYSTEM_TODAY } from './today.js';
@@ -187,5 +206,200 @@ describe('the system killed in the middle of an import', () => {
     expect(await readdir(queueDir(dir))).toEqual([]);
     expect((await system!.stop('SIGTERM')).code).toBe(0);
     system = undefined;
+  }, 60_000);
+});
+
+// ---------------------------------------------------------------- a sweep cut by SIGKILL
+
+const SWEEP_DEPARTMENTS = 8;
+const PER_DEPARTMENT = 160; // 1,280 projects: a sweep of a few seconds locally, 4 departments at a time
+const AS_OF = `${YEAR}-08-31`; // a checkpoint from August on: a red project gets a notice and a clawback
+const SEEDED_AT = `${YEAR}-01-02T02:00:00.000Z`;
+
+/** Project n of a department: every other one red at the end of August (10 % spent), the rest green (70 %). */
+const red = (n: number) => n % 2 === 0;
+const seededProject = (departmentId: string, n: number): Project =>
+  projectRecord({
+    id: `P${YEAR}-${departmentId.slice(2)}${String(n).padStart(4, '0')}`,
+    departmentId,
+    fiscalYear: YEAR,
+    name: `项目 ${n}`,
+    goals: educationGoals(),
+    ...spentOn(red(n) ? 100_000 : 700_000, `${YEAR}-03-15`),
+  });
+
+/** A Db on the table of a running local system, from this process (as the bench and the jobs reach it). */
+function tableOf(s: LocalSystem): { db: Db; close(): void } {
+  const client = localDynamoClient(s.runtime.dynamodb as string);
+  const doc = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  return { db: new Db(doc, TABLE_NAME), close: () => client.destroy() };
+}
+
+describe('the system killed in the middle of a sweep', () => {
+  let sweepDir: string;
+  let sweepSystem: LocalSystem | undefined;
+  let finance: string;
+  const deptIds = Array.from({ length: SWEEP_DEPARTMENTS }, (_, d) => `D-S${d}`);
+  const on = (p: string) => `${sweepSystem!.runtime.api}${p}`;
+
+  afterAll(async () => {
+    await sweepSystem?.stop('SIGKILL').catch(() => undefined);
+    if (sweepDir) await rm(sweepDir, { recursive: true, force: true });
+  });
+
+  beforeAll(async () => {
+    sweepDir = await mkdtemp(path.join(tmpdir(), 'bp-faults-sweep-'));
+    sweepSystem = await startLocal(sweepDir);
+    finance = await signToken(await loadOrCreateKeys(sweepDir), sweepSystem.runtime.issuer, {
+      role: 'finance',
+    });
+    const table = tableOf(sweepSystem);
+    try {
+      for (const id of deptIds) {
+        await table.db.batchPut(
+          [
+            departments.toItem({
+              id,
+              name: `部门 ${id}`,
+              contactEmails: [`${id.toLowerCase()}@example.gov.cn`],
+              locale: 'zh-CN',
+              version: 1,
+              createdAt: SEEDED_AT,
+              updatedAt: SEEDED_AT,
+            }),
+            ...Array.from({ length: PER_DEPARTMENT }, (_, n) => projects.toItem(seededProject(id, n))),
+          ],
+          { concurrency: 4 },
+        );
+      }
+    } finally {
+      table.close();
+    }
+  }, 60_000);
+
+  const sweeps = async () => {
+    const res = await api(on('/v1/monitoring/sweeps?limit=10'), { token: finance });
+    expect(res.status, res.text).toBe(200);
+    return res.json.items as SweepProgress[];
+  };
+  const progressOf = async (id: string) => {
+    const res = await api<SweepProgress>(on(`/v1/monitoring/sweeps/${id}`), { token: finance });
+    expect(res.status, res.text).toBe(200);
+    return res.json;
+  };
+  /** POST a sweep and follow it to its end (a 200 at once, or a 202 and its progress). */
+  async function sweepToEnd(): Promise<SweepProgress> {
+    const res = await api(on('/v1/monitoring/sweeps'), { token: finance, body: { asOf: AS_OF } });
+    expect([200, 202], res.text).toContain(res.status);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const p = await progressOf(res.json.sweepId);
+      if (p.complete || p.incompleteDepartments.length === p.failures.length) return p;
+      if (Date.now() > deadline) throw new Error(`sweep still running: ${JSON.stringify(p)}`);
+      await sleep(200);
+    }
+  }
+
+  it('summary names the cut departments; the next run completes them, every department once, nothing twice', async () => {
+    const started = Date.now();
+    // The request's connection dies with the system: its answer is never read.
+    const cutRequest = api(on('/v1/monitoring/sweeps'), { token: finance, body: { asOf: AS_OF } }).catch(
+      () => undefined,
+    );
+    let seen: SweepProgress | undefined;
+    for (let i = 0; i < 600; i++) {
+      [seen] = await sweeps();
+      if (seen && seen.departmentsDone >= 2) break; // a first round of departments in, the next under way
+      await sleep(20);
+    }
+    await sweepSystem!.stop('SIGKILL');
+    await cutRequest;
+    const cutAfterMs = Date.now() - started;
+
+    expect(seen, 'no sweep started').toBeDefined();
+    const killed = seen!.sweepId;
+    expect(seen!.complete, 'the sweep finished before it could be cut').toBe(false);
+    expect(seen!.departmentsDone).toBeLessThan(SWEEP_DEPARTMENTS);
+
+    sweepSystem = await startLocal(sweepDir);
+    // At the start the cut departments are named, each with why it is incomplete.
+    const cut = await progressOf(killed);
+    expect(cut.complete).toBe(false);
+    expect(cut.incompleteDepartments.length).toBeGreaterThan(0);
+    expect(cut.departmentsDone + cut.incompleteDepartments.length).toBe(SWEEP_DEPARTMENTS);
+    expect(cut.failures.map((f) => f.departmentId)).toEqual(cut.incompleteDepartments);
+    for (const f of cut.failures) expect(f.message).toBe(INTERRUPTED);
+    expect(sweepSystem.output()).toContain('sweep department(s) not counted when the system last stopped');
+    // What the cut departments had decided before the kill (notices and clawbacks are written page by page).
+    const table = tableOf(sweepSystem);
+    const noticesOf = (d: string) =>
+      table.db.all({ index: 'gsi1', pk: keys.departmentNotices(d), limit: 100 }, rectificationRecord);
+    const early = { notices: 0, clawbacks: 0 };
+    for (const d of cut.incompleteDepartments) {
+      early.notices += (await noticesOf(d)).length;
+      early.clawbacks += (await clawbacksWithStatus(table.db, d, 'recommended')).length;
+    }
+
+    const rerun = await sweepToEnd();
+    const after = await progressOf(killed);
+
+    try {
+      console.log(
+        `[faults] sweep cut after ${cutAfterMs} ms with ${cut.departmentsDone} of ${SWEEP_DEPARTMENTS} departments counted; ` +
+          `${early.notices} notices of the cut departments written before the kill`,
+      );
+      const total = SWEEP_DEPARTMENTS * PER_DEPARTMENT;
+      const reds = total / 2;
+      // Both sweeps complete, every department counted once in each: every project scanned once a sweep.
+      for (const s of [after, rerun]) {
+        expect(s).toMatchObject({
+          complete: true,
+          departmentsDone: SWEEP_DEPARTMENTS,
+          projectsScanned: total,
+          incompleteDepartments: [],
+          failures: [],
+          lights: { red: reds, green: reds, yellow: 0 },
+        });
+        expect(s.departmentResults.map((r) => [r.departmentId, r.status])).toEqual(
+          deptIds.map((d) => [d, 'done']),
+        );
+        for (const r of s.departmentResults) expect(r.counts?.projectsScanned).toBe(PER_DEPARTMENT);
+      }
+      // One notice and one clawback per red project, none twice; the summaries count each decision once
+      // (the cut departments' decisions before the kill were counted by no run: their count is `early`).
+      expect(after.rectificationsIssued + rerun.rectificationsIssued + early.notices).toBe(reds);
+      expect(after.clawbacksRecommended + rerun.clawbacksRecommended + early.clawbacks).toBe(reds);
+      for (const d of deptIds) {
+        const notices = await noticesOf(d);
+        const expected = Array.from({ length: PER_DEPARTMENT }, (_, n) => n)
+          .filter(red)
+          .map((n) => `R-${seededProject(d, n).id}-execution-${AS_OF}`)
+          .sort();
+        expect(notices.map((n) => n.id).sort(), d).toEqual(expected);
+        for (const n of notices) expect([killed, rerun.sweepId]).toContain(n.sweepId);
+        const claws = await clawbacksWithStatus(table.db, d, 'recommended');
+        expect(claws.map((c) => c.id).sort(), d).toEqual(
+          expected.map((id) => id.replace(/^R-(.*)-execution-/, 'C-$1-')),
+        );
+        // Every project's snapshot as of the day, its light as the spend says, one point of light history.
+        const snapshots = await departmentSnapshots(table.db, d, YEAR);
+        expect(snapshots, d).toHaveLength(PER_DEPARTMENT);
+        for (const s of snapshots) {
+          const n = Number(s.projectId.slice(-4));
+          expect([s.asOf, s.executionLight], s.projectId).toEqual([AS_OF, red(n) ? 'red' : 'green']);
+          expect([killed, rerun.sweepId]).toContain(s.sweepId);
+        }
+        for (const n of [0, 1, PER_DEPARTMENT - 1]) {
+          const history = await lightHistoryPage(table.db, seededProject(d, n).id, { limit: 10 });
+          expect(history.items, `${d} ${n}`).toHaveLength(1);
+        }
+      }
+    } finally {
+      table.close();
+    }
+    expect((await sweepSystem!.stop('SIGTERM')).code).toBe(0);
+    sweepSystem = undefined;
   }, 60_000);
 });

@@ -2,6 +2,7 @@
 // the way clients call it, against the conventions of /work/shared/api-contract.md.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { decodeJwt, generateKeyPair, importJWK, type JWTPayload, SignJWT } from 'jose';
@@ -190,6 +191,33 @@ describe('400 Bad Request', () => {
     expect(problem.errors).toContainEqual({ path: 'colour', message: expect.stringMatching(/unknown/) });
   });
 
+  it('a number sent as a string in a JSON body → 400 (coercion is for paths and queries only)', async () => {
+    const finance = await financeToken();
+
+    const asText = await api('/v1/bulletins', { token: finance, body: { fiscalYear: '2026' } });
+    const fractional = await api('/v1/bulletins', { token: finance, body: { fiscalYear: 2026.5 } });
+
+    expect(expectProblem(asText, 400).errors?.map((e) => e.path)).toEqual(['fiscalYear']);
+    expect(expectProblem(fractional, 400).errors?.map((e) => e.path)).toEqual(['fiscalYear']);
+  });
+
+  it.each([
+    ['a report score', '/v1/evaluations/E-NONE/report', { score: 1e300 }, 'score'],
+    ['a rating item', '/v1/agencies/A-NONE/ratings', { scores: { expertise: -1e300 } }, 'scores.expertise'],
+    ['an upload size', '/v1/expenditure-imports', { fileName: 'a.csv', size: 2 ** 60 }, 'size'],
+    ['an evidence size', '/v1/projects/P-NONE/upload-links', { size: 6 * 1024 ** 3 }, 'size'],
+  ])('%s beyond any the domain allows → 400 naming it', async (_, path, body, field) => {
+    const res = await api(path, { token: await financeToken(), body });
+
+    expect(expectProblem(res, 400).errors?.map((e) => e.path)).toContain(field);
+  });
+
+  it('a configuration version beyond 1,000,000 → 400', async () => {
+    const res = await api('/v1/config/2026?version=10000000', { token: await financeToken() });
+
+    expect(expectProblem(res, 400).errors?.map((e) => e.path)).toEqual(['version']);
+  });
+
   it('a query that breaks the schema (?limit=0) → errors names limit', async () => {
     const res = await api('/v1/departments?limit=0', { token: await financeToken() });
 
@@ -372,6 +400,82 @@ describe('413 and 415', () => {
     });
 
     expectProblem(res, 415);
+  });
+});
+
+/** Bytes sent as they are to the API's port (what no HTTP client would send), and the reply parsed. */
+function rawRequest(
+  text: string,
+): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+  const { hostname, port } = new URL(runtime().api);
+  return new Promise((resolve, reject) => {
+    // Written, not ended: a half-closed socket may be dropped before the reply. The server closes it (an error
+    // reply, or `Connection: close`); after 5 s the socket is dropped here.
+    const socket = connect({ host: hostname, port: Number(port) }, () => socket.write(text, 'latin1'));
+    socket.setTimeout(5_000, () => socket.destroy());
+    const chunks: Buffer[] = [];
+    socket.on('data', (c) => chunks.push(c));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const reply = Buffer.concat(chunks).toString('utf8');
+      const [head = '', body = ''] = reply.split('\r\n\r\n');
+      const [statusLine = '', ...lines] = head.split('\r\n');
+      const headers = Object.fromEntries(
+        lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+      );
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, body });
+    });
+  });
+}
+
+describe('what the gateway refuses before any route (as API Gateway does, as problem+json)', () => {
+  const get = (headers: string[]) =>
+    rawRequest(
+      ['GET /health HTTP/1.1', `Host: ${new URL(runtime().api).host}`, ...headers, '', ''].join('\r\n'),
+    );
+  const problemOf = (res: { status: number; headers: Record<string, string>; body: string }) => {
+    expect(res.headers['content-type']).toBe('application/problem+json');
+    const body = JSON.parse(res.body);
+    expect(body.status).toBe(res.status);
+    return body;
+  };
+
+  it('a request line and headers over 10,240 bytes (API Gateway’s quota) → 431, in zh-CN by default', async () => {
+    const res = await get([`X-Big: ${'x'.repeat(10_300)}`]);
+
+    expect(res.status).toBe(431);
+    expect(problemOf(res)).toMatchObject({ type: '/problems/headers-too-large', title: '请求头过大' });
+  });
+
+  it('… in English on Accept-Language: en, also when many headers make the size', async () => {
+    const many = Array.from({ length: 40 }, (_, i) => `X-Part-${i}: ${'y'.repeat(300)}`);
+
+    const res = await get(['Accept-Language: en', ...many]);
+
+    expect(res.status).toBe(431);
+    expect(problemOf(res)).toMatchObject({
+      type: '/problems/headers-too-large',
+      title: 'Request Header Fields Too Large',
+      detail: 'The request line and headers are over 10240 bytes',
+    });
+  });
+
+  it('headers just under the quota are served', async () => {
+    const res = await get([`X-Big: ${'x'.repeat(9_000)}`, 'Connection: close']);
+
+    expect(res.status).toBe(200);
+  });
+
+  it.each([
+    ['a malformed request line', 'GET /health HTTP/9.x\r\nHost: x\r\n\r\n'],
+    ['a method that is no token', 'G@T /health HTTP/1.1\r\nHost: x\r\n\r\n'],
+    ['a header without a colon', 'GET /health HTTP/1.1\r\nHost: x\r\nnot a header\r\n\r\n'],
+    ['a control character in a header value', 'GET /health HTTP/1.1\r\nHost: x\r\nX-A: a\x01b\r\n\r\n'],
+  ])('%s → 400 /problems/validation', async (_, text) => {
+    const res = await rawRequest(text);
+
+    expect(res.status).toBe(400);
+    expect(problemOf(res)).toMatchObject({ type: '/problems/validation', title: '请求格式错误' });
   });
 });
 

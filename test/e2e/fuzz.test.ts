@@ -167,7 +167,7 @@ function paramsOf(template: string, concrete: string): Record<string, string> {
 
 /**
  * The longest query string or path segment sent: API Gateway refuses a request line and headers above
- * 10,240 bytes before any function runs (locally Node's parser answers 431 above 16 KiB), so longer ones
+ * 10,240 bytes before any function runs (the local gateway too: 431 /problems/headers-too-large), so longer ones
  * test the gateway, not the API. (A cut may split a %XX escape: a malformed escape, hostile too.)
  */
 const MAX_URL_PART = 3_000;

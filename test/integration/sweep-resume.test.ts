@@ -5,8 +5,10 @@ import { describe, expect, it } from 'vitest';
 import {
   consumeDepartmentWork,
   type DepartmentWork,
+  INTERRUPTED,
   LOST_AFTER_MS,
   planSweep,
+  recordInterruptedWork,
   requestSweep,
   runSweepHere,
   type SweepFaults,
@@ -212,6 +214,36 @@ describe('the queue path (the scheduled coordinator and the SQS worker)', () => 
     expect(soon).toEqual([]);
     expect(afterTimeout).toEqual([
       { sweepId: lost.sweepId, asOf: '2026-06-30', fiscalYear: 2026, configVersion: 1, departmentId: 'D-OK' },
+    ]);
+  });
+});
+
+describe('a sweep cut with the process that ran its queue (the local runner at start)', () => {
+  it('names each pending department as interrupted, so the next run completes it at once', async () => {
+    await seed(db, { 'D-OK': 1, 'D-XX': 1 });
+    const { sweep: cut, work } = await planSweep(
+      { db },
+      { asOf: '2026-06-30', trigger: 'schedule', actor: finance, now: NOW },
+    );
+    await consumeDepartmentWork(
+      { db, now: () => NOW },
+      JSON.stringify(work.find((w) => w.departmentId === 'D-OK')),
+    );
+    const done = await sweep(db);
+    const later = new Date(NOW.getTime() + 60_000);
+
+    const recorded = await recordInterruptedWork({ db }, { now: later });
+    const again = await recordInterruptedWork({ db }, { now: later });
+
+    expect([recorded, again]).toEqual([1, 0]); // a department with its failure recorded is left as it is
+    expect(await getSweep(db, cut.sweepId)).toMatchObject({
+      complete: false,
+      incompleteDepartments: ['D-XX'],
+      failures: [{ departmentId: 'D-XX', message: INTERRUPTED, at: later.toISOString() }],
+    });
+    expect(await getSweep(db, done.sweepId)).toMatchObject({ complete: true, failures: [] });
+    expect(await unfinishedWork({ db }, { now: later })).toEqual([
+      { sweepId: cut.sweepId, asOf: '2026-06-30', fiscalYear: 2026, configVersion: 1, departmentId: 'D-XX' },
     ]);
   });
 });

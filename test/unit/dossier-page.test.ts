@@ -48,7 +48,9 @@ describe('the dossier page', () => {
     expect(zh).toContain('监控报告 2024-10');
     expect(zh).toContain('年度自评实际值（对照全年目标）');
     const en = renderDossierPage(d, 'en');
-    expect(en).toContain('Indicator lights at the year’s last checkpoint');
+    expect(en).toContain('Indicator lights at the last checkpoint of the year (2024-10-31)');
+    // English asides in ASCII brackets after a space (full-width ones are the Chinese page's)
+    expect(en).not.toMatch(/（(\d{4}-\d{2}-\d{2}|excellent|good|fair|poor|DD-[^）]*)）/);
     expect(en).toContain('year-end figures (against the whole target)');
     expect(
       renderDossierPage({ ...d, monitoring: { ...d.monitoring, lastCheckpoint: null } }, 'en'),

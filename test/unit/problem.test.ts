@@ -19,6 +19,7 @@ describe('problem types', () => {
       '/problems/method-not-allowed',
       '/problems/payload-too-large',
       '/problems/unsupported-media-type',
+      '/problems/headers-too-large',
       '/problems/state-conflict',
       '/problems/duplicate',
       '/problems/idempotency-conflict',
