@@ -1,5 +1,5 @@
 // `npm run bench -- fanout [--departments N] [--projects M] [--large KxS] [--concurrency C] [--receive-ms R]
-//                          [--visibility-ms V] [--crash K] [--crash-after-ms T]`
+//                          [--timeout-ms T] [--visibility-ms V] [--crash K] [--crash-after-ms A]`
 //
 // A monitoring sweep's fan-out as it runs in AWS, scaled down: the real coordinator (shared/app/sweep.ts
 // scheduleSweep) sends one message per department to a modelled SQS queue, and a modelled event source
@@ -8,12 +8,13 @@
 // (functions/jobs/sweep-worker.ts, bundled as CDK bundles it; test/bench/fanout-child.ts). The local
 // database (dynalite with transactions) runs in this process.
 //
-// What is modelled of SQS: a receive takes R ms (a poll that finds a message: one round trip); a received
-// message is invisible for V ms (in AWS six times the worker's timeout); a failed invocation (batch item
-// failure, or an instance killed) leaves it to come back when that runs out; after 3 receipts it goes to
-// the dead-letter queue. `--crash K` kills the instance of K departments T ms into their first delivery (as
-// a timeout or a crash would): the department is half swept when its message comes back, and a fresh
-// instance (a cold start) takes its place.
+// What is modelled of SQS and Lambda: a receive takes R ms (a poll that finds a message: one round trip); a
+// received message is invisible for V ms (in AWS six times the worker's timeout); an invocation longer than
+// T ms is killed (Lambda's timeout); a failed invocation (batch item failure, or an instance killed) leaves
+// its message to come back when the visibility runs out; after 3 receipts it goes to the dead-letter queue.
+// `--crash K` kills the instance of K departments A ms into their first delivery (as a crash would): the
+// department is half swept when its message comes back, and a fresh instance (a cold start) takes its place.
+// The times are scaled down so the run stays short; the model's rules are the real ones.
 //
 // It prints the sweep's duration, each department's invocation time (p50/p95/max), what the workers sent
 // (requests by command, request-counter.ts) and the capacity units on-demand billing would charge for it
@@ -33,7 +34,9 @@ const USAGE = `usage: npm run bench -- fanout [options]
   --large KxS        K more departments of S projects each, the skewed case (default 1x1200; 0x0 for none)
   --concurrency C    the event source's maximumConcurrency: Lambda instances at once (default 4)
   --receive-ms R     one SQS receive that finds a message (default 20)
-  --visibility-ms V  a received message's visibility timeout, scaled down (default 3000)
+  --timeout-ms T     the worker's timeout, scaled down: an invocation running longer is killed (default 20000)
+  --visibility-ms V  a received message's visibility timeout, scaled down; at least T, so that a message
+                     never comes back while its invocation may still run (AWS: 6 × the timeout; default 20000)
   --crash K          departments whose first delivery is killed --crash-after-ms into it (default 1)
   --crash-after-ms T (default 300)`;
 
@@ -51,6 +54,7 @@ interface Options {
   concurrency: number;
   receiveMs: number;
   visibilityMs: number;
+  timeoutMs: number;
   crash: number;
   crashAfterMs: number;
 }
@@ -71,7 +75,8 @@ function options(argv: string[]): Options {
       large: { type: 'string', default: '1x1200' },
       concurrency: { type: 'string', default: '4' },
       'receive-ms': { type: 'string', default: '20' },
-      'visibility-ms': { type: 'string', default: '3000' },
+      'visibility-ms': { type: 'string', default: '20000' },
+      'timeout-ms': { type: 'string', default: '20000' },
       crash: { type: 'string', default: '1' },
       'crash-after-ms': { type: 'string', default: '300' },
       help: { type: 'boolean', short: 'h' },
@@ -93,6 +98,7 @@ function options(argv: string[]): Options {
     concurrency: int('concurrency', values.concurrency, 1),
     receiveMs: int('receive-ms', values['receive-ms'], 0),
     visibilityMs: int('visibility-ms', values['visibility-ms'], 1),
+    timeoutMs: int('timeout-ms', values['timeout-ms'], 1),
     crash: int('crash', values.crash, 0),
     crashAfterMs: int('crash-after-ms', values['crash-after-ms'], 1),
   };
@@ -267,7 +273,7 @@ async function run(opts: Options, work: string, env: NodeJS.ProcessEnv): Promise
       `), seeded in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s (not measured; ${mix.items} ` +
       `items; a project item ${sizes.PROJECT} B, a notice ${sizes.RECT} B); as of ${AS_OF}. Event source: ` +
       `batch ${sweepQueue.batchSize}, maximumConcurrency ${opts.concurrency}, receive ${opts.receiveMs} ms, ` +
-      `visibility ${opts.visibilityMs} ms, ${MAX_RECEIVES} receipts; ${opts.crash} department(s) killed ` +
+      `timeout ${opts.timeoutMs} ms, visibility ${opts.visibilityMs} ms, ${MAX_RECEIVES} receipts; ${opts.crash} department(s) killed ` +
       `${opts.crashAfterMs} ms into their first delivery. Worker bundle ${round(bundleBytes / 1024)} KB, node ` +
       `${process.version} ${(sweepQueue.nodeOptions ?? []).join(' ')}`,
   );
@@ -332,6 +338,7 @@ async function run(opts: Options, work: string, env: NodeJS.ProcessEnv): Promise
     ms: number;
     ok: boolean;
     receive: number;
+    timedOut: boolean;
     waitedMs: number;
   }[] = [];
   const doneAt = new Map<string, number>();
@@ -357,10 +364,19 @@ async function run(opts: Options, work: string, env: NodeJS.ProcessEnv): Promise
         continue;
       }
       m.visibleAt = now + opts.visibilityMs;
+      const receive = m.receiveCount;
       const sweepId = (JSON.parse(m.body) as { sweepId: string }).sweepId;
       const instance = instances[slot]!;
-      const crash = m.receiveCount === 1 && toCrash.has(m.id);
-      const timer = crash ? setTimeout(() => instance.kill(), opts.crashAfterMs) : undefined;
+      const crash = receive === 1 && toCrash.has(m.id);
+      let timedOut = false;
+      // Lambda ends an invocation at its timeout (the instance with it); a crash is modelled the same way.
+      const timer = setTimeout(
+        () => {
+          timedOut = !crash;
+          instance.kill();
+        },
+        crash ? opts.crashAfterMs : opts.timeoutMs,
+      );
       const started = clock();
       const report = await instance.invoke(m);
       clearTimeout(timer);
@@ -372,7 +388,8 @@ async function run(opts: Options, work: string, env: NodeJS.ProcessEnv): Promise
         departmentId: m.departmentId,
         ms,
         ok,
-        receive: m.receiveCount,
+        receive,
+        timedOut,
         waitedMs: started - m.sentAt,
       });
       if (report) reports.push({ ...report, sweepId });
@@ -380,7 +397,8 @@ async function run(opts: Options, work: string, env: NodeJS.ProcessEnv): Promise
         killed++;
         instances[slot] = await startInstance();
       }
-      if (ok) {
+      // Deleted when it succeeded (it may be gone already: a redelivery of it succeeded meanwhile).
+      if (ok && queue.includes(m)) {
         queue.splice(queue.indexOf(m), 1);
         doneAt.set(`${sweepId} ${m.departmentId}`, clock());
       }
@@ -400,7 +418,7 @@ async function run(opts: Options, work: string, env: NodeJS.ProcessEnv): Promise
   console.log(
     `\ncoordinator ${round(planMs)} ms: ${planned.map((p) => `${p.asOf} ${p.departments} messages`).join(', ')}; ` +
       `everything done ${round(totalMs)} ms after; invocations ${invocations.length} ` +
-      `(${invocations.filter((i) => i.ok).length} ok, ${killed} killed), receives ${receives} (${emptyReceives} ` +
+      `(${invocations.filter((i) => i.ok).length} ok, ${killed} killed, ${invocations.filter((i) => i.timedOut).length} of them timed out), receives ${receives} (${emptyReceives} ` +
       `empty), dead letters ${dlq.length}; instances busy ${round((100 * busyMs) / (totalMs * opts.concurrency))} % ` +
       `of ${opts.concurrency} × that; cold starts ${coldStarts.length} (median ${round(quantile(coldStarts, 0.5))} ms); ` +
       `database + queue CPU ${round((dbCpu.user + dbCpu.system) / 1000)} ms`,
