@@ -32,7 +32,8 @@ const USAGE = `usage: npm run bench -- fanout [options]
   --departments N    departments of the regular size (default 24)
   --projects M       executing projects in each (default 200)
   --large KxS        K more departments of S projects each, the skewed case (default 1x1200; 0x0 for none)
-  --concurrency C    the event source's maximumConcurrency: Lambda instances at once (default 4)
+  --concurrency C    the event source's maximumConcurrency: Lambda instances at once (default: the sweep
+                     queue's declared maxConcurrency, functions/jobs/schedules.ts)
   --receive-ms R     one SQS receive that finds a message (default 20)
   --timeout-ms T     the worker's timeout, scaled down: an invocation running longer is killed (default 20000)
   --visibility-ms V  a received message's visibility timeout, scaled down; at least T, so that a message
@@ -65,7 +66,7 @@ function usage(problem?: string): never {
   process.exit(problem ? 2 : 0);
 }
 
-function options(argv: string[]): Options {
+function options(argv: string[], declaredConcurrency: number): Options {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -73,7 +74,7 @@ function options(argv: string[]): Options {
       departments: { type: 'string', default: '24' },
       projects: { type: 'string', default: '200' },
       large: { type: 'string', default: '1x1200' },
-      concurrency: { type: 'string', default: '4' },
+      concurrency: { type: 'string' },
       'receive-ms': { type: 'string', default: '20' },
       'visibility-ms': { type: 'string', default: '20000' },
       'timeout-ms': { type: 'string', default: '20000' },
@@ -95,7 +96,7 @@ function options(argv: string[]): Options {
     departments: int('departments', values.departments, 0),
     projects: int('projects', values.projects, 1),
     large: { count: Number(large[1]), size: Number(large[2]) },
-    concurrency: int('concurrency', values.concurrency, 1),
+    concurrency: int('concurrency', values.concurrency ?? String(declaredConcurrency), 1),
     receiveMs: int('receive-ms', values['receive-ms'], 0),
     visibilityMs: int('visibility-ms', values['visibility-ms'], 1),
     timeoutMs: int('timeout-ms', values['timeout-ms'], 1),
@@ -179,7 +180,8 @@ class Instance {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const opts = options(argv);
+  const { queues } = await import('../../functions/jobs/schedules.js');
+  const opts = options(argv, queues.find((q) => q.name === 'sweep')?.maxConcurrency ?? 4);
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     AWS_REGION: 'us-east-1',
