@@ -100,6 +100,11 @@ export interface QueueDef {
   timeoutSeconds: number;
   batchSize: number;
   /**
+   * At most this many consumers at once (the event source mapping's maximumConcurrency, 2–1000); none: as
+   * many as Lambda scales to (up to 1,250 for SQS, limited by the account's concurrency).
+   */
+  maxConcurrency?: number;
+  /**
    * V8 flags of the consumer's Node process (added to NODE_OPTIONS in AWS; the sweep bench runs the worker
    * with them too).
    */
@@ -114,6 +119,11 @@ export const queues: QueueDef[] = [
     access: { table: 'readWrite' },
     timeoutSeconds: 900,
     batchSize: 1,
+    // A sweep sends one message per department: 2,500 at province scale, which Lambda would otherwise meet
+    // with up to 1,250 instances, taking the account's concurrency (1,000 by default) from the API functions.
+    // More than a few gain nothing: every snapshot also goes to one index partition (gsi1 MON#<year>, 2 WCU a
+    // project, 1,000 WCU/s for a partition), which ~3 workers fill. docs/scale.md (npm run bench -- fanout).
+    maxConcurrency: 5,
     // The worker holds a page of a department at a time (~25 MB live heap, code included, at any department
     // size). V8's young generation grows to 3 × 16 MB under the sweep's allocation rate, all of it garbage:
     // a 2 MB semi-space keeps the RSS flat (~100–107 MB at 400 and 2,000 projects, 130–190 MB without;

@@ -14,6 +14,11 @@ const benchmarks: Record<
       'one sweep worker per department size, in its own process: time vs. its I/O floor, heap, peak RSS (--sizes, --runs)',
     load: () => import('./sweep.js'),
   },
+  fanout: {
+    describe:
+      'a sweep fanned out over a modelled SQS queue to C worker processes (the real worker): duration, per-department p50/p95/max, requests and RCU/WCU per project (--departments, --projects, --large, --concurrency)',
+    load: () => import('./fanout.js'),
+  },
   api: {
     describe: 'N concurrent vouchers on one project through the local gateway (--vouchers N, --rounds R)',
     load: () => import('./api.js'),

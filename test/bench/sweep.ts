@@ -100,7 +100,7 @@ const median = (xs: number[]) => {
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** The worker bundle as CDK builds it (NodejsFunction: ESM, minified, source maps, the require banner). */
-async function bundle(entry: string, outfile: string, minify = true) {
+export async function bundle(entry: string, outfile: string, minify = true) {
   const out = await build({
     entryPoints: [join(root, entry)],
     outfile,

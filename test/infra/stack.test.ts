@@ -529,8 +529,19 @@ describe('the stack built from the declarations', () => {
           FunctionName: { Ref: logicalId(worker(q.name).fn.fn) },
           BatchSize: q.batchSize,
           FunctionResponseTypes: ['ReportBatchItemFailures'],
+          ...(q.maxConcurrency ? { ScalingConfig: { MaximumConcurrency: q.maxConcurrency } } : {}),
         });
       }
+    });
+
+    it('run at most a few sweep workers at once (the index partition every snapshot goes to; the account)', () => {
+      const sweep = queues.find((q) => q.name === 'sweep');
+      expect(sweep?.maxConcurrency).toBeGreaterThanOrEqual(2);
+      expect(sweep?.maxConcurrency).toBeLessThanOrEqual(10);
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: arnOf(worker('sweep').queue.queue),
+        ScalingConfig: { MaximumConcurrency: sweep?.maxConcurrency },
+      });
     });
 
     it('let the consumer receive and delete from its own queue only', () => {

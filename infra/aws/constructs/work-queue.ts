@@ -43,7 +43,11 @@ export class WorkQueue extends Construct {
     if (this.consumer) throw new Error(`The ${this.def.name} queue has a consumer already`);
     this.consumer = consumer;
     consumer.addEventSource(
-      new SqsEventSource(this.queue, { batchSize: this.def.batchSize, reportBatchItemFailures: true }),
+      new SqsEventSource(this.queue, {
+        batchSize: this.def.batchSize,
+        reportBatchItemFailures: true,
+        maxConcurrency: this.def.maxConcurrency,
+      }),
     );
   }
 }
