@@ -9,33 +9,72 @@ export interface WorkQueue<T> {
 }
 
 /**
+ * A consumer's answer "not now": the message is to be delivered again later (SQS: after the visibility
+ * timeout, up to the queue's maxReceiveCount, then the dead-letter queue; the in-process queue: after
+ * `redeliverAfterMs`, up to `maxReceives`). The message says why (it is logged with the failure).
+ */
+export class RetryLater extends Error {
+  override name = 'RetryLater';
+}
+
+/** How many times the in-process queue delivers a message whose consumer answers RetryLater (SQS: 3). */
+export const IN_PROCESS_MAX_RECEIVES = 3;
+
+/**
  * The consumer's code, run here: each item goes through JSON as an SQS body would, `concurrency` at a time.
  * One message's failure does not stop the others; at the end the send fails naming how many failed (in AWS
- * they would be retried and end in the dead-letter queue).
+ * they would be retried and end in the dead-letter queue). Like SQS, a message whose consumer throws
+ * RetryLater is delivered again (same message id) after `redeliverAfterMs` × its receive count, up to
+ * `maxReceives` receipts; any other failure is final here (the next run of the job completes it).
  */
 export function inProcessQueue<T>(
   consume: (body: string, messageId: string) => Promise<void>,
-  opts: { name: string; concurrency?: number; onError?: (messageId: string, err: unknown) => void },
+  opts: {
+    name: string;
+    concurrency?: number;
+    onError?: (messageId: string, err: unknown) => void;
+    redeliverAfterMs?: number;
+    maxReceives?: number;
+  },
 ): WorkQueue<T> {
   let sent = 0;
+  const maxReceives = opts.maxReceives ?? IN_PROCESS_MAX_RECEIVES;
+  const redeliverAfterMs = opts.redeliverAfterMs ?? 1000;
   return {
     async send(items) {
       const queue = items.map((item) => ({
         body: JSON.stringify(item),
         messageId: `${opts.name}-${++sent}`,
+        receives: 0,
       }));
       const failures: unknown[] = [];
+      /** Messages waiting to be delivered again (the workers wait for them). */
+      let waiting = 0;
       const worker = async () => {
-        for (let m = queue.shift(); m; m = queue.shift()) {
+        for (;;) {
+          const m = queue.shift();
+          if (!m) {
+            if (!waiting) return;
+            await new Promise((r) => setTimeout(r, 20));
+            continue;
+          }
+          m.receives++;
           try {
             await consume(m.body, m.messageId);
           } catch (err) {
             opts.onError?.(m.messageId, err);
-            failures.push(err);
+            if (err instanceof RetryLater && m.receives < maxReceives) {
+              waiting++;
+              setTimeout(() => {
+                waiting--;
+                queue.push(m);
+              }, redeliverAfterMs * m.receives);
+            } else failures.push(err);
           }
         }
       };
-      await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 4, queue.length) }, worker));
+      const n = Math.min(opts.concurrency ?? 4, queue.length);
+      await Promise.all(Array.from({ length: n }, worker));
       if (failures.length) {
         throw new Error(`${failures.length} of ${items.length} ${opts.name} messages failed`, {
           cause: failures[0],

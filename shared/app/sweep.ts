@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import type { Actor } from '../domain/actor.js';
 import { type IsoDate, yearOf } from '../domain/calendar.js';
@@ -14,7 +15,9 @@ import type { Db, Item, WriteAction } from '../store/db.js';
 import type { ChangeContext } from '../store/entity-store.js';
 import {
   addDepartmentCounts,
+  claimDepartment,
   clawbacks,
+  departmentClaims,
   emptyCounts,
   executingSweepInputs,
   getSweep,
@@ -25,16 +28,18 @@ import {
   projectMonitoringUpdate,
   recordDepartmentFailure,
   rectifications,
+  releaseDepartment,
   type SweepCounts,
   type SweepRecord,
   type SweepStart,
   snapshotDigests,
   snapshotItem,
   startSweep,
+  sweepsUpTo,
 } from '../store/monitoring.js';
 import { projects } from '../store/projects.js';
 import { departments } from '../store/reference.js';
-import type { WorkQueue } from '../work-queue.js';
+import { RetryLater, type WorkQueue } from '../work-queue.js';
 import { retryOnConcurrentChange } from './retry.js';
 
 /**
@@ -103,19 +108,30 @@ export async function planSweep(
   return { sweep, config, work };
 }
 
+/** The sweep worker's Lambda timeout (functions/jobs/schedules.ts, queue `sweep`: timeoutSeconds). */
+export const WORKER_TIMEOUT_MS = 15 * 60 * 1000;
+/** The sweep queue's visibility timeout: six times the worker's (infra/aws/constructs/work-queue.ts). */
+export const VISIBILITY_TIMEOUT_MS = 6 * WORKER_TIMEOUT_MS;
 /**
- * A department of a sweep still pending this long after the sweep started, with no failure recorded, is
- * presumed lost (its worker was killed or never ran): the worker's timeout (functions/jobs/schedules.ts).
+ * A pending department with no failure recorded is presumed lost (its worker was killed and the message
+ * dead-lettered, or it was never queued) when its claim — written by the worker as it starts the department
+ * (claimDepartment) — is older than this, or, never claimed, when its sweep started longer ago: the
+ * worker's timeout plus the queue's visibility timeout (105 min), past which no attempt is still running
+ * and SQS would already have delivered it again. Measured from the department's own start, not the sweep's:
+ * at province scale a sweep takes 33–70 minutes and most departments wait in the queue meanwhile, which a
+ * rule counted from the sweep's start (15 min, as it was) sent again and swept twice at once.
  */
-export const LOST_AFTER_MS = 15 * 60 * 1000;
+export const LOST_AFTER_MS = WORKER_TIMEOUT_MS + VISIBILITY_TIMEOUT_MS;
 /** How many of the latest sweeps a run looks at for departments to complete. */
 const RESUME_LOOKBACK = 50;
 
 /**
  * The departments earlier sweeps did not complete, as work to run again (the same sweep, day and
- * configuration version): each department whose work failed, or that has not reported `lostAfterMs` after
- * its sweep started. Among the latest sweeps (gsi1 SWEEPS, newest first). Running it again is safe: the
- * sweep decides nothing twice and the department is counted once.
+ * configuration version): each department whose work failed, or whose work has not reported `lostAfterMs`
+ * after it was claimed (or, never claimed, after its sweep started). Among the latest sweeps (gsi1 SWEEPS,
+ * newest first), with one Query of its claims per incomplete sweep. Running it again is safe: the sweep
+ * decides nothing twice, the department is counted once, and a claim held by live work makes the copy a
+ * no-op (runInOrder).
  */
 export async function unfinishedWork(
   deps: Pick<SweepDeps, 'db'>,
@@ -123,29 +139,43 @@ export async function unfinishedWork(
 ): Promise<DepartmentWork[]> {
   const page = await listSweeps(deps.db, { limit: RESUME_LOOKBACK });
   const cutoff = opts.now.getTime() - (opts.lostAfterMs ?? LOST_AFTER_MS);
-  return page.items.flatMap((s) => {
-    if (s.complete || s.sweepId === opts.except) return [];
+  const out: DepartmentWork[] = [];
+  for (const s of page.items) {
+    if (s.complete || s.sweepId === opts.except) continue;
     const failed = new Set(s.failures.map((f) => f.departmentId));
-    const lost = Date.parse(s.startedAt) <= cutoff;
-    return s.incompleteDepartments
-      .filter((d) => lost || failed.has(d))
-      .map((departmentId) => ({
+    const unfailed = s.incompleteDepartments.filter((d) => !failed.has(d));
+    // Claims matter only for the departments with no failure, and only once the sweep itself is that old.
+    const claims =
+      unfailed.length && Date.parse(s.startedAt) <= cutoff
+        ? await departmentClaims(deps.db, s.sweepId)
+        : undefined;
+    const lost = (d: string) => {
+      if (!claims) return false;
+      const since = claims.get(d)?.claimedAt ?? s.startedAt;
+      return Date.parse(since) <= cutoff;
+    };
+    for (const departmentId of s.incompleteDepartments) {
+      if (!failed.has(departmentId) && !lost(departmentId)) continue;
+      out.push({
         sweepId: s.sweepId,
         asOf: s.asOf,
         fiscalYear: s.fiscalYear,
         configVersion: s.configVersion,
         departmentId,
-      }));
-  });
+      });
+    }
+  }
+  return out;
 }
 
 /**
  * Where the sweep queue runs in the process that starts (the local runner: an in-process queue), nothing of a
  * sweep that process did not start can still be running when it starts: each department the latest sweeps
  * still have pending with no failure recorded was lost with the previous process (killed, or stopped
- * mid-sweep). Records that as the department's failure, so that the summary says why it is incomplete and
- * the next run completes it at once (unfinishedWork) rather than after LOST_AFTER_MS. In AWS the queue
- * outlives any process and LOST_AFTER_MS decides. Returns how many departments it recorded.
+ * mid-sweep). Records that as the department's failure and gives up its claim (the work that held it is
+ * gone), so that the summary says why it is incomplete and the next run completes it at once
+ * (unfinishedWork) rather than after LOST_AFTER_MS. In AWS the queue outlives any process and the claims
+ * decide. Returns how many departments it recorded.
  */
 export async function recordInterruptedWork(
   deps: Pick<SweepDeps, 'db'>,
@@ -155,6 +185,8 @@ export async function recordInterruptedWork(
   let recorded = 0;
   for (const s of page.items) {
     if (s.complete || Date.parse(s.startedAt) > opts.now.getTime()) continue;
+    for (const departmentId of s.incompleteDepartments)
+      await releaseDepartment(deps.db, s.sweepId, departmentId);
     const failed = new Set(s.failures.map((f) => f.departmentId));
     for (const departmentId of s.incompleteDepartments.filter((d) => !failed.has(d))) {
       await recordDepartmentFailure(deps.db, s.sweepId, departmentId, INTERRUPTED, opts.now);
@@ -267,7 +299,100 @@ export async function consumeDepartmentWork(
   messageId?: string,
 ): Promise<void> {
   const w = departmentWork.parse(JSON.parse(body));
-  await runRecorded(deps, w, { actor: sweepActor, now: deps.now(), requestId: messageId });
+  await runInOrder(deps, w, {
+    actor: sweepActor,
+    now: deps.now(),
+    requestId: messageId,
+    messageId: messageId ?? randomUUID(),
+  });
+}
+
+/** How many of the latest sweeps up to a work's day the worker looks at for earlier pending work. */
+const ORDER_LOOKBACK = 20;
+
+/**
+ * A department's work in order (issue 12/11): a department's sweep as of a later day never runs before an
+ * earlier sweep of the same department and fiscal year that still has it pending — else the day's sweep
+ * (09-01) would issue, dated 09-01, the notices, overdue marks and clawbacks of the checkpoint (08-31) whose
+ * message was killed or is still queued. Before the department, one Query of the sweeps of the year up to
+ * this day (sweepsUpTo, gsi1 SWEEPS; no Scan):
+ *
+ * - this sweep has the department counted already (a redelivery): nothing to do;
+ * - an earlier sweep has it pending: that work runs first, here (claimed like any work), and then this
+ *   one; when another message is sweeping it right now (a live claim), this message fails with RetryLater,
+ *   its reason logged and recorded on the sweep, and is delivered again (SQS: after the visibility timeout;
+ *   the in-process queue: after a pause) — a department is never swept by two workers at once;
+ * - then this department is claimed (one write, claimDepartment) and swept; a claim held by another live
+ *   message (a copy sent again while the first still runs) makes this one a no-op.
+ *
+ * Chosen over a FIFO queue with the department as message group: FIFO ordering would hold a department's
+ * later messages only within one queue and message group, with a 300 messages/s send limit per queue (3,000
+ * batched), a FIFO dead-letter queue, different event source behaviour (a group blocked while a message is
+ * retried, for the 90-minute visibility timeout), and changes to the stack and its tests; and it would not
+ * order the work unfinishedWork sends again, nor the in-process queue. The check here costs one Query and
+ * one write per department and orders every path.
+ */
+export async function runInOrder(
+  deps: SweepDeps,
+  w: DepartmentWork,
+  ctx: { actor: Actor; now: Date; requestId?: string; config?: RuleConfig; messageId: string },
+): Promise<void> {
+  const { db } = deps;
+  const d = w.departmentId;
+  try {
+    const sweeps = await sweepsUpTo(db, w.fiscalYear, w.asOf, ORDER_LOOKBACK);
+    const own = sweeps.find((s) => s.sweepId === w.sweepId);
+    if (own && !own.incompleteDepartments.includes(d)) return; // counted already: a redelivered message
+    const earlier = sweeps
+      .filter((s) => s.asOf < w.asOf && s.fiscalYear === w.fiscalYear && s.incompleteDepartments.includes(d))
+      .reverse(); // oldest first
+    for (const s of earlier) {
+      const before: DepartmentWork = {
+        sweepId: s.sweepId,
+        asOf: s.asOf,
+        fiscalYear: s.fiscalYear,
+        configVersion: s.configVersion,
+        departmentId: d,
+      };
+      const ran = await runClaimed(deps, before, { ...ctx, config: undefined });
+      if (!ran) {
+        throw new RetryLater(
+          `Waiting: department ${d} of the earlier sweep ${s.sweepId} (as of ${s.asOf}) is being swept; ` +
+            `the sweep as of ${w.asOf} runs after it`,
+        );
+      }
+    }
+  } catch (err) {
+    await recordDepartmentFailure(db, w.sweepId, d, failureMessage(err), ctx.now).catch(() => {});
+    throw err;
+  }
+  await runClaimed(deps, w, ctx);
+}
+
+/**
+ * Claims the department of `w` and runs it (runRecorded); false, running nothing, when another message's
+ * live work holds the claim. A failure gives the claim up (so the department's next attempt may run at
+ * once) and is thrown again.
+ */
+async function runClaimed(
+  deps: SweepDeps,
+  w: DepartmentWork,
+  ctx: { actor: Actor; now: Date; requestId?: string; config?: RuleConfig; messageId: string },
+): Promise<boolean> {
+  const staleBefore = new Date(ctx.now.getTime() - LOST_AFTER_MS);
+  const claimed = await claimDepartment(deps.db, w.sweepId, w.departmentId, {
+    messageId: ctx.messageId,
+    now: ctx.now,
+    staleBefore,
+  });
+  if (!claimed) return false;
+  try {
+    await runRecorded(deps, w, ctx);
+  } catch (err) {
+    await releaseDepartment(deps.db, w.sweepId, w.departmentId, ctx.messageId).catch(() => {});
+    throw err;
+  }
+  return true;
 }
 
 /** runDepartment; a failure is recorded on the sweep (the department stays incomplete) and thrown again. */
@@ -312,7 +437,7 @@ export async function runSweepHere(
     const worker = async () => {
       // A department that fails stays incomplete in its sweep's summary (with the failure); the others go on.
       for (let w = queue.shift(); w; w = queue.shift())
-        await runRecorded(deps, w, { ...opts, config }).catch(() => {});
+        await runInOrder(deps, w, { ...opts, config, messageId: randomUUID() }).catch(() => {});
     };
     await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 4, queue.length) }, worker));
   };

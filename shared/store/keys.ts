@@ -20,6 +20,7 @@
  * | budget adjust. | PROJECT#<id>               | ADJ#<at>#<id>      | –                         | a project's adjustments     |
  * | sweep summary  | SWEEP#<sweepId>            | SWEEP              | SWEEPS / <asOf>#<startedAt> | the sweeps, newest first  |
  * | sweep dept.    | SWEEP#<sweepId>            | DEPT#<departmentId>| –                         | a department counted once   |
+ * | sweep claim    | SWEEP#<sweepId>            | CLAIM#<departmentId>| –                        | who sweeps it, since when   |
  * | mail record    | MAIL#<scope>               | <key>              | –                         | once-only mails: a report   |
  * |                | (REPORT#<asOf>,            | (DEPT#<id>, BUREAU,|                           |   per department and asOf,  |
  * |                |  REMINDER#<noticeId>)      |  due-soon, overdue)|                           |   a reminder per notice/kind|
@@ -155,6 +156,13 @@ export const keys: Keys = {
   reportEmailsJob: (jobId: string) => ({ pk: `MAILJOB#${jobId}`, sk: 'MAILJOB' }),
   /** Sort key prefix of the department markers in a sweep's partition. */
   sweepDepartmentsPrefix: 'DEPT#',
+  /** The claim of a department of a sweep: which message's work sweeps it, since when. */
+  sweepDepartmentClaim: (sweepId: string, departmentId: string) => ({
+    pk: `SWEEP#${sweepId}`,
+    sk: `${keys.sweepClaimsPrefix}${departmentId}`,
+  }),
+  /** Sort key prefix of the department claims in a sweep's partition. */
+  sweepClaimsPrefix: 'CLAIM#',
   /** Mail scopes and keys (the record is keys.mailRecord(scope, key)): the reports of an asOf, a notice's reminders. */
   reportMailScope: (asOf: string) => `REPORT#${asOf}`,
   departmentReportMail: (departmentId: string) => `DEPT#${departmentId}`,
@@ -307,6 +315,8 @@ interface Keys {
   lightPrefix(light: string): string;
   sweepDepartment(sweepId: string, departmentId: string): { pk: string; sk: string };
   sweepDepartmentsPrefix: string;
+  sweepDepartmentClaim(sweepId: string, departmentId: string): { pk: string; sk: string };
+  sweepClaimsPrefix: string;
   reportEmailsJob(jobId: string): { pk: string; sk: string };
   reportMailScope(asOf: string): string;
   departmentReportMail(departmentId: string): string;

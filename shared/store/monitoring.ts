@@ -658,6 +658,111 @@ export async function latestSweep(db: Db, asOf: IsoDate): Promise<SweepRecord | 
   return page.items[0];
 }
 
+/**
+ * The sweeps of `fiscalYear` up to `asOf` (that day's included), newest first: one Query on gsi1 SWEEPS
+ * (`<asOf>#<startedAt>`), at most `limit`. The worker reads it before a department, to find an earlier
+ * sweep that still has the department pending (shared/app/sweep.ts runInOrder).
+ */
+export async function sweepsUpTo(db: Db, fiscalYear: number, asOf: IsoDate, limit: number) {
+  const page = await db.query(
+    {
+      index: 'gsi1',
+      pk: keys.sweepsPartition,
+      skBetween: [`${fiscalYear}-01-01`, `${asOf}#~`],
+      newestFirst: true,
+      limit,
+    },
+    sweepRecord,
+  );
+  return page.items;
+}
+
+// ---------------------------------------------------------------- department claims
+
+/** Who sweeps a department of a sweep (the message's id, stable over SQS redeliveries), since when. */
+export interface DepartmentClaim {
+  departmentId: string;
+  messageId: string;
+  claimedAt: string;
+}
+
+const claimItem = z.object({ sk: z.string(), messageId: z.string(), claimedAt: z.string() });
+
+/**
+ * Claims a department of a sweep for one message's work (one write): taken when there is no claim, when the
+ * claim is this message's own (a redelivery), or when it is older than `staleBefore` (its worker is gone).
+ * False when another message's work holds it: that work sweeps the department now.
+ */
+export async function claimDepartment(
+  db: Db,
+  sweepId: string,
+  departmentId: string,
+  claim: { messageId: string; now: Date; staleBefore: Date },
+): Promise<boolean> {
+  try {
+    await db.write([
+      {
+        kind: 'updateExpression',
+        key: keys.sweepDepartmentClaim(sweepId, departmentId),
+        update: 'SET #type = :type, claimedAt = :now, messageId = :m',
+        condition: 'attribute_not_exists(claimedAt) OR claimedAt <= :stale OR messageId = :m',
+        names: { '#type': 'type' },
+        values: {
+          ':type': 'sweep-claim',
+          ':now': claim.now.toISOString(),
+          ':m': claim.messageId,
+          ':stale': claim.staleBefore.toISOString(),
+        },
+        conflict: `Department ${departmentId} of sweep ${sweepId} is being swept by another message`,
+      },
+    ]);
+    return true;
+  } catch (err) {
+    if (err instanceof Conflict) return false;
+    throw err;
+  }
+}
+
+/**
+ * Gives a claim up (its work failed, or its process is gone): the message's own claim, or any claim when no
+ * `messageId` is given. Best effort: a claim that is gone or another's is left as it is.
+ */
+export async function releaseDepartment(
+  db: Db,
+  sweepId: string,
+  departmentId: string,
+  messageId?: string,
+): Promise<void> {
+  try {
+    await db.write([
+      {
+        kind: 'updateExpression',
+        key: keys.sweepDepartmentClaim(sweepId, departmentId),
+        update: 'REMOVE claimedAt, messageId',
+        condition: messageId ? 'messageId = :m' : 'attribute_exists(claimedAt)',
+        ...(messageId ? { values: { ':m': messageId } } : {}),
+        conflict: `Department ${departmentId} of sweep ${sweepId} is not claimed by this work`,
+      },
+    ]);
+  } catch (err) {
+    if (!(err instanceof Conflict)) throw err;
+  }
+}
+
+/** The current claims of a sweep's departments, by department (one Query on the sweep's partition). */
+export async function departmentClaims(db: Db, sweepId: string): Promise<Map<string, DepartmentClaim>> {
+  const items = await db.all(
+    { pk: keys.sweep(sweepId).pk, skBeginsWith: keys.sweepClaimsPrefix, limit: 1000 },
+    claimItem.partial({ messageId: true, claimedAt: true }),
+  );
+  const out = new Map<string, DepartmentClaim>();
+  for (const { sk, messageId, claimedAt } of items) {
+    const departmentId = sk.slice(keys.sweepClaimsPrefix.length);
+    if (messageId && claimedAt) out.set(departmentId, { departmentId, messageId, claimedAt });
+  }
+  return out;
+}
+
 export type { Clawback, Rectification };
 
 // ---------------------------------------------------------------- monitoring reports and budget adjustments
