@@ -340,3 +340,17 @@ describe('the scheduled sweep', () => {
     expect(handler).toBe(monitoringSweep.handler);
   });
 });
+
+describe('when a department of a sweep is presumed lost (issue 12/11)', () => {
+  it('the worker’s timeout plus the queue’s visibility timeout, as the stack declares them', async () => {
+    const { queues } = await import('../../functions/jobs/schedules.js');
+    const { LOST_AFTER_MS, VISIBILITY_TIMEOUT_MS, WORKER_TIMEOUT_MS } = await import(
+      '../../shared/app/sweep.js'
+    );
+    const sweepQueue = queues.find((q) => q.name === 'sweep')!;
+    // infra/aws/constructs/work-queue.ts: visibility = 6 × the consumer's timeout (capped at 12 h).
+    expect(WORKER_TIMEOUT_MS).toBe(sweepQueue.timeoutSeconds * 1000);
+    expect(VISIBILITY_TIMEOUT_MS).toBe(Math.min(sweepQueue.timeoutSeconds * 6, 43_200) * 1000);
+    expect(LOST_AFTER_MS).toBe(105 * 60 * 1000);
+  });
+});
