@@ -315,7 +315,8 @@ const ORDER_LOOKBACK = 20;
  * earlier sweep of the same department and fiscal year that still has it pending — else the day's sweep
  * (09-01) would issue, dated 09-01, the notices, overdue marks and clawbacks of the checkpoint (08-31) whose
  * message was killed or is still queued. Before the department, one Query of the sweeps of the year up to
- * this day (sweepsUpTo, gsi1 SWEEPS; no Scan):
+ * this day (sweepsUpTo, gsi1 SWEEPS; no Scan; where it names an earlier sweep with the department pending,
+ * a consistent GetItem of that sweep confirms it):
  *
  * - this sweep has the department counted already (a redelivery): nothing to do;
  * - an earlier sweep has it pending: that work runs first, here (claimed like any work), and then this
@@ -347,6 +348,10 @@ export async function runInOrder(
       .filter((s) => s.asOf < w.asOf && s.fiscalYear === w.fiscalYear && s.incompleteDepartments.includes(d))
       .reverse(); // oldest first
     for (const s of earlier) {
+      // The index is eventually consistent: the sweep's own record (a consistent read) says whether the
+      // department is still pending, before a department is swept again for nothing.
+      const current = await getSweep(db, s.sweepId);
+      if (!current?.incompleteDepartments.includes(d)) continue;
       const before: DepartmentWork = {
         sweepId: s.sweepId,
         asOf: s.asOf,
