@@ -319,6 +319,14 @@ const rules: Rule[] = [
   // jobs
   [/^Department (\S+) of sweep (\S+) is not pending$/, (d, s) => `监控扫描 ${s} 的部门 ${d} 不在待完成之列`],
   [/^Report mails job (\S+) does not exist$/, (id) => `报告邮件任务 ${id} 不存在`],
+  [
+    /^Department (\S+) of sweep (\S+) is being swept by another message$/,
+    (d, s) => `监控扫描 ${s} 的部门 ${d} 正由另一消息处理`,
+  ],
+  [
+    /^Department (\S+) of sweep (\S+) is not claimed by this work$/,
+    (d, s) => `监控扫描 ${s} 的部门 ${d} 不归本次处理`,
+  ],
   // the indicator library
   [/^No such template$/, () => '无此指标模板'],
   [/^no template (\S+)$/, (id) => `指标模板 ${id} 不存在`],
