@@ -14,7 +14,7 @@ import {
 import { snapshotSchema } from '../domain/snapshot.js';
 import type { Snapshot, SweepInput } from '../domain/sweep.js';
 import { auditAction } from './audit.js';
-import type { Db, Item, Page, WriteAction } from './db.js';
+import { type Db, type Item, itemOf, type Page, type WriteAction } from './db.js';
 import { type ChangeContext, entityStore } from './entity-store.js';
 import { keys } from './keys.js';
 import { projects } from './projects.js';
@@ -60,12 +60,8 @@ export const snapshotDigest = (s: Snapshot): string =>
     .digest('base64url')
     .slice(0, 22);
 
-export const snapshotItem = (s: Snapshot): Item => ({
-  ...keys.snapshot(s),
-  type: 'snapshot',
-  ...s,
-  digest: snapshotDigest(s),
-});
+export const snapshotItem = (s: Snapshot): Item =>
+  itemOf(keys.snapshot(s), { type: 'snapshot' }, s, { digest: snapshotDigest(s) });
 
 /** The stored digests of these projects' snapshots (one BatchGet reading only `digest`), by project id. */
 export async function snapshotDigests(db: Db, projectIds: readonly string[]): Promise<Map<string, string>> {
@@ -122,7 +118,11 @@ export function lightHistoryItem(s: Snapshot, now: Date): Item {
     configVersion: s.configVersion,
     recordedAt: now.toISOString(),
   };
-  return { ...keys.lightHistory(s.projectId, s.asOf), type: 'light-point', projectId: s.projectId, ...point };
+  return itemOf(
+    keys.lightHistory(s.projectId, s.asOf),
+    { type: 'light-point', projectId: s.projectId },
+    point,
+  );
 }
 
 /** A page of a project's light history, oldest first (one Query on the project's partition). */
