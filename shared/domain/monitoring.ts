@@ -103,6 +103,9 @@ export interface IndicatorResult {
   light: Light;
 }
 
+/** What the rules read of a goal indicator (the sweep reads no more of it). */
+export type RuleIndicator = Pick<Indicator, 'name' | 'operator' | 'target' | 'weight'>;
+
 const tierLight: Record<Tier, Light> = { achieved: 'green', partly_achieved: 'yellow', not_achieved: 'red' };
 
 /**
@@ -110,7 +113,7 @@ const tierLight: Record<Tier, Light> = { achieved: 'green', partly_achieved: 'ye
  * actual ≤ target, else red; qualitative: by tier. An indicator with no reported value has no light.
  */
 export function indicatorResult(
-  ind: Indicator,
+  ind: RuleIndicator,
   reported: ReportedIndicator | undefined,
   tp: TimeProgress,
   bands: Bands,
@@ -146,7 +149,7 @@ export function indicatorResult(
  * when none was reported.
  */
 export function goalProgress(
-  indicators: readonly Indicator[],
+  indicators: readonly RuleIndicator[],
   reported: ReadonlyMap<string, ReportedIndicator>,
 ): number | null {
   let weighted = 0;
