@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { type Actor, actorSchema } from '../domain/actor.js';
-import { type Db, itemOf, type Page, type WriteAction } from './db.js';
+import type { Db, Page, WriteAction } from './db.js';
+import { itemOf } from './item.js';
 import { keys } from './keys.js';
 
 /** One audit record: who (from the token), when, what, before → after. Written in the change's transaction. */

@@ -2,7 +2,8 @@ import type * as z from 'zod';
 import type { Actor } from '../domain/actor.js';
 import { PreconditionFailed } from '../domain/errors.js';
 import { auditAction } from './audit.js';
-import { type Db, type Item, itemOf, type Key, type Page, type WriteAction } from './db.js';
+import type { Db, Item, Key, Page, WriteAction } from './db.js';
+import { itemOf } from './item.js';
 
 /** Who changes what, when: what every audited write needs. */
 export interface ChangeContext {

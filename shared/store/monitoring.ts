@@ -15,8 +15,9 @@ import {
 import { snapshotSchema } from '../domain/snapshot.js';
 import type { Snapshot, SweepInput } from '../domain/sweep.js';
 import { auditAction } from './audit.js';
-import { type Db, type Item, itemOf, type Page, type WriteAction } from './db.js';
+import type { Db, Item, Page, WriteAction } from './db.js';
 import { type ChangeContext, entityStore } from './entity-store.js';
+import { itemOf } from './item.js';
 import { keys } from './keys.js';
 import { projects } from './projects.js';
 

@@ -44,6 +44,7 @@ function procStatus(): { hwm: number; rss: number } {
 }
 
 const MAJOR_GC = constants.NODE_PERFORMANCE_GC_MAJOR;
+const MINOR_GC = constants.NODE_PERFORMANCE_GC_MINOR;
 
 /**
  * The heap while something runs: heapUsed sampled every 5 ms (the largest seen), and heapUsed right after
@@ -58,15 +59,26 @@ function heapSampler() {
   const timer = setInterval(() => {
     peak = Math.max(peak, heapUsed());
   }, 5);
+  /** Pauses of the main thread for garbage collection: scavenges (minor) and the rest (major, incremental). */
+  let minorMs = 0;
+  let minor = 0;
+  let majorMs = 0;
+  let major = 0;
   const gc = new PerformanceObserver((list) => {
-    // After a full (mark-sweep) collection heapUsed is what is really held; a scavenge leaves old garbage.
-    if (
-      list
-        .getEntries()
-        .some((e) => (e as unknown as { detail?: { kind?: number } }).detail?.kind === MAJOR_GC)
-    ) {
-      live = Math.max(live, heapUsed());
+    let full = false;
+    for (const e of list.getEntries()) {
+      const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
+      if (kind === MINOR_GC) {
+        minor++;
+        minorMs += e.duration;
+      } else {
+        major++;
+        majorMs += e.duration;
+      }
+      full ||= kind === MAJOR_GC;
     }
+    // After a full (mark-sweep) collection heapUsed is what is really held; a scavenge leaves old garbage.
+    if (full) live = Math.max(live, heapUsed());
   });
   gc.observe({ entryTypes: ['gc'] });
   return {
@@ -74,7 +86,14 @@ function heapSampler() {
       clearInterval(timer);
       gc.disconnect();
       peak = Math.max(peak, heapUsed());
-      return { heapPeakMb: mb(peak), liveHeapPeakMb: mb(live) };
+      return {
+        heapPeakMb: mb(peak),
+        liveHeapPeakMb: mb(live),
+        gcMinor: minor,
+        gcMinorMs: Math.round(minorMs),
+        gcMajor: major,
+        gcMajorMs: Math.round(majorMs),
+      };
     },
   };
 }

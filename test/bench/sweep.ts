@@ -375,7 +375,8 @@ async function run(opts: Options, work: string, env: NodeJS.ProcessEnv): Promise
         `run ${r} · ${size}: sweep 1 ${first.ms} ms (CPU ${first.cpuMs} ms; ${first.snapshots} snapshots, notices ` +
           `${summary.rectificationsIssued}, overdue ${summary.rectificationsOverdue}, clawbacks ` +
           `${summary.clawbacksRecommended}; lights ${fmt(summary.lights)}), heap peak ${first.heapPeakMb} MB ` +
-          `(after GC ${first.liveHeapPeakMb}), peak RSS ${first.peakRssMb} MB (${first.peakRssAtLoadMb} at load) · ` +
+          `(after GC ${first.liveHeapPeakMb}), GC pauses ${first.gcMinor} scavenges ${first.gcMinorMs} ms + ` +
+          `${first.gcMajor} other ${first.gcMajorMs} ms, peak RSS ${first.peakRssMb} MB (${first.peakRssAtLoadMb} at load) · ` +
           `sweep 2 ${second.ms} ms (CPU ${second.cpuMs} ms; ${second.snapshots} snapshots), peak RSS ${second.peakRssMb} MB · ` +
           `floor ${floor.ms} ms (CPU ${floor.cpuMs} ms, database CPU ${floor.dbCpuMs} ms; read ${floor.readMs} ms; items ${floor.projectItemBytes} B/project, ` +
           `${floor.snapshotItemBytes} B/snapshot as JSON)`,
