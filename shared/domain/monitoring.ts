@@ -184,9 +184,11 @@ export interface FiledReport {
 /** The latest report of a period on or before `asOf`'s month. */
 export function latestReport(reports: readonly FiledReport[], asOf: IsoDate): FiledReport | undefined {
   const month = asOf.slice(0, 7);
-  return [...reports]
-    .filter((r) => r.period <= month && r.filedOn <= asOf)
-    .sort((a, b) => (a.period < b.period ? 1 : -1))[0];
+  let latest: FiledReport | undefined;
+  for (const r of reports) {
+    if (r.period <= month && r.filedOn <= asOf && (!latest || r.period > latest.period)) latest = r;
+  }
+  return latest;
 }
 
 /** The checkpoint dates (ends of monitoring periods) of a fiscal year. */
@@ -204,13 +206,15 @@ export function missingReports(
   budgetedOn: IsoDate,
   config: RuleConfig,
 ): string[] {
-  return checkpointsOf(fiscalYear, config)
-    .filter((end) => end >= budgetedOn && addDays(end, config.monitoring.reportDeadlineDays) < asOf)
-    .filter((end) => {
-      const deadline = addDays(end, config.monitoring.reportDeadlineDays);
-      return !reports.some((r) => r.period >= end.slice(0, 7) && r.filedOn <= deadline);
-    })
-    .map((end) => end.slice(0, 7));
+  const missing: string[] = [];
+  for (const end of checkpointsOf(fiscalYear, config)) {
+    if (end < budgetedOn) continue;
+    const deadline = addDays(end, config.monitoring.reportDeadlineDays);
+    if (deadline >= asOf) continue;
+    const period = end.slice(0, 7);
+    if (!reports.some((r) => r.period >= period && r.filedOn <= deadline)) missing.push(period);
+  }
+  return missing;
 }
 
 // ---------------------------------------------------------------- clawback

@@ -254,6 +254,7 @@ async function floor(args: FloorArgs) {
 
   // The parent starts counting the database's work at this line.
   console.log('timed');
+  const heap = heapSampler();
   const cpu = process.cpuUsage();
   const started = performance.now();
   let projects = 0;
@@ -293,11 +294,13 @@ async function floor(args: FloorArgs) {
   }
   const ms = performance.now() - started;
   const used = process.cpuUsage(cpu);
+  const memory = heap.stop();
   const snapshotBytes = snapshots.reduce((n, s) => n + JSON.stringify(s).length, 0);
   return {
     ms: Math.round(ms),
     cpuMs: Math.round((used.user + used.system) / 1000),
     readMs: Math.round(readMs),
+    ...memory,
     projects,
     snapshots: snapshots.length,
     batchItems: toWrite.length,

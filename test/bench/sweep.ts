@@ -337,6 +337,8 @@ async function run(opts: Options, work: string, env: NodeJS.ProcessEnv): Promise
     return { figures: all, summary, requests };
   };
 
+  // The floors run with the worker's V8 flags too (its small young generation costs it more scavenges).
+  const floorFlags = [...workerNodeOptions, ...opts.nodeFlags];
   const results = new Map<
     number,
     { first: Figures[]; second: Figures[]; floor: Figures[]; floorAll: Figures[] }
@@ -354,7 +356,7 @@ async function run(opts: Options, work: string, env: NodeJS.ProcessEnv): Promise
           harness,
           { mode: 'floor', departmentId, fiscalYear: FISCAL_YEAR, table: TABLE },
           env,
-          [],
+          floorFlags,
           restart,
         ),
       );
@@ -363,7 +365,7 @@ async function run(opts: Options, work: string, env: NodeJS.ProcessEnv): Promise
           harness,
           { mode: 'floor-all', departmentId, fiscalYear: FISCAL_YEAR, table: TABLE, writes },
           env,
-          [],
+          floorFlags,
           restart,
         ),
       );
@@ -383,7 +385,8 @@ async function run(opts: Options, work: string, env: NodeJS.ProcessEnv): Promise
       );
       console.log(
         `          floor of every write: ${floorAll.ms} ms (CPU ${floorAll.cpuMs} ms, database CPU ` +
-          `${floorAll.dbCpuMs} ms; read ${floorAll.readMs} ms; ${floorAll.batchItems} items by BatchWrite in ` +
+          `${floorAll.dbCpuMs} ms; GC pauses ${floorAll.gcMinorMs} + ${floorAll.gcMajorMs} ms, heap peak ` +
+          `${floorAll.heapPeakMb} MB; read ${floorAll.readMs} ms; ${floorAll.batchItems} items by BatchWrite in ` +
           `${floorAll.batchWrites} requests, ${floorAll.transactions} transactions of ${floorAll.transactItems} ` +
           `actions)`,
       );
