@@ -103,6 +103,9 @@ export interface IndicatorResult {
   light: Light;
 }
 
+/** What the rules read of a goal indicator (the sweep reads no more of it). */
+export type RuleIndicator = Pick<Indicator, 'name' | 'operator' | 'target' | 'weight'>;
+
 const tierLight: Record<Tier, Light> = { achieved: 'green', partly_achieved: 'yellow', not_achieved: 'red' };
 
 /**
@@ -110,7 +113,7 @@ const tierLight: Record<Tier, Light> = { achieved: 'green', partly_achieved: 'ye
  * actual ≤ target, else red; qualitative: by tier. An indicator with no reported value has no light.
  */
 export function indicatorResult(
-  ind: Indicator,
+  ind: RuleIndicator,
   reported: ReportedIndicator | undefined,
   tp: TimeProgress,
   bands: Bands,
@@ -146,7 +149,7 @@ export function indicatorResult(
  * when none was reported.
  */
 export function goalProgress(
-  indicators: readonly Indicator[],
+  indicators: readonly RuleIndicator[],
   reported: ReadonlyMap<string, ReportedIndicator>,
 ): number | null {
   let weighted = 0;
@@ -181,9 +184,11 @@ export interface FiledReport {
 /** The latest report of a period on or before `asOf`'s month. */
 export function latestReport(reports: readonly FiledReport[], asOf: IsoDate): FiledReport | undefined {
   const month = asOf.slice(0, 7);
-  return [...reports]
-    .filter((r) => r.period <= month && r.filedOn <= asOf)
-    .sort((a, b) => (a.period < b.period ? 1 : -1))[0];
+  let latest: FiledReport | undefined;
+  for (const r of reports) {
+    if (r.period <= month && r.filedOn <= asOf && (!latest || r.period > latest.period)) latest = r;
+  }
+  return latest;
 }
 
 /** The checkpoint dates (ends of monitoring periods) of a fiscal year. */
@@ -201,13 +206,15 @@ export function missingReports(
   budgetedOn: IsoDate,
   config: RuleConfig,
 ): string[] {
-  return checkpointsOf(fiscalYear, config)
-    .filter((end) => end >= budgetedOn && addDays(end, config.monitoring.reportDeadlineDays) < asOf)
-    .filter((end) => {
-      const deadline = addDays(end, config.monitoring.reportDeadlineDays);
-      return !reports.some((r) => r.period >= end.slice(0, 7) && r.filedOn <= deadline);
-    })
-    .map((end) => end.slice(0, 7));
+  const missing: string[] = [];
+  for (const end of checkpointsOf(fiscalYear, config)) {
+    if (end < budgetedOn) continue;
+    const deadline = addDays(end, config.monitoring.reportDeadlineDays);
+    if (deadline >= asOf) continue;
+    const period = end.slice(0, 7);
+    if (!reports.some((r) => r.period >= period && r.filedOn <= deadline)) missing.push(period);
+  }
+  return missing;
 }
 
 // ---------------------------------------------------------------- clawback

@@ -13,6 +13,7 @@ import {
   type Light,
   latestReport,
   missingReports,
+  type RuleIndicator,
   spentBy,
   timeProgress,
   worstLight,
@@ -95,7 +96,7 @@ export type SweepInput = Pick<
   | 'version'
 > & {
   budget?: Pick<NonNullable<Project['budget']>, 'approvedFen' | 'disbursementPlan' | 'approvedAt'>;
-  goals?: Pick<NonNullable<Project['goals']>, 'indicators'>;
+  goals?: { indicators: readonly RuleIndicator[] };
 };
 
 export function sweepProject(

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { type Actor, actorSchema } from '../domain/actor.js';
-import type { Db, Item, Page, WriteAction } from './db.js';
+import type { Db, Page, WriteAction } from './db.js';
+import { itemOf } from './item.js';
 import { keys } from './keys.js';
 
 /** One audit record: who (from the token), when, what, before → after. Written in the change's transaction. */
@@ -45,7 +46,7 @@ export function auditAction(input: AuditInput): WriteAction {
     before: input.before ?? null,
     after: input.after ?? null,
   };
-  const item: Item = { ...keys.audit(input.entityId, input.at, id), type: 'audit', ...record };
+  const item = itemOf(keys.audit(input.entityId, input.at, id), { type: 'audit' }, record);
   return { kind: 'put', item };
 }
 

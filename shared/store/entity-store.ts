@@ -3,6 +3,7 @@ import type { Actor } from '../domain/actor.js';
 import { PreconditionFailed } from '../domain/errors.js';
 import { auditAction } from './audit.js';
 import type { Db, Item, Key, Page, WriteAction } from './db.js';
+import { itemOf } from './item.js';
 
 /** Who changes what, when: what every audited write needs. */
 export interface ChangeContext {
@@ -30,12 +31,8 @@ export function entityStore<S extends z.ZodType<Versioned & Record<string, unkno
   listPartition?: { index: 'gsi1'; pk: string };
 }) {
   type T = z.infer<S>;
-  const toItem = (entity: T): Item => ({
-    ...opts.key(entity.id),
-    ...opts.indexKeys?.(entity),
-    type: opts.type,
-    ...entity,
-  });
+  const toItem = (entity: T): Item =>
+    itemOf(opts.key(entity.id), opts.indexKeys?.(entity), { type: opts.type }, entity);
   const strip = (item: Record<string, unknown>) => opts.schema.parse(item) as T;
 
   return {

@@ -12,7 +12,11 @@
 //            overdue marks and clawbacks decided);
 //   sweep 2  the same day again (nothing changed: no snapshot should be written);
 //   floor    the I/O the sweep cannot avoid, on the same database, in a fresh process too: every executing
-//            project read by Query and every snapshot written by BatchWrite (sweep-child.ts, `floor`).
+//            project read by Query and every snapshot written by BatchWrite (sweep-child.ts, `floor`);
+//   all-writes floor  the same Query, then every write sweep 1 made, as the database received it (captured
+//            here), replayed without conditions: snapshots, light points, decisions with their audit records,
+//            the summary (sweep-child.ts, `floor-all`). The sweep must write all of these, the floor only
+//            the snapshots.
 // Prints a table of medians (and each run's figures), then as its last line one JSON object.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
@@ -126,14 +130,24 @@ export async function bundle(entry: string, outfile: string, minify = true) {
  * else runs here while a child measures).
  */
 const requestsByTarget = new Map<string, number>();
+/** The sweep's writes as the database received them (request bodies), while a sweep is being captured. */
+let capturing: { target: string; body: string }[] | undefined;
+const WRITES = new Set(['BatchWriteItem', 'TransactWriteItems']);
 function countDatabaseRequests() {
   const emit = Server.prototype.emit;
   Server.prototype.emit = function (this: Server, event: string, ...args: unknown[]) {
     if (event === 'request') {
-      const target = String((args[0] as IncomingMessage).headers['x-amz-target'] ?? '?')
+      const req = args[0] as IncomingMessage;
+      const target = String(req.headers['x-amz-target'] ?? '?')
         .split('.')
         .pop()!;
       requestsByTarget.set(target, (requestsByTarget.get(target) ?? 0) + 1);
+      const into = capturing;
+      if (into && WRITES.has(target)) {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => into.push({ target, body: Buffer.concat(chunks).toString('utf8') }));
+      }
     }
     return emit.apply(this, [event, ...args] as Parameters<typeof emit>);
   } as typeof emit;
@@ -274,7 +288,7 @@ async function run(opts: Options, work: string, env: NodeJS.ProcessEnv): Promise
       `${fmt(mix.execution)}; reports ${fmt(mix.reports)}; June notices ${fmt(mix.juneNotices)}`,
   );
 
-  const sweepOf = async (departmentId: string, profile = false) => {
+  const sweepOf = async (departmentId: string, profile = false, captureTo?: string) => {
     const sweepId = newSweepId(AS_OF);
     await startSweep(
       db,
@@ -302,9 +316,12 @@ async function run(opts: Options, work: string, env: NodeJS.ProcessEnv): Promise
       await session.post('Profiler.enable');
       await session.post('Profiler.start');
     }
+    capturing = captureTo ? [] : undefined;
     const { requests, ...figures } = await withDatabaseFigures(() =>
       child(harness, { mode: 'sweep', bundle: workerBundle, work: w }, env, flags),
     );
+    if (captureTo && capturing) await writeFile(captureTo, JSON.stringify(capturing));
+    capturing = undefined;
     if (session && opts.profile) {
       const { profile: data } = await session.post('Profiler.stop');
       await writeFile(join(opts.profile, `database-${departmentId}.cpuprofile`), JSON.stringify(data));
@@ -320,34 +337,58 @@ async function run(opts: Options, work: string, env: NodeJS.ProcessEnv): Promise
     return { figures: all, summary, requests };
   };
 
-  const results = new Map<number, { first: Figures[]; second: Figures[]; floor: Figures[] }>();
-  for (const size of opts.sizes) results.set(size, { first: [], second: [], floor: [] });
+  // The floors run with the worker's V8 flags too (its small young generation costs it more scavenges).
+  const floorFlags = [...workerNodeOptions, ...opts.nodeFlags];
+  const results = new Map<
+    number,
+    { first: Figures[]; second: Figures[]; floor: Figures[]; floorAll: Figures[] }
+  >();
+  for (const size of opts.sizes) results.set(size, { first: [], second: [], floor: [], floorAll: [] });
   for (let r = 1; r <= opts.runs; r++) {
     for (const size of opts.sizes) {
       const departmentId = `D-S${size}-R${r}`;
       const into = results.get(size)!;
-      const { figures: first, summary, requests } = await sweepOf(departmentId, true);
+      const writes = join(work, `writes-${departmentId}.json`);
+      const { figures: first, summary, requests } = await sweepOf(departmentId, true, writes);
       const { figures: second, requests: again } = await sweepOf(departmentId);
       const { requests: _floorRequests, ...floor } = await withDatabaseFigures((restart) =>
         child(
           harness,
           { mode: 'floor', departmentId, fiscalYear: FISCAL_YEAR, table: TABLE },
           env,
-          [],
+          floorFlags,
+          restart,
+        ),
+      );
+      const { requests: _allRequests, ...floorAll } = await withDatabaseFigures((restart) =>
+        child(
+          harness,
+          { mode: 'floor-all', departmentId, fiscalYear: FISCAL_YEAR, table: TABLE, writes },
+          env,
+          floorFlags,
           restart,
         ),
       );
       into.first.push(first);
       into.second.push(second);
       into.floor.push(floor);
+      into.floorAll.push(floorAll);
       console.log(
         `run ${r} · ${size}: sweep 1 ${first.ms} ms (CPU ${first.cpuMs} ms; ${first.snapshots} snapshots, notices ` +
           `${summary.rectificationsIssued}, overdue ${summary.rectificationsOverdue}, clawbacks ` +
           `${summary.clawbacksRecommended}; lights ${fmt(summary.lights)}), heap peak ${first.heapPeakMb} MB ` +
-          `(after GC ${first.liveHeapPeakMb}), peak RSS ${first.peakRssMb} MB (${first.peakRssAtLoadMb} at load) · ` +
+          `(after GC ${first.liveHeapPeakMb}), GC pauses ${first.gcMinor} scavenges ${first.gcMinorMs} ms + ` +
+          `${first.gcMajor} other ${first.gcMajorMs} ms, peak RSS ${first.peakRssMb} MB (${first.peakRssAtLoadMb} at load) · ` +
           `sweep 2 ${second.ms} ms (CPU ${second.cpuMs} ms; ${second.snapshots} snapshots), peak RSS ${second.peakRssMb} MB · ` +
           `floor ${floor.ms} ms (CPU ${floor.cpuMs} ms, database CPU ${floor.dbCpuMs} ms; read ${floor.readMs} ms; items ${floor.projectItemBytes} B/project, ` +
           `${floor.snapshotItemBytes} B/snapshot as JSON)`,
+      );
+      console.log(
+        `          floor of every write: ${floorAll.ms} ms (CPU ${floorAll.cpuMs} ms, database CPU ` +
+          `${floorAll.dbCpuMs} ms; GC pauses ${floorAll.gcMinorMs} + ${floorAll.gcMajorMs} ms, heap peak ` +
+          `${floorAll.heapPeakMb} MB; read ${floorAll.readMs} ms; ${floorAll.batchItems} items by BatchWrite in ` +
+          `${floorAll.batchWrites} requests, ${floorAll.transactions} transactions of ${floorAll.transactItems} ` +
+          `actions)`,
       );
       console.log(
         `          sweep 1 database: CPU ${first.dbCpuMs} ms, requests ${fmt(requests)} · sweep 2 database: ` +
@@ -359,20 +400,24 @@ async function run(opts: Options, work: string, env: NodeJS.ProcessEnv): Promise
   const table: Record<string, number>[] = [];
   console.log('\nmedians per department size (each figure from the worker process alone):');
   console.log(
-    '  size | sweep 1 ms | floor ms | ratio | CPU ratio | heap peak MB | heap after GC MB | peak RSS MB | RSS at load MB | sweep 2 ms | sweep 2 RSS MB',
+    '  size | sweep 1 ms | floor ms | ratio | CPU ratio | all-writes floor ms | ratio | CPU ratio | heap peak MB | heap after GC MB | peak RSS MB | RSS at load MB | sweep 2 ms | sweep 2 RSS MB',
   );
   for (const size of opts.sizes) {
-    const { first, second, floor } = results.get(size)!;
+    const { first, second, floor, floorAll } = results.get(size)!;
+    const cpuOf = (f: Figures) => f.cpuMs! + f.dbCpuMs!;
     const m = (xs: Figures[], k: string) => median(xs.map((x) => x[k]!));
     const row = {
       projectsPerDepartment: size,
       sweepMs: m(first, 'ms'),
       floorMs: m(floor, 'ms'),
       ratioToFloor: round(median(first.map((f, i) => f.ms! / floor[i]!.ms!)), 2),
-      cpuRatioToFloor: round(
-        median(first.map((f, i) => (f.cpuMs! + f.dbCpuMs!) / (floor[i]!.cpuMs! + floor[i]!.dbCpuMs!))),
-        2,
-      ),
+      cpuRatioToFloor: round(median(first.map((f, i) => cpuOf(f) / cpuOf(floor[i]!))), 2),
+      allWritesFloorMs: m(floorAll, 'ms'),
+      ratioToAllWritesFloor: round(median(first.map((f, i) => f.ms! / floorAll[i]!.ms!)), 2),
+      cpuRatioToAllWritesFloor: round(median(first.map((f, i) => cpuOf(f) / cpuOf(floorAll[i]!))), 2),
+      workerCpuMs: m(first, 'cpuMs'),
+      floorCpuMs: m(floor, 'cpuMs'),
+      allWritesFloorCpuMs: m(floorAll, 'cpuMs'),
       heapPeakMb: m(first, 'heapPeakMb'),
       liveHeapPeakMb: m(first, 'liveHeapPeakMb'),
       peakRssMb: m(first, 'peakRssMb'),
@@ -386,6 +431,8 @@ async function run(opts: Options, work: string, env: NodeJS.ProcessEnv): Promise
     console.log(
       `  ${String(size).padStart(4)} | ${String(row.sweepMs).padStart(10)} | ${String(row.floorMs).padStart(8)} | ` +
         `${row.ratioToFloor.toFixed(2).padStart(5)} | ${row.cpuRatioToFloor.toFixed(2).padStart(9)} | ` +
+        `${String(row.allWritesFloorMs).padStart(19)} | ${row.ratioToAllWritesFloor.toFixed(2).padStart(5)} | ` +
+        `${row.cpuRatioToAllWritesFloor.toFixed(2).padStart(9)} | ` +
         `${String(row.heapPeakMb).padStart(12)} | ` +
         `${String(row.liveHeapPeakMb).padStart(16)} | ${String(row.peakRssMb).padStart(11)} | ` +
         `${String(row.peakRssAtLoadMb).padStart(14)} | ${String(row.secondSweepMs).padStart(10)} | ` +
@@ -395,6 +442,15 @@ async function run(opts: Options, work: string, env: NodeJS.ProcessEnv): Promise
   console.log(
     '  ratio = sweep 1 ÷ floor (wall), CPU ratio = (worker + database CPU) of sweep 1 ÷ that of the floor; ' +
       'each the median of the runs’ own ratios. Wall times on a shared machine are noisy: compare ratios.',
+  );
+  console.log(
+    '  all-writes floor = the same Query of every project, then every write sweep 1 made (its BatchWrites of ' +
+      'snapshots and light points, its transactions of decisions and the summary, replayed without their ' +
+      'conditions), one request after another; what the sweep must write, not only the snapshots.',
+  );
+  console.log(
+    `  worker CPU ms (median): sweep 1 ${table.map((r) => r.workerCpuMs).join('/')}, floor ` +
+      `${table.map((r) => r.floorCpuMs).join('/')}, all-writes floor ${table.map((r) => r.allWritesFloorCpuMs).join('/')}`,
   );
   console.log(JSON.stringify({ workerBundleKb: round(workerBytes / 1024, 0), sizes: table }));
 }
