@@ -11,7 +11,7 @@ import { type BusinessMetrics, noMetrics, powertoolsMetrics } from './metrics.js
 import { documentClient } from './store/client.js';
 import { Db } from './store/db.js';
 import { tracer } from './tracer.js';
-import { inProcessQueue, registeredConsumer, type WorkQueue } from './work-queue.js';
+import { inProcessQueue, RetryLater, registeredConsumer, type WorkQueue } from './work-queue.js';
 
 /**
  * Everything a handler or a job needs from the outside world, in one container: built once per process (a
@@ -119,7 +119,9 @@ export function createDeps(env: NodeJS.ProcessEnv = process.env): Deps {
       name: 'sweep',
       concurrency: 4,
       onError: (messageId, err) =>
-        logger.error('sweep worker failed for a department', { messageId, error: err as Error }),
+        err instanceof RetryLater
+          ? logger.info('sweep worker deferred a department', { messageId, reason: err.message })
+          : logger.error('sweep worker failed for a department', { messageId, error: err as Error }),
     });
   }
   const reportQueueUrl = env.REPORT_EMAILS_QUEUE_URL;
@@ -131,7 +133,9 @@ export function createDeps(env: NodeJS.ProcessEnv = process.env): Deps {
         name: 'report-emails',
         concurrency: 1,
         onError: (messageId, err) =>
-          logger.error('report mails worker failed', { messageId, error: err as Error }),
+          err instanceof RetryLater
+            ? logger.info('report mails worker deferred a run', { messageId, reason: err.message })
+            : logger.error('report mails worker failed', { messageId, error: err as Error }),
       });
   return deps;
 }

@@ -1,4 +1,4 @@
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { WorkQueue } from './work-queue.js';
 
 /** SQS, 10 messages a request; a refused message fails the send (the coordinator's run is retried). */
@@ -18,4 +18,30 @@ export function sqsQueue<T>(queueUrl: string, client: SQSClient): WorkQueue<T> {
       }
     },
   };
+}
+
+/** The URL of the queue an event source ARN names (arn:<partition>:sqs:<region>:<account>:<name>). */
+export function queueUrlOf(queueArn: string): string {
+  const [, partition, , region, account, name] = queueArn.split(':');
+  if (!region || !account || !name) throw new Error(`Not an SQS queue ARN: ${queueArn}`);
+  const domain = partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `https://sqs.${region}.${domain}/${account}/${name}`;
+}
+
+/**
+ * Makes a received message visible again after `seconds` (0–43,200) instead of the queue's visibility
+ * timeout: a consumer's RetryLater (shared/lambda.ts queueWorker). Needs sqs:ChangeMessageVisibility.
+ */
+export async function changeVisibility(
+  client: SQSClient,
+  record: { eventSourceARN: string; receiptHandle: string },
+  seconds: number,
+): Promise<void> {
+  await client.send(
+    new ChangeMessageVisibilityCommand({
+      QueueUrl: queueUrlOf(record.eventSourceARN),
+      ReceiptHandle: record.receiptHandle,
+      VisibilityTimeout: Math.max(0, Math.min(Math.round(seconds), 43_200)),
+    }),
+  );
 }

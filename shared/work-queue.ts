@@ -15,6 +15,12 @@ export interface WorkQueue<T> {
  */
 export class RetryLater extends Error {
   override name = 'RetryLater';
+  /** How long the consumer would like the message to wait (SQS: its shortened visibility, shared/lambda.ts). */
+  readonly retryAfterSeconds: number;
+  constructor(message: string, opts: { retryAfterSeconds?: number } = {}) {
+    super(message);
+    this.retryAfterSeconds = opts.retryAfterSeconds ?? 60;
+  }
 }
 
 /** How many times the in-process queue delivers a message whose consumer answers RetryLater (SQS: 3). */
