@@ -23,7 +23,7 @@ export class RetryLater extends Error {
   }
 }
 
-/** How many times the in-process queue delivers a message whose consumer answers RetryLater (SQS: 3). */
+/** How many times the in-process queue delivers a message whose consumer answers RetryLater (SQS: the queue's maxReceiveCount). */
 export const IN_PROCESS_MAX_RECEIVES = 3;
 
 /**

@@ -90,6 +90,9 @@ export const schedules: ScheduleDef[] = [
  */
 export type QueueName = 'sweep' | 'report-emails';
 
+/** A work queue's receipts of one message before its dead-letter queue, unless it declares its own. */
+export const DEFAULT_MAX_RECEIVES = 3;
+
 export interface QueueDef {
   name: QueueName;
   description: string;
@@ -98,6 +101,11 @@ export interface QueueDef {
   access: Access;
   /** Seconds a consumer may take for one batch. */
   timeoutSeconds: number;
+  /**
+   * Receipts of one message before it moves to the dead-letter queue (SQS's maxReceiveCount; default 3). A
+   * consumer's RetryLater counts as a receipt.
+   */
+  maxReceiveCount?: number;
   batchSize: number;
   /**
    * At most this many consumers at once (the event source mapping's maximumConcurrency, 2–1000); none: as
@@ -119,6 +127,12 @@ export const queues: QueueDef[] = [
     access: { table: 'readWrite' },
     timeoutSeconds: 900,
     batchSize: 1,
+    // One more than the default: a department deferred by RetryLater (its earlier sweep's work held by a
+    // worker, runInOrder) comes back after 60 s, then 15 min (any live holder has ended), then 90 min (a holder
+    // killed mid-department has had its own message back and rerun it): three deferrals, then the fourth
+    // receipt. An ordinary failure waits 90 min a receipt: its alarm comes ~4.5 h after it, not 3 h.
+    // functions/jobs/sweep-worker.ts sweepDeferral, docs/scale.md.
+    maxReceiveCount: 4,
     // A sweep sends one message per department: 2,500 at province scale, which Lambda would otherwise meet
     // with up to 1,250 instances, taking the account's concurrency (1,000 by default) from the API functions.
     // More than a few gain nothing: every snapshot also goes to one index partition (gsi1 MON#<year>, 2 WCU a

@@ -12,6 +12,7 @@ import { apiDocument } from '../../functions/http/openapi-document.js';
 import { apiAreas as declaredAreas } from '../../functions/http/registry.js';
 import {
   type Access,
+  DEFAULT_MAX_RECEIVES,
   queues as declaredQueues,
   schedules as declaredSchedules,
   type QueueDef,
@@ -205,7 +206,7 @@ export class BudgetPerformanceStack extends Stack {
       alarms.onDeadLetters(
         `${pascal(def.name)}QueueDeadLetters`,
         queue.deadLetters,
-        `a message of the ${def.name} queue failed three receipts`,
+        `a message of the ${def.name} queue failed ${def.maxReceiveCount ?? DEFAULT_MAX_RECEIVES} receipts`,
       );
       this.workers[def.name] = { fn, queue };
     }

@@ -2,7 +2,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { storageEvents } from '../../functions/events/registry.js';
 import { allRoutes, apiAreas } from '../../functions/http/registry.js';
-import { queues, schedules } from '../../functions/jobs/schedules.js';
+import { DEFAULT_MAX_RECEIVES, queues, schedules } from '../../functions/jobs/schedules.js';
 import { thresholds } from '../../infra/aws/constructs/alarms.js';
 import { settingsFromContext } from '../../infra/aws/settings.js';
 import { type BudgetPerformanceStack, queueUrlVariable } from '../../infra/aws/stack.js';
@@ -501,13 +501,28 @@ describe('the stack built from the declarations', () => {
         expect(cfn[logicalId(queue)]?.Properties).toMatchObject({
           SqsManagedSseEnabled: true,
           VisibilityTimeout: Math.min(q.timeoutSeconds * 6, 43_200),
-          RedrivePolicy: { deadLetterTargetArn: arnOf(deadLetters), maxReceiveCount: 3 },
+          RedrivePolicy: {
+            deadLetterTargetArn: arnOf(deadLetters),
+            maxReceiveCount: q.maxReceiveCount ?? DEFAULT_MAX_RECEIVES,
+          },
         });
         expect(cfn[logicalId(deadLetters)]?.Properties).toMatchObject({
           SqsManagedSseEnabled: true,
           MessageRetentionPeriod: 14 * 24 * 3600,
         });
       }
+    });
+
+    it('give the sweep queue a fourth receipt, for the deferrals of RetryLater (60 s, 15 min, 90 min)', () => {
+      const sweep = queues.find((q) => q.name === 'sweep')!;
+      expect(sweep.maxReceiveCount).toBe(4);
+      expect(DEFAULT_MAX_RECEIVES).toBe(3);
+      expect(
+        resources(template, 'AWS::SQS::Queue')[logicalId(worker('sweep').queue.queue)]?.Properties,
+      ).toMatchObject({ RedrivePolicy: { maxReceiveCount: 4 } });
+      expect(
+        resources(template, 'AWS::SQS::Queue')[logicalId(worker('report-emails').queue.queue)]?.Properties,
+      ).toMatchObject({ RedrivePolicy: { maxReceiveCount: 3 } });
     });
 
     it('accept TLS only', () => {

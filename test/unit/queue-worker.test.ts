@@ -89,15 +89,15 @@ describe('queueWorker (shared/lambda.ts): a RetryLater shortens its message’s 
     expect(logger.error).not.toHaveBeenCalled();
   });
 
-  it('waits for the sweep worker: the error’s 60 s first, then the worker’s timeout (the holder has ended by then)', async () => {
+  it('waits for the sweep worker: the error’s 60 s, the worker’s timeout (a live holder has ended), the visibility timeout (a killed one’s message has come back)', async () => {
     sqs.on(ChangeMessageVisibilityCommand).resolves({});
     const { handler } = worker(async () => {
       throw new RetryLater('held');
     }, sweepDeferral);
-    await handler(event(record('a', 1), record('b', 2), record('c', 3)));
+    await handler(event(record('a', 1), record('b', 2), record('c', 3), record('d', 4)));
     expect(
       sqs.commandCalls(ChangeMessageVisibilityCommand).map((c) => c.args[0].input.VisibilityTimeout),
-    ).toEqual([60, 900, 900]);
+    ).toEqual([60, 900, 5400, 5400]);
   });
 
   it('names the queue of an event source ARN by its URL', () => {

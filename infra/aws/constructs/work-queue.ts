@@ -3,7 +3,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { QueueDef } from '../../../functions/jobs/schedules.js';
+import { DEFAULT_MAX_RECEIVES, type QueueDef } from '../../../functions/jobs/schedules.js';
 import { deadLetterQueue } from './dead-letters.js';
 
 export interface WorkQueueProps {
@@ -12,8 +12,8 @@ export interface WorkQueueProps {
 
 /**
  * "A queue of work": one message per unit (a department of a sweep), consumed by its function with
- * partial batch failures, so one failing unit is retried alone; after three receipts it moves to the
- * dead-letter queue, where an alarm sees it. Encrypted, TLS only.
+ * partial batch failures, so one failing unit is retried alone; after its declared receipts (default three) it
+ * moves to the dead-letter queue, where an alarm sees it. Encrypted, TLS only.
  */
 export class WorkQueue extends Construct {
   readonly queue: sqs.Queue;
@@ -31,7 +31,10 @@ export class WorkQueue extends Construct {
       enforceSSL: true,
       // SQS wants the visibility timeout to be at least six times the consumer's timeout... capped at 12 h.
       visibilityTimeout: Duration.seconds(Math.min(def.timeoutSeconds * 6, 43_200)),
-      deadLetterQueue: { queue: this.deadLetters, maxReceiveCount: 3 },
+      deadLetterQueue: {
+        queue: this.deadLetters,
+        maxReceiveCount: def.maxReceiveCount ?? DEFAULT_MAX_RECEIVES,
+      },
     });
   }
 
