@@ -192,6 +192,9 @@ export async function main(argv: string[]): Promise<void> {
     POWERTOOLS_LOG_LEVEL: 'ERROR',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_TRACE_ENABLED: 'false',
+    // The modelled queue re-offers a deferred message itself; the worker's ChangeMessageVisibility goes to a
+    // closed local port (it fails at once and is logged), never to the real SQS.
+    AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9',
   };
   Object.assign(process.env, env);
   delete process.env.AWS_SESSION_TOKEN;
