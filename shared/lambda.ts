@@ -32,7 +32,9 @@ let sqs: Promise<(record: SQSRecord, seconds: number) => Promise<void>> | undefi
 const loadSqs = () => {
   sqs ??= Promise.all([import('@aws-sdk/client-sqs'), import('./sqs-queue.js')]).then(
     ([{ SQSClient }, { changeVisibility }]) => {
-      const client = tracer.captureAWSv3Client(new SQSClient({}));
+      // The endpoint comes from the region (or AWS_ENDPOINT_URL_SQS), not from the queue URL: in Lambda they are
+      // the same host; in the fan-out bench the queue is modelled and the call must not leave the machine.
+      const client = tracer.captureAWSv3Client(new SQSClient({ useQueueUrlAsEndpoint: false }));
       return (record: SQSRecord, seconds: number) => changeVisibility(client, record, seconds);
     },
     (err) => {
