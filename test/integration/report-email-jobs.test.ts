@@ -9,34 +9,24 @@ import {
 import { runSweepHere } from '../../shared/app/sweep.js';
 import type { Actor } from '../../shared/domain/actor.js';
 import { Conflict } from '../../shared/domain/errors.js';
-import type { Department } from '../../shared/domain/reference.js';
 import type { Db } from '../../shared/store/db.js';
 import { projects } from '../../shared/store/projects.js';
 import { departments } from '../../shared/store/reference.js';
 import { getReportEmailsJob } from '../../shared/store/report-email-jobs.js';
 import { inProcessQueue, type WorkQueue } from '../../shared/work-queue.js';
+import { testDepartment } from '../support/departments.js';
 import { fakeMailer } from '../support/deps.js';
 import { educationGoals, executingProject, spentOn } from '../support/projects.js';
 import { useFreshDb } from './local-db.js';
 
 const finance: Actor = { sub: 'user-finance', role: 'finance' };
 const NOW = new Date('2026-07-01T02:00:00.000Z');
-const AT = '2026-01-02T02:00:00.000Z';
-
-const department = (id: string): Department => ({
-  id,
-  name: `Department ${id}`,
-  contactEmails: [`${id.toLowerCase()}@example.cn`],
-  locale: 'zh-CN',
-  version: 1,
-  createdAt: AT,
-  updatedAt: AT,
-});
+const _AT = '2026-01-02T02:00:00.000Z';
 
 async function seed(db: Db, ids: string[]): Promise<void> {
   for (const [n, id] of ids.entries()) {
     await db.batchPut([
-      departments.toItem(department(id)),
+      departments.toItem(testDepartment(id)),
       projects.toItem(
         executingProject({
           id: `P2026-MAIL000${n}`,

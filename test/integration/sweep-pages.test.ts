@@ -7,29 +7,19 @@ import * as z from 'zod';
 import { runSweepHere } from '../../shared/app/sweep.js';
 import type { Actor } from '../../shared/domain/actor.js';
 import type { Project } from '../../shared/domain/project.js';
-import type { Department } from '../../shared/domain/reference.js';
 import type { Db } from '../../shared/store/db.js';
 import { keys } from '../../shared/store/keys.js';
 import { executingSweepInputs, getSnapshot, snapshotDigests } from '../../shared/store/monitoring.js';
 import { projects } from '../../shared/store/projects.js';
 import { departments } from '../../shared/store/reference.js';
+import { testDepartment } from '../support/departments.js';
 import { yuan } from '../support/money.js';
 import { educationGoals, executingProject, spentOn } from '../support/projects.js';
 import { useFreshDb } from './local-db.js';
 
 const finance: Actor = { sub: 'user-finance', role: 'finance' };
 const NOW = new Date('2026-07-01T02:00:00.000Z');
-const AT = '2026-01-02T02:00:00.000Z';
-
-const department = (id: string): Department => ({
-  id,
-  name: `Department ${id}`,
-  contactEmails: [`${id.toLowerCase()}@example.cn`],
-  locale: 'zh-CN',
-  version: 1,
-  createdAt: AT,
-  updatedAt: AT,
-});
+const _AT = '2026-01-02T02:00:00.000Z';
 
 /** Project n of a department: every third one red at the end of June (100,000 of 1,000,000 spent), else green. */
 const project = (departmentId: string, n: number): Project =>
@@ -43,7 +33,7 @@ const project = (departmentId: string, n: number): Project =>
   });
 
 async function seed(db: Db, departmentId: string, count: number): Promise<Project[]> {
-  await db.batchPut([departments.toItem(department(departmentId))]);
+  await db.batchPut([departments.toItem(testDepartment(departmentId))]);
   const list = Array.from({ length: count }, (_, n) => project(departmentId, n));
   await db.batchPut(
     list.map((p) => projects.toItem(p)),

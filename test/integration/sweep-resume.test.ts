@@ -16,49 +16,16 @@ import {
   unfinishedWork,
 } from '../../shared/app/sweep.js';
 import type { Actor } from '../../shared/domain/actor.js';
-import type { Project } from '../../shared/domain/project.js';
 import { rectificationRecord } from '../../shared/domain/rectification.js';
-import type { Department } from '../../shared/domain/reference.js';
 import type { Db } from '../../shared/store/db.js';
 import { getSweep, getSweepProgress } from '../../shared/store/monitoring.js';
-import { projects } from '../../shared/store/projects.js';
-import { departments } from '../../shared/store/reference.js';
 import { inProcessQueue } from '../../shared/work-queue.js';
-import { educationGoals, executingProject, spentOn } from '../support/projects.js';
+import { seedDepartments } from '../support/departments.js';
 import { useFreshDb } from './local-db.js';
 
 const finance: Actor = { sub: 'user-finance', role: 'finance' };
 const NOW = new Date('2026-07-01T02:00:00.000Z');
-const AT = '2026-01-02T02:00:00.000Z';
-
-const department = (id: string): Department => ({
-  id,
-  name: `Department ${id}`,
-  contactEmails: [`${id.toLowerCase()}@example.cn`],
-  locale: 'zh-CN',
-  version: 1,
-  createdAt: AT,
-  updatedAt: AT,
-});
-
-/** Project n of a department: every other one red at the end of June, the rest green. */
-const project = (departmentId: string, n: number): Project =>
-  executingProject({
-    id: `P2026-${departmentId.slice(2)}${String(n).padStart(5, '0')}`,
-    departmentId,
-    name: `项目 ${n}`,
-    goals: educationGoals(),
-    ...spentOn(n % 2 === 0 ? 100_000 : 500_000),
-  });
-
-async function seed(db: Db, layout: Record<string, number>): Promise<void> {
-  for (const [id, count] of Object.entries(layout)) {
-    await db.batchPut([
-      departments.toItem(department(id)),
-      ...Array.from({ length: count }, (_, n) => projects.toItem(project(id, n))),
-    ]);
-  }
-}
+const seed = seedDepartments;
 
 /** A fault in one department's work, from page `page` on, as long as `on` says so. */
 function failing(departmentId: string, page = 1) {
