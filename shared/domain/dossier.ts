@@ -4,7 +4,6 @@ import { type Evaluation, evaluationStatuses, ratingItems } from './evaluation.j
 import { type Indicator, indicatorInput, level1Codes, tiers } from './indicators.js';
 import { checkpointLightSchema } from './library-usage.js';
 import { fenToYuan } from './money.js';
-import { lights } from './monitoring.js';
 import {
   assessmentDimensions,
   categories,
@@ -18,7 +17,7 @@ import { projectStatuses } from './project-status.js';
 import { recommendations } from './ranking.js';
 import { clawbackStatuses } from './rectification.js';
 import { type SelfEvaluation, toPoints } from './self-evaluation.js';
-import { snapshotSchema } from './snapshot.js';
+import { lightPointSchema, snapshotSchema } from './snapshot.js';
 
 /**
  * A project's whole record (项目绩效全信息): every stage in one document, oldest first where it is a history.
@@ -28,7 +27,6 @@ import { snapshotSchema } from './snapshot.js';
  * of every stage. Money in yuan, rates as fractions (four decimals).
  */
 const grade = z.enum(goalGrades);
-const light = z.enum(lights);
 const localized = z.object({ 'zh-CN': z.string(), en: z.string() });
 const page = <T extends z.ZodType>(item: T) =>
   z.object({
@@ -61,24 +59,7 @@ export const goalVersionSchema = z
   .meta({ id: 'DossierGoalVersion' });
 export type GoalVersion = z.infer<typeof goalVersionSchema>;
 
-export const lightPointSchema = z
-  .object({
-    asOf: z.string(),
-    sweepId: z.string(),
-    timeProgress: z.number(),
-    executionRate: z.number(),
-    executionIndex: z.number().nullable(),
-    executionLight: light,
-    goalLight: light,
-    light,
-    goalProgress: z.number().nullable(),
-    divergence: z.boolean(),
-    spentAmount: z.number(),
-    approvedAmount: z.number(),
-    configVersion: z.int(),
-    recordedAt: z.string(),
-  })
-  .meta({ id: 'DossierLightPoint' });
+export { lightPointSchema };
 export type LightPointView = z.infer<typeof lightPointSchema>;
 
 export type SnapshotView = z.infer<typeof snapshotSchema>;

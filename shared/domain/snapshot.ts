@@ -33,3 +33,24 @@ export const snapshotSchema = z.object({
   ),
   configVersion: z.int(),
 });
+
+/** One point of the light history: what the dossier's chart needs of a snapshot, kept per project and day. */
+export const lightPointSchema = z
+  .object({
+    asOf: z.string(),
+    sweepId: z.string(),
+    timeProgress: z.number(),
+    executionRate: z.number(),
+    executionIndex: z.number().nullable(),
+    executionLight: light,
+    goalLight: light,
+    light,
+    goalProgress: z.number().nullable(),
+    divergence: z.boolean(),
+    spentAmount: z.number(),
+    approvedAmount: z.number(),
+    configVersion: z.int(),
+    /** When the sweep wrote it. */
+    recordedAt: z.string(),
+  })
+  .meta({ id: 'DossierLightPoint' });

@@ -4,7 +4,6 @@ import { type Actor, assertOwnDepartment } from '../domain/actor.js';
 import { type IsoDate, yearOf } from '../domain/calendar.js';
 import { Conflict, NotFound } from '../domain/errors.js';
 import { operators } from '../domain/indicators.js';
-import { lights } from '../domain/monitoring.js';
 import { type Project, projectRecord } from '../domain/project.js';
 import {
   type Clawback,
@@ -12,7 +11,7 @@ import {
   type Rectification,
   rectificationRecord,
 } from '../domain/rectification.js';
-import { snapshotSchema } from '../domain/snapshot.js';
+import { lightPointSchema, snapshotSchema } from '../domain/snapshot.js';
 import type { Snapshot, SweepInput } from '../domain/sweep.js';
 import { auditAction } from './audit.js';
 import type { Db, Item, Page, WriteAction } from './db.js';
@@ -42,7 +41,6 @@ export const clawbacks = entityStore({
   indexKeys: keys.clawbackIndexes,
 });
 
-const light = z.enum(lights);
 export const snapshotRecord = z.object({
   projectId: z.string(),
   departmentId: z.string(),
@@ -80,26 +78,8 @@ export async function snapshotDigests(db: Db, projectIds: readonly string[]): Pr
   return out;
 }
 
-/** One point of the light history: what the dossier's chart needs of a snapshot, kept per project and day. */
-export const lightPointRecord = z
-  .object({
-    asOf: z.string(),
-    sweepId: z.string(),
-    timeProgress: z.number(),
-    executionRate: z.number(),
-    executionIndex: z.number().nullable(),
-    executionLight: light,
-    goalLight: light,
-    light,
-    goalProgress: z.number().nullable(),
-    divergence: z.boolean(),
-    spentAmount: z.number(),
-    approvedAmount: z.number(),
-    configVersion: z.int(),
-    /** When the sweep wrote it. */
-    recordedAt: z.string(),
-  })
-  .meta({ id: 'LightPoint' });
+/** One point of the light history as stored (the same shape the dossier shows). */
+export const lightPointRecord = lightPointSchema;
 export type LightPoint = z.infer<typeof lightPointRecord>;
 
 /** The light-history item of a snapshot (`PROJECT#<id>` / `LIGHT#<asOf>`: a rerun of a day replaces it). */
